@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
+# Developer and CI entry point; README.md's two commands call it.
+#   tools/dev.sh run    install what is missing, build, run tempusd in the foreground (-x: the
+#                       clock is never changed) with the shipped etc/tempus.conf
+#   tools/dev.sh test   install what is missing, build, run every test (unit, fuzz smoke, and an
+#                       ASan/UBSan build of both); prints meson's and a "N passed, N failed" summary
+#   tools/dev.sh build  install what is missing and build only
+# Idempotent: packages already present are not reinstalled, existing build dirs are reused.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BUILD_PKGS=(g++ meson ninja-build pkg-config python3 libevent-dev libseccomp-dev libcap-ng-dev
+            libssl-dev libgtest-dev libgmock-dev libsystemd-dev nlohmann-json3-dev)
+
+log() { printf '== %s\n' "$*"; }
+
+need_root() {
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "tools/dev.sh: $1 needs root (run it with sudo)" >&2
+    exit 1
+  fi
+}
+
+install_packages() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  need_root "installing ${missing[*]}"
+  log "installing ${missing[*]}"
+  # No package may start a service behind our back (a stray time daemon holds port 123).
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+ensure_user() {
+  getent passwd tempus >/dev/null && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "note: no 'tempus' user and not root; the daemon will need one (useradd --system tempus)"
+    return 0
+  fi
+  log "creating system user tempus"
+  useradd --system --home-dir /var/lib/tempus --no-create-home --shell /usr/sbin/nologin \
+    --comment "tempus NTP daemon" tempus
+}
+
+build() {  # build DIR [meson options...]
+  local dir=$1; shift
+  if [ ! -f "$dir/build.ninja" ]; then
+    meson setup "$dir" "$@"
+  fi
+  ninja -C "$dir"
+}
+
+summarise() {  # summarise JUNIT_XML... → "N passed, N failed, N skipped"
+  python3 - "$@" <<'PY'
+import sys, xml.etree.ElementTree as ET
+p = f = s = 0
+for path in sys.argv[1:]:
+    for tc in ET.parse(path).getroot().iter('testcase'):
+        if tc.find('failure') is not None or tc.find('error') is not None: f += 1
+        elif tc.find('skipped') is not None: s += 1
+        else: p += 1
+print(f"tests: {p} passed, {f} failed, {s} skipped")
+sys.exit(1 if f else 0)
+PY
+}
+
+run_suite() {  # run_suite DIR
+  local dir=$1 rc=0
+  meson test -C "$dir" --print-errorlogs --num-processes 2 || rc=$?
+  return $rc
+}
+
+cmd=${1:-}
+case "$cmd" in
+  build)
+    install_packages "${BUILD_PKGS[@]}"
+    build build
+    ;;
+  run)
+    install_packages "${BUILD_PKGS[@]}"
+    ensure_user
+    build build
+    log "starting tempusd in the foreground, no-adjust mode (-x); Ctrl-C stops it"
+    exec ./build/src/proc/tempusd -d -x -f etc/tempus.conf
+    ;;
+  test)
+    install_packages "${BUILD_PKGS[@]}"
+    ensure_user
+    rc=0
+    log "build (debugoptimized, hardened)"
+    build build
+    log "tests"
+    run_suite build || rc=1
+    log "build with AddressSanitizer and UndefinedBehaviorSanitizer"
+    build build-asan -Db_sanitize=address,undefined -Db_lundef=false
+    log "tests under ASan/UBSan"
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+      run_suite build-asan || rc=1
+    summarise build/meson-logs/testlog.junit.xml build-asan/meson-logs/testlog.junit.xml || rc=1
+    exit $rc
+    ;;
+  *)
+    echo "usage: tools/dev.sh run|test|build" >&2
+    exit 2
+    ;;
+esac
