@@ -12,6 +12,7 @@ cd "$(dirname "$0")/.."
 
 BUILD_PKGS=(g++ meson ninja-build pkg-config python3 libevent-dev libseccomp-dev libcap-ng-dev
             libssl-dev libgtest-dev libgmock-dev libsystemd-dev nlohmann-json3-dev)
+TEST_PKGS=(strace procps)
 
 log() { printf '== %s\n' "$*"; }
 
@@ -41,14 +42,18 @@ install_packages() {
 }
 
 ensure_user() {
-  getent passwd tempus >/dev/null && return 0
   if [ "$(id -u)" -ne 0 ]; then
-    echo "note: no 'tempus' user and not root; the daemon will need one (useradd --system tempus)"
+    getent passwd tempus >/dev/null ||
+      echo "note: no 'tempus' user and not root; the daemon will need one (useradd --system tempus)"
     return 0
   fi
-  log "creating system user tempus"
-  useradd --system --home-dir /var/lib/tempus --no-create-home --shell /usr/sbin/nologin \
-    --comment "tempus NTP daemon" tempus
+  if ! getent passwd tempus >/dev/null; then
+    log "creating system user tempus"
+    useradd --system --home-dir /var/lib/tempus --no-create-home --shell /usr/sbin/nologin \
+      --comment "tempus NTP daemon" tempus
+  fi
+  # The user's home is the network process's chroot: root-owned and not writable by it.
+  install -d -m 0755 -o root -g root /var/lib/tempus
 }
 
 build() {  # build DIR [meson options...]
@@ -93,19 +98,22 @@ case "$cmd" in
     exec ./build/src/proc/tempusd -d -x -f etc/tempus.conf
     ;;
   test)
-    install_packages "${BUILD_PKGS[@]}"
+    install_packages "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}"
     ensure_user
     rc=0
-    log "build (debugoptimized, hardened)"
+    log "release build (debugoptimized, hardened, no test hooks): every suite"
     build build
-    log "tests"
     run_suite build || rc=1
-    log "build with AddressSanitizer and UndefinedBehaviorSanitizer"
-    build build-asan -Db_sanitize=address,undefined -Db_lundef=false
-    log "tests under ASan/UBSan"
+    log "test build (-Dtest_hooks=true): system tests that need the hooks"
+    [ -f build-test/build.ninja ] || meson setup build-test -Dtest_hooks=true
+    ninja -C build-test src/proc/tempusd src/ctl/tempusctl
+    meson test -C build-test --no-rebuild --print-errorlogs --suite system || rc=1
+    log "ASan/UBSan build (with test hooks): unit and fuzz suites"
+    build build-asan -Dtest_hooks=true -Db_sanitize=address,undefined -Db_lundef=false
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
       run_suite build-asan || rc=1
-    summarise build/meson-logs/testlog.junit.xml build-asan/meson-logs/testlog.junit.xml || rc=1
+    summarise build/meson-logs/testlog.junit.xml build-test/meson-logs/testlog.junit.xml \
+      build-asan/meson-logs/testlog.junit.xml || rc=1
     exit $rc
     ;;
   *)

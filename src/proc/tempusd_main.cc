@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: ISC
-// tempusd: parse the command line and the configuration. This release prints the configuration
-// (-p); the privilege-separated daemon processes come next (design.md §2).
+// tempusd: parse the command line and the configuration, then become the role asked for. The
+// parent re-executes this binary with --role=net and --role=dns (design.md §2).
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -8,11 +8,28 @@
 
 #include "config/fs_source.h"
 #include "config/parser.h"
+#include "proc/dns.h"
+#include "proc/net.h"
 #include "proc/options.h"
+#include "proc/parent.h"
 #include "tempus_build.h"
 
+namespace {
+
+using namespace tempus;
+
+// The configuration from -f FILE, or from the directives on the command line (as chronyd).
+core::Result<config::ParseOutput, config::ConfigError> load_config(const proc::Options& o) {
+  config::FsFileSource fs;
+  if (o.directives.empty()) return config::parse_config_file(o.config_file, fs);
+  std::string text;
+  for (const auto& d : o.directives) text += d + "\n";
+  return config::parse_config_text("command line", text, fs);
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  using namespace tempus;
   std::vector<std::string_view> args(argv + 1, argv + argc);
   auto opts = proc::parse_options(args, TEMPUS_DEFAULT_CONF);
   if (!opts) {
@@ -24,25 +41,28 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (opts->show_version) {
+#ifdef TEMPUS_TEST_HOOKS
+    std::printf("tempusd (tempus) %s (test hooks)\n", TEMPUS_VERSION);
+#else
     std::printf("tempusd (tempus) %s\n", TEMPUS_VERSION);
+#endif
     return 0;
   }
-  config::FsFileSource fs;
-  std::string text;
-  for (const auto& d : opts->directives) text += d + "\n";
-  auto cfg = opts->directives.empty() ? config::parse_config_file(opts->config_file, fs)
-                                      : config::parse_config_text("command line", text, fs);
+
+  auto cfg = load_config(*opts);
   if (!cfg) {
     std::fprintf(stderr, "%s\n", cfg.error().to_string().c_str());
     return 1;
   }
-  for (const auto& w : cfg->warnings) std::fprintf(stderr, "%s\n", w.to_string().c_str());
+  switch (opts->role) {
+    case proc::Role::kNet: return proc::run_net(*opts, cfg->config);
+    case proc::Role::kDns: return proc::run_dns(*opts);
+    case proc::Role::kParent: break;
+  }
   if (opts->print_config) {
+    for (const auto& w : cfg->warnings) std::fprintf(stderr, "%s\n", w.to_string().c_str());
     std::fputs(config::format_config(cfg->config).c_str(), stdout);
     return 0;
   }
-  std::fprintf(stderr,
-               "tempusd: configuration OK; the daemon processes are not in this release yet "
-               "(use -p to print the configuration)\n");
-  return 1;
+  return proc::run_parent(*opts, *cfg, std::vector<std::string>(argv, argv + argc));
 }

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: ISC
+#include "proc/bounds.h"
+
+#include <algorithm>
+
+namespace tempus::proc {
+
+ipc::ClockBounds clock_bounds(const config::Config& cfg, const Options& opts) {
+  ipc::ClockBounds b;
+  b.max_slew_ns = kMaxSlewBoundNs;
+  b.max_abs_freq_scaled_ppm = ipc::kKernelMaxFreqScaledPpm;
+  uint32_t steps = 0;
+  if (opts.one_shot == OneShot::kSetOnce) {
+    steps = 1;
+  } else if (cfg.make_step_limit < 0) {
+    steps = kStepsPerHourWhenUnlimited;
+  } else if (cfg.make_step_limit > 0) {
+    steps = static_cast<uint32_t>(
+        std::min<int>(cfg.make_step_limit, static_cast<int>(ipc::kMaxStepsPerHourCap)));
+  }
+  b.max_steps_per_hour = steps;
+  b.max_step_ns = steps > 0 ? kMaxStepBoundNs : 0;
+  return b;
+}
+
+}  // namespace tempus::proc

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: ISC
+// The parent's hard limits on clock verbs (ipc::ClockBounds), fixed from the configuration before
+// any child starts (design.md §2). They are a fence around net's own policy, not the policy:
+//   slew       |offset| ≤ 1000 s: ntpd's panic threshold; larger errors are corrected by a step
+//              (makestep) or not at all, as no slew at 500 ppm would finish within a day.
+//   step       allowed only with makestep (or -q); any magnitude up to 200 years, since a machine
+//              without a working RTC may boot decades off. The rate is what is bounded: at most
+//              makestep's LIMIT steps per hour (LIMIT < 0, "always": 4 per hour; -q: 1).
+//   frequency  the kernel's own ±500 ppm.
+#pragma once
+
+#include "config/model.h"
+#include "ipc/bounds.h"
+#include "proc/options.h"
+
+namespace tempus::proc {
+
+inline constexpr int64_t kMaxSlewBoundNs = int64_t{1000} * 1'000'000'000;
+inline constexpr int64_t kMaxStepBoundNs = int64_t{200} * 365 * 86400 * 1'000'000'000;
+inline constexpr uint32_t kStepsPerHourWhenUnlimited = 4;
+
+ipc::ClockBounds clock_bounds(const config::Config& cfg, const Options& opts);
+
+}  // namespace tempus::proc

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: ISC
+// What net reports on its control socket, kept apart from the event plumbing so it can be
+// unit-tested: the configured sources with their resolution state, the process ids, and the
+// synchronisation summary. Replies are JSON (nlohmann::json).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/model.h"
+#include "core/ip.h"
+#include "core/time.h"
+#include "ipc/resolve.h"
+
+namespace tempus::proc {
+
+struct SourceEntry {
+  std::string name;
+  config::SourceKind kind = config::SourceKind::kServer;
+  uint16_t port = 123;
+  enum class Resolve { kLiteral, kPending, kOk, kNotFound, kTempFailure } resolve = Resolve::kPending;
+  std::vector<core::IpAddress> addresses;
+};
+
+class NetState {
+ public:
+  NetState(const config::Config& cfg, bool no_adjust, core::Timestamp started);
+
+  std::vector<SourceEntry>& sources() { return sources_; }
+  // Applies a dns reply to the source with index `index`; false if there is no such source.
+  bool apply_reply(size_t index, const ipc::ResolveReply& reply);
+
+  void set_pids(uint32_t parent, uint32_t net, uint32_t dns) {
+    parent_pid_ = parent, net_pid_ = net, dns_pid_ = dns;
+  }
+  void set_dns_pid(uint32_t dns) { dns_pid_ = dns; }
+  bool synchronised() const { return false; }  // no source is selected before the NTP engine
+
+  // Request dispatcher of the control socket: "status", "state"; anything else → an error reply.
+  std::string handle_request(const std::string& request, core::Timestamp now) const;
+
+ private:
+  std::string status_json() const;
+  std::string state_json(core::Timestamp now) const;
+
+  std::vector<SourceEntry> sources_;
+  bool no_adjust_;
+  core::Timestamp started_;
+  uint32_t parent_pid_ = 0, net_pid_ = 0, dns_pid_ = 0;
+};
+
+core::IpAddress to_core(const ipc::IpAddress& a);
+
+}  // namespace tempus::proc

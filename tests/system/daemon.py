@@ -1,0 +1,133 @@
+# SPDX-License-Identifier: ISC
+"""Helpers for system tests: run tempusd on a private control socket and config, read /proc."""
+import json
+import os
+import pwd
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+
+CAP_SYS_TIME = 25
+
+
+def proc_status(pid):
+    fields = {}
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            k, _, v = line.partition(":")
+            fields[k] = v.strip()
+    return fields
+
+
+def proc_root(pid):
+    return os.readlink(f"/proc/{pid}/root")
+
+
+class Daemon:
+    """One tempusd run. Every wait is bounded; stop() kills whatever is left by PID."""
+
+    def __init__(self, tempusd, tempusctl, config_lines, args=("-x",), env=None, strace=False):
+        self.tempusd = tempusd
+        self.tempusctl = tempusctl
+        self.dir = tempfile.mkdtemp(prefix="tempus-systest-")
+        self.keep = bool(os.environ.get("TEMPUS_KEEP_TEST_DIRS"))
+        self.cached = None  # (log, strace) once the directory is gone
+        os.chmod(self.dir, 0o755)
+        self.sock = os.path.join(self.dir, "run", "tempusd.sock")
+        self.conf = os.path.join(self.dir, "tempus.conf")
+        with open(self.conf, "w") as f:
+            f.write("\n".join(config_lines) + "\n")
+        self.log_path = os.path.join(self.dir, "stderr.log")
+        self.strace_path = os.path.join(self.dir, "strace.log")
+        cmd = [tempusd, "-d", *args, "-f", self.conf, f"--control-socket={self.sock}"]
+        if strace:
+            cmd = ["strace", "-f", "-qq", "-o", self.strace_path,
+                   "-e", "trace=adjtimex,clock_adjtime,clock_settime,settimeofday,stime", *cmd]
+        full_env = dict(os.environ)
+        full_env.update(env or {})
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=self.log, env=full_env)
+        self.pid = self.proc.pid  # strace's pid when traced; see daemon_pid
+        self.daemon_pid = None if strace else self.pid
+
+    def ctl(self, *args, timeout=10):
+        return subprocess.run([self.tempusctl, "-s", self.sock, *args], capture_output=True,
+                              text=True, timeout=timeout)
+
+    def state(self):
+        r = self.ctl("state", "-j")
+        return json.loads(r.stdout) if r.returncode == 0 else None
+
+    def wait_ready(self, timeout=15):
+        """The state once all three processes are up and dns has answered, or None."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                return None
+            if os.path.exists(self.sock):
+                st = self.state()
+                if st and all(p["pid"] > 0 for p in st["processes"]) and all(
+                        s["resolve"] != "pending" for s in st["sources"]):
+                    self.daemon_pid = self.pids(st)["parent"]
+                    return st
+            time.sleep(0.1)
+        return None
+
+    @staticmethod
+    def pids(state):
+        return {p["role"]: p["pid"] for p in state["processes"]}
+
+    def wait_exit(self, timeout=15):
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def log_text(self):
+        if self.cached:
+            return self.cached[0]
+        if not self.log.closed:
+            self.log.flush()
+        with open(self.log_path, errors="replace") as f:
+            return f.read()
+
+    def strace_text(self):
+        if self.cached:
+            return self.cached[1]
+        if not os.path.exists(self.strace_path):
+            return ""
+        with open(self.strace_path, errors="replace") as f:
+            return f.read()
+
+    @staticmethod
+    def child_pids(pid):
+        try:
+            out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
+            return [int(p) for p in out.stdout.split()]
+        except (OSError, ValueError):
+            return []
+
+    def stop(self):
+        """SIGTERM, bounded wait, then SIGKILL the parent and any child still there."""
+        if self.proc.poll() is None:
+            target = self.daemon_pid or self.pid
+            pids = self.child_pids(target)
+            os.kill(target, signal.SIGTERM)
+            if self.wait_exit(10) is None:
+                for p in [self.pid, target, *pids]:
+                    try:
+                        os.kill(p, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+                self.proc.wait(timeout=5)
+        self.log.close()
+        if not self.keep and os.path.isdir(self.dir):
+            self.cached = (self.log_text(), self.strace_text())
+            shutil.rmtree(self.dir, ignore_errors=True)
+        return self.proc.returncode
+
+
+def tempus_user():
+    return pwd.getpwnam("tempus")

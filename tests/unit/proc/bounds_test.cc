@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: ISC
+#include "proc/bounds.h"
+
+#include <gtest/gtest.h>
+
+namespace tempus::proc {
+namespace {
+
+TEST(ClockBounds, NoMakestepMeansNoStep) {
+  config::Config cfg;
+  Options opts;
+  const auto b = clock_bounds(cfg, opts);
+  EXPECT_EQ(b.max_steps_per_hour, 0u);
+  EXPECT_EQ(b.max_step_ns, 0);
+  EXPECT_EQ(b.max_slew_ns, int64_t{1000} * 1'000'000'000);
+  EXPECT_EQ(b.max_abs_freq_scaled_ppm, int64_t{500} << 16);
+  EXPECT_TRUE(ipc::validate(b).ok());
+}
+
+TEST(ClockBounds, MakestepLimitIsTheHourlyBudget) {
+  config::Config cfg;
+  cfg.make_step_threshold = core::Duration::s(1);
+  cfg.make_step_limit = 3;
+  const auto b = clock_bounds(cfg, Options{});
+  EXPECT_EQ(b.max_steps_per_hour, 3u);
+  EXPECT_EQ(b.max_step_ns, kMaxStepBoundNs);
+  EXPECT_TRUE(ipc::validate(b).ok());
+
+  cfg.make_step_limit = -1;
+  EXPECT_EQ(clock_bounds(cfg, Options{}).max_steps_per_hour, kStepsPerHourWhenUnlimited);
+  cfg.make_step_limit = 1000;
+  EXPECT_EQ(clock_bounds(cfg, Options{}).max_steps_per_hour, ipc::kMaxStepsPerHourCap);
+  EXPECT_TRUE(ipc::validate(clock_bounds(cfg, Options{})).ok());
+}
+
+TEST(ClockBounds, SetOnceAllowsOneStep) {
+  config::Config cfg;
+  Options opts;
+  opts.one_shot = OneShot::kSetOnce;
+  const auto b = clock_bounds(cfg, opts);
+  EXPECT_EQ(b.max_steps_per_hour, 1u);
+  EXPECT_GT(b.max_step_ns, 0);
+}
+
+}  // namespace
+}  // namespace tempus::proc
