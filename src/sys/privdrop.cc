@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: ISC
 #include "sys/privdrop.h"
 
+#include <cap-ng.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
@@ -34,7 +35,7 @@ struct CapSets {
   uint64_t eff = 0, prm = 0, inh = 0;
 };
 
-// capget/capset directly: libcap-ng reads the bounding set from /proc, which a chroot hides.
+// Raw capget/capset, for verification independent of libcap-ng (which sets the sets).
 bool get_caps(CapSets& out) {
   __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
   __user_cap_data_struct data[2]{};
@@ -76,18 +77,6 @@ uint64_t ambient_set() {
   return set;
 }
 
-// Drops every capability not in `keep` from the bounding set, and clears the ambient set.
-core::Status<std::string> shrink_bounding_and_ambient(uint64_t keep) {
-  for (unsigned cap = 0; cap < 64; ++cap) {
-    if (keep & (uint64_t{1} << cap)) continue;
-    if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0) continue;
-    if (errno == EINVAL) break;  // past the last capability this kernel knows
-    return Unexpected{sys_error("prctl(PR_CAPBSET_DROP, " + std::to_string(cap) + ")", errno)};
-  }
-  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL)
-    return Unexpected{sys_error("prctl(PR_CAP_AMBIENT_CLEAR_ALL)", errno)};
-  return {};
-}
 
 std::string hex(uint64_t v) {
   char buf[24];
@@ -170,7 +159,10 @@ core::Status<std::string> drop_child(const UserIds& ids,
     if (auto s = enter_chroot(*chroot_dir); !s) return s;
   }
   // While still root (CAP_SETPCAP): the bounding set limits what any later execve could grant.
-  if (auto s = shrink_bounding_and_ambient(0); !s) return s;
+  // libcap-ng empties bounding and ambient sets here; capabilities themselves go with the uid.
+  capng_clear(CAPNG_SELECT_ALL);
+  if (capng_apply(static_cast<capng_select_t>(CAPNG_SELECT_BOUNDS | CAPNG_SELECT_AMBIENT)) != 0)
+    return Unexpected{sys_error("capng_apply(empty bounding and ambient sets)", errno)};
 
   const gid_t groups[1] = {ids.gid};
   if (setgroups(1, groups) != 0)
@@ -180,7 +172,8 @@ core::Status<std::string> drop_child(const UserIds& ids,
   // Leaving uid 0 in all three ids clears permitted/effective/ambient (no SECBIT_KEEP_CAPS).
   if (setresuid(ids.uid, ids.uid, ids.uid) != 0)
     return Unexpected{sys_error("setresuid(" + std::to_string(ids.uid) + ")", errno)};
-  if (!set_caps(CapSets{})) return Unexpected{sys_error("capset(0)", errno)};
+  capng_clear(CAPNG_SELECT_CAPS);
+  if (capng_apply(CAPNG_SELECT_CAPS) != 0) return Unexpected{sys_error("capng_apply(no caps)", errno)};
 
   uid_t ru, eu, su;
   gid_t rg, eg, sg;
@@ -216,9 +209,14 @@ core::Status<std::string> keep_only_sys_time() {
                                   SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED;
   if (prctl(PR_SET_SECUREBITS, kBits, 0, 0, 0) != 0)
     return Unexpected{sys_error("prctl(PR_SET_SECUREBITS)", errno)};
-  if (auto s = shrink_bounding_and_ambient(kSysTime); !s) return s;
-  if (!set_caps(CapSets{kSysTime, kSysTime, 0}))
-    return Unexpected{sys_error("capset(cap_sys_time)", errno)};
+  // libcap-ng sets the sets; capget/prctl below verify them independently.
+  capng_clear(CAPNG_SELECT_ALL);
+  if (capng_update(CAPNG_ADD,
+                   static_cast<capng_type_t>(CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_BOUNDING_SET),
+                   CAP_SYS_TIME) != 0)
+    return Unexpected{std::string("capng_update(cap_sys_time) failed")};
+  if (capng_apply(CAPNG_SELECT_ALL) != 0)
+    return Unexpected{sys_error("capng_apply(cap_sys_time only)", errno)};
 
   if (const int bits = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0);
       bits < 0 || static_cast<unsigned long>(bits) != kBits)

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: ISC
+#include "sys/udp.h"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <array>
+#include <cstring>
+
+namespace tempus::sys {
+
+namespace {
+
+socklen_t to_sockaddr(const Endpoint& e, sockaddr_storage& ss) {
+  std::memset(&ss, 0, sizeof ss);
+  if (e.address.is_v4()) {
+    auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
+    sin->sin_family = AF_INET;
+    sin->sin_port = htons(e.port);
+    sin->sin_addr.s_addr = htonl(e.address.v4_value());
+    return sizeof(sockaddr_in);
+  }
+  auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
+  sin6->sin6_family = AF_INET6;
+  sin6->sin6_port = htons(e.port);
+  std::memcpy(&sin6->sin6_addr, e.address.bytes().data(), 16);
+  return sizeof(sockaddr_in6);
+}
+
+Endpoint from_sockaddr(const sockaddr_storage& ss) {
+  Endpoint e;
+  if (ss.ss_family == AF_INET) {
+    const auto* sin = reinterpret_cast<const sockaddr_in*>(&ss);
+    e.address = core::IpAddress::v4(ntohl(sin->sin_addr.s_addr));
+    e.port = ntohs(sin->sin_port);
+  } else if (ss.ss_family == AF_INET6) {
+    const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(&ss);
+    std::array<uint8_t, 16> b{};
+    std::memcpy(b.data(), &sin6->sin6_addr, 16);
+    e.address = core::IpAddress::v6(b);
+    e.port = ntohs(sin6->sin6_port);
+  }
+  return e;
+}
+
+}  // namespace
+
+core::Result<ipc::UniqueFd, Errno> open_client_socket(const Endpoint& server) {
+  sockaddr_storage ss;
+  const socklen_t len = to_sockaddr(server, ss);
+  ipc::UniqueFd fd(socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  if (!fd) return core::Unexpected{last_errno()};
+  const int on = 1;
+  if (setsockopt(fd.get(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) != 0)
+    return core::Unexpected{last_errno()};
+  if (connect(fd.get(), reinterpret_cast<const sockaddr*>(&ss), len) != 0)
+    return core::Unexpected{last_errno()};
+  return fd;
+}
+
+core::Result<Received, Errno> receive(int fd, std::span<std::byte> buf) {
+  sockaddr_storage from{};
+  iovec iov{buf.data(), buf.size()};
+  alignas(cmsghdr) char control[256];
+  msghdr msg{};
+  msg.msg_name = &from;
+  msg.msg_namelen = sizeof from;
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  const ssize_t n = recvmsg(fd, &msg, MSG_DONTWAIT);
+  if (n < 0) return core::Unexpected{last_errno()};
+  Received r;
+  r.size = (msg.msg_flags & MSG_TRUNC) ? 0 : static_cast<size_t>(n);
+  r.from = from_sockaddr(from);
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS &&
+        c->cmsg_len >= CMSG_LEN(sizeof(timespec))) {
+      timespec ts;
+      std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
+      r.kernel_rx = core::Timestamp::from_unix(ts.tv_sec, ts.tv_nsec);
+    }
+  }
+  return r;
+}
+
+core::Status<Errno> send(int fd, std::span<const std::byte> data) {
+  const ssize_t n = ::send(fd, data.data(), data.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+  if (n < 0) return core::Unexpected{last_errno()};
+  if (static_cast<size_t>(n) != data.size()) return core::Unexpected{Errno{EMSGSIZE}};
+  return {};
+}
+
+core::Timestamp realtime_now() {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return core::Timestamp::from_unix(ts.tv_sec, ts.tv_nsec);
+}
+
+}  // namespace tempus::sys

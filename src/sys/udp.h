@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: ISC
+// UDP sockets for NTP with kernel receive timestamps (SO_TIMESTAMPNS: CLOCK_REALTIME at the
+// moment the kernel took the packet, which excludes the event loop's latency).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+
+#include "core/ip.h"
+#include "core/result.h"
+#include "core/time.h"
+#include "ipc/unique_fd.h"
+#include "sys/errno_result.h"
+
+namespace tempus::sys {
+
+struct Endpoint {
+  core::IpAddress address;
+  uint16_t port = 0;
+};
+
+// A non-blocking client socket connected to `server` from a kernel-chosen ephemeral port (a new
+// random port per socket, RFC 9109), with receive timestamps enabled. Connecting makes the
+// kernel drop datagrams from any other address or port.
+core::Result<ipc::UniqueFd, Errno> open_client_socket(const Endpoint& server);
+
+struct Received {
+  size_t size = 0;                         // bytes written into the buffer (truncated: dropped)
+  std::optional<core::Timestamp> kernel_rx;  // the kernel's receive time, when it gave one
+  Endpoint from;
+};
+
+// One datagram, or EAGAIN when none is waiting. Truncated datagrams are reported with size 0.
+core::Result<Received, Errno> receive(int fd, std::span<std::byte> buf);
+
+// Sends on a connected socket.
+core::Status<Errno> send(int fd, std::span<const std::byte> data);
+
+// CLOCK_REALTIME now.
+core::Timestamp realtime_now();
+
+}  // namespace tempus::sys
