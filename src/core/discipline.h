@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: ISC
+// The reference / clock discipline (the role of chrony's reference.c): turns the selected
+// offset estimate into ClockCommands for the parent, and nothing else touches the clock.
+//
+// Signs (sample.h): offset > 0: the local clock is BEHIND the reference (correct it forward).
+// Source frequency (SourceEstimate::freq_ppm) > 0: the local clock runs FASTER than the source.
+// Correction frequency (FrequencyCommand, frequency_ppm(), DriftCommand) > 0: the kernel makes
+// the clock run FASTER; this is tempus' frequency everywhere else too (drift.h converts to the
+// file's sign).
+//
+// Phase correction: SlewCommand, the kernel's single-shot slew (ADJ_OFFSET_SINGLESHOT), which
+// moves the clock at a fixed 500 ppm and REPLACES any remainder. Chosen over chrony's Linux
+// method (temporary frequency offsets sized by corrtimeratio) because
+//   - the parent's SetFrequency is bounded to ±500 ppm and has no tick adjustment, so a
+//     frequency-based slew would be no faster than the kernel slew, and would need timers and a
+//     second command to end it; the kernel slew ends by itself, exactly and without IPC;
+//   - a correction of up to 32 ms finishes within 64 s (minpoll 6), i.e. always before the next
+//     measurement in steady state, so the stats see a completed correction;
+//   - while a slew is still running, pending_slew() models the remainder exactly (500 ppm from
+//     the time of the command), and the caller subtracts it from new measurements (chrony's
+//     "cooked" time), so long slews do not disturb the regression either.
+// Consequences: corr_time_ratio has no effect; max_slew_rate_ppm below 500 cannot be honoured
+// (the kernel rate is fixed) and is reported by slew_rate_limited(); an offset of 0.1 s takes
+// 200 s to remove (chrony, with its 83333 ppm tick-based maxslewrate, takes about 1.2 s), so
+// use makestep for start-up offsets above a few ms.
+//
+// Feedback into the statistics: every update that changes the clock returns a Correction. The
+// caller applies it to EVERY SourceStats (SourceStats::apply_correction(when, phase,
+// dfreq_ppm)) before adding further samples, and subtracts pending_slew(t) from every new
+// sample's offset taken at local time t. Then all regressions stay relative to the clock as
+// corrected, and a source's freq_ppm is the residual error of the frequency now in force.
+//
+// Time arguments are local (system clock) times, non-decreasing across calls.
+// Pure: no syscalls; returns commands as values.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "core/packet.h"
+#include "core/sample.h"
+#include "core/time.h"
+
+namespace tempus::core {
+
+// The kernel's single-shot slew rate (Linux: 500 µs per second).
+inline constexpr double kKernelSlewRatePpm = 500.0;
+// The kernel's (and the parent's) frequency correction bound.
+inline constexpr double kMaxFrequencyPpm = 500.0;
+// The parent's largest slew (proc/bounds.h kMaxSlewBoundNs).
+inline constexpr Duration kMaxSlew = Duration::s(1000);
+// The kernel's maxerror/esterror ceiling (ipc kKernelMaxErrorUs).
+inline constexpr Duration kMaxKernelError = Duration::s(16);
+
+struct MaxChangeLimit {
+  Duration offset;  // a correction larger than this...
+  int start = 0;    // ...is checked from update number `start` (0-based count of updates) on...
+  int ignore = 0;   // ...ignored this many times; the next one is fatal
+};
+
+struct DisciplineConfig {
+  // makestep THRESHOLD LIMIT: step when |offset| > threshold during the first `limit` updates
+  // (limit < 0: on every update; limit 0 or threshold ≤ 0: never).
+  Duration make_step_threshold;
+  int make_step_limit = 0;
+  double max_update_skew_ppm = 1000.0;   // maxupdateskew: no frequency update above this skew
+  double max_slew_rate_ppm = 1e6 / 12.0; // maxslewrate (see header comment)
+  double corr_time_ratio = 3.0;          // corrtimeratio (no effect, see header comment)
+  std::optional<MaxChangeLimit> max_change;
+  double max_clock_error_ppm = 1.0;      // maxclockerror: dispersion growth of our own clock
+  double max_drift_ppm = 100000.0;       // maxdrift; the command bound is min(this, 500 ppm)
+  bool drift_file = false;               // emit DriftCommand (driftfile configured)
+  Duration drift_interval = Duration::s(3600);
+};
+
+// The value loaded from the drift file, as a correction (drift.h correction_from_drift()).
+struct InitialFrequency {
+  double freq_ppm = 0;  // > 0: make the clock run faster
+  double skew_ppm = 0;
+};
+
+// One update from the selected (and combined) sources, evaluated at local time `now`.
+struct ReferenceUpdate {
+  Timestamp now;
+  uint32_t ref_id = 0;         // the selected source's reference ID (ours: its address/refid)
+  uint8_t stratum = 0;         // the selected source's stratum (ours will be +1)
+  Leap leap = Leap::kNone;     // the selection's leap vote
+  Duration offset;             // combined offset at `now`, > 0: local behind (cooked, see above)
+  Duration offset_sd;          // its standard error
+  double freq_ppm = 0;         // selected source's SourceEstimate::freq_ppm at `now`
+  double skew_ppm = 0;         // and its skew
+  Duration root_delay;         // selected source's root delay (incl. our path to it)
+  Duration root_dispersion;    // selected source's root dispersion at `now`
+};
+
+// What the caller must apply to every SourceStats (see header comment).
+struct Correction {
+  Timestamp when;
+  Duration phase;        // > 0: clock moved forward (a step, or a slew taken as done)
+  double dfreq_ppm = 0;  // > 0: clock made to run faster
+  bool operator==(const Correction&) const = default;
+};
+
+struct UpdateResult {
+  std::vector<ClockCommand> commands;   // in order
+  std::optional<Correction> correction; // present whenever the clock's phase or rate changed
+  bool stepped = false;
+  bool ignored = false;  // maxchange: the update was ignored
+  bool fatal = false;    // maxchange: ignore budget exhausted, the daemon must exit
+};
+
+// chronyc tracking fields (formatting is the report formatter's job).
+struct TrackingReport {
+  bool synced = false;
+  uint32_t ref_id = 0;
+  uint8_t stratum = 0;          // ours: source stratum + 1 (0 when not synced)
+  Timestamp ref_time;           // local time of the last update
+  Duration system_time_offset;  // correction still to come (pending slew), > 0: clock behind
+  Duration last_offset;         // offset of the last update, > 0: clock was behind
+  Duration rms_offset;          // long-term RMS of update offsets
+  double freq_ppm = 0;          // correction in force, > 0: runs faster (chronyc's "slow")
+  double residual_freq_ppm = 0; // source's frequency minus what was corrected (> 0: fast)
+  double skew_ppm = 0;          // error bound of freq_ppm
+  Duration root_delay;
+  Duration root_dispersion;     // grown to the report time
+  Duration update_interval;     // between the last two updates
+  Leap leap = Leap::kUnsync;
+};
+
+class Discipline {
+ public:
+  // initial: the drift file's value, if one was read.
+  Discipline(const DisciplineConfig& cfg, std::optional<InitialFrequency> initial);
+
+  // Commands for start-up: the initial frequency, and "not synchronised" status.
+  std::vector<ClockCommand> start(Timestamp now);
+
+  UpdateResult update(const ReferenceUpdate& u);
+
+  // Periodic housekeeping (drift file interval). Call at least every drift_interval.
+  std::vector<ClockCommand> tick(Timestamp now);
+
+  // Final drift write (if a driftfile is configured and a frequency is known).
+  std::vector<ClockCommand> shutdown(Timestamp now);
+
+  // No usable source any more: kernel status "not synchronised".
+  std::vector<ClockCommand> unsynchronise(Timestamp now);
+
+  // Phase the kernel has still to apply at local time `now` from the last SlewCommand, > 0:
+  // the clock will still move forward. Subtract it from a sample's offset measured at `now`.
+  Duration pending_slew(Timestamp now) const;
+
+  double frequency_ppm() const { return freq_ppm_; }
+  double skew_ppm() const { return skew_ppm_; }
+  int updates() const { return updates_; }
+  bool slew_rate_limited() const { return cfg_.max_slew_rate_ppm < kKernelSlewRatePpm; }
+  TrackingReport tracking(Timestamp now) const;
+
+ private:
+  DriftCommand drift_command() const;
+  double freq_bound_ppm() const;
+
+  DisciplineConfig cfg_;
+  double freq_ppm_ = 0;      // correction in force
+  double skew_ppm_;          // its error bound
+  bool freq_known_ = false;  // from the drift file or from an update
+  int updates_ = 0;
+  int max_change_ignored_ = 0;
+  Timestamp slew_time_;      // when the last SlewCommand was issued
+  Duration slew_amount_;     // its offset
+  Timestamp last_drift_;
+  // tracking
+  bool synced_ = false;
+  ReferenceUpdate last_;
+  Duration update_interval_;
+  double mean_sq_offset_s2_ = 0;
+  double residual_freq_ppm_ = 0;
+};
+
+}  // namespace tempus::core

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: ISC
+// A deterministic, seeded, in-process simulator for the clock discipline (design.md §6): a
+// simulated kernel clock, simulated servers and network, chrony-like polling, and the pure core
+// (SourceStats → select_sources → Discipline) in between. No sockets, no real clock.
+//
+// Time: `true time` is the simulation's reference (int64 ns). The local clock reads
+// true + error, error > 0: local AHEAD (so the NTP offset, > 0 = behind, is about −error).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/discipline.h"
+#include "core/sample.h"
+#include "core/time.h"
+
+namespace tempus::sim {
+
+// xoshiro256** seeded through splitmix64: fast, reproducible on every platform.
+class Rng {
+ public:
+  explicit Rng(uint64_t seed);
+  uint64_t next_u64();
+  double uniform();                  // [0, 1)
+  double exponential(double mean);   // ≥ 0
+  double normal();                   // N(0, 1)
+
+ private:
+  uint64_t s_[4];
+};
+
+// The Linux kernel clock as the parent drives it: ADJ_FREQUENCY in 2^-16 ppm units, single-shot
+// slews at 500 ppm replacing the remainder, instant steps. Also checks every command against
+// the parent's bounds (proc/bounds.h) and counts violations.
+class SimClock {
+ public:
+  struct Options {
+    double initial_error_s = 0;   // local − true at start, > 0: ahead
+    double oscillator_ppm = 0;    // uncorrected rate error, > 0: runs fast
+    double wander_ppm_per_sqrt_s = 0;  // random walk of the oscillator
+  };
+  SimClock(int64_t start_true_ns, const Options& opt);
+
+  void advance(int64_t true_ns, Rng& rng);
+  core::Timestamp read() const;
+  double error_s() const { return error_s_; }
+  double oscillator_ppm() const { return osc_ppm_; }
+  double correction_ppm() const { return freq_ppm_; }
+
+  void apply(const core::ClockCommand& c);
+  int steps() const { return steps_; }
+  int violations() const { return violations_; }
+
+ private:
+  int64_t true_ns_;
+  double error_s_;
+  double osc_ppm_;
+  double wander_;
+  double freq_ppm_ = 0;
+  double slew_left_s_ = 0;
+  int steps_ = 0;
+  int violations_ = 0;
+};
+
+struct ServerSpec {
+  double delay_s = 5e-3;        // fixed one-way delay
+  // Exponential jitter, mean per direction: 0.5 ms each way is "1 ms jitter" of the round
+  // trip (offset noise σ ≈ 0.35 ms).
+  double jitter_mean_s = 0.5e-3;
+  double asymmetry_s = 0;       // forward minus return fixed delay
+  double loss = 0;              // probability an exchange is lost
+  double offset_s = 0;          // server clock − true (a falseticker when large)
+  double step_at_s = -1;        // at this true time (s from start) the server steps...
+  double step_s = 0;            // ...by this much
+  uint8_t stratum = 1;
+  double root_delay_s = 0;
+  double root_dispersion_s = 10e-6;
+  bool expect_never_selected = false;
+};
+
+struct PollPolicy {
+  int minpoll = 6;
+  int maxpoll = 10;
+  bool iburst = true;
+  int poll_target = 8;  // chrony's polltarget
+};
+
+struct Bounds {
+  double max_time_to_1ms_s = 120;   // |error| ≤ 1 ms from then on
+  double max_rms_us = 300;          // over [measure_from_s, duration_s]
+  double max_abs_us = 1000;         // over [measure_from_s, duration_s]
+  int max_steps = -1;               // −1: not checked
+  int min_steps = 0;
+  int step_by_update = -1;          // a step must happen at update index < this (−1: unchecked)
+};
+
+struct Scenario {
+  std::string id;    // "001"
+  std::string name;
+  SimClock::Options clock;
+  std::vector<ServerSpec> servers;
+  PollPolicy poll;
+  core::DisciplineConfig discipline;
+  std::optional<core::InitialFrequency> drift;
+  double duration_s = 20000;
+  double measure_from_s = 3000;
+  Bounds bounds;
+};
+
+struct Outcome {
+  double rms_us = 0;
+  double max_abs_us = 0;
+  double time_to_1ms_s = -1;   // −1: never
+  int steps = 0;
+  int first_step_update = -1;
+  int updates = 0;
+  int samples = 0;
+  int false_selections = 0;    // updates that used an expect_never_selected server
+  int violations = 0;          // commands outside the parent's bounds
+  double final_freq_error_ppm = 0;  // oscillator + correction at the end
+  std::vector<std::string> failures;  // empty: bounds met
+};
+
+Outcome run(const Scenario& sc, uint64_t seed);
+// Fills out.failures from sc.bounds.
+void check(const Scenario& sc, Outcome& out);
+
+std::vector<Scenario> scenarios();
+
+}  // namespace tempus::sim
