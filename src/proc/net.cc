@@ -7,19 +7,59 @@
 #include <memory>
 
 #include "ipc/any_message.h"
+#include "core/drift.h"
+#include "proc/associations.h"
 #include "proc/child.h"
 #include "proc/control.h"
+#include "proc/local_clock.h"
 #include "proc/net_state.h"
 #include "sys/log.h"
+#include "sys/state_files.h"
+#include "sys/udp.h"
 
 namespace tempus::proc {
 
 namespace {
 
-core::Timestamp realtime_now() {
-  timespec ts{};
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return core::Timestamp::from_unix(ts.tv_sec, ts.tv_nsec);
+using sys::realtime_now;
+
+// The drift file's frequency, read before the sandbox closes (the parent writes it later).
+std::optional<core::InitialFrequency> read_drift(const std::string& path) {
+  if (path.empty()) return std::nullopt;
+  auto text = sys::read_small_file(path, 256);
+  if (!text) return std::nullopt;  // no file yet: a first start
+  auto d = core::parse_drift(*text);
+  if (!d) {
+    sys::logf(sys::Severity::kWarning, "ignoring unreadable drift file %s", path.c_str());
+    return std::nullopt;
+  }
+  return core::InitialFrequency{
+      .freq_ppm = static_cast<double>(core::correction_from_drift(*d)) / 65536.0,
+      .skew_ppm = d->skew_ppm};
+}
+
+// The configured source behind NetState's entry i (config sources first, then sourcedir ones).
+const config::NtpSource& source_at(const config::Config& cfg, size_t i) {
+  return i < cfg.sources.size() ? cfg.sources[i] : cfg.sourcedir_sources[i - cfg.sources.size()];
+}
+
+// Starts the NTP client on a resolved entry: a server uses its first address, a pool up to
+// maxsources addresses (peers are not supported yet and are skipped with a warning).
+void start_polling(Associations& assocs, const config::NtpSource& src,
+                   const std::vector<core::IpAddress>& addresses) {
+  if (src.kind == config::SourceKind::kPeer) {
+    sys::logf(sys::Severity::kWarning, "peer %s: symmetric mode is not supported yet; ignored",
+              src.host.c_str());
+    return;
+  }
+  const size_t want = src.kind == config::SourceKind::kPool
+                          ? static_cast<size_t>(std::max(1, src.max_sources))
+                          : 1;
+  size_t added = 0;
+  for (const auto& a : addresses) {
+    if (added == want) break;
+    if (assocs.add(src, a)) ++added;
+  }
 }
 
 ipc::QueryFamily query_family(const Options& opts, config::AddressFamily f) {
@@ -55,6 +95,8 @@ int run_net(const Options& opts, const config::Config& cfg) {
     event_base_loopbreak(base.get());
   };
   NetState state(cfg, opts.no_adjust, realtime_now());
+  std::unique_ptr<LocalClock> clock;
+  std::unique_ptr<Associations> assocs;
   const auto self = static_cast<uint32_t>(getpid());
   const auto parent_pid = static_cast<uint32_t>(getppid());
   state.set_pids(parent_pid, self, 0);
@@ -105,6 +147,7 @@ int run_net(const Options& opts, const config::Config& cfg) {
           const auto& s = state.sources()[reply->query_id];
           sys::logf(sys::Severity::kInfo, "%s resolved to %zu address(es)", s.name.c_str(),
                     s.addresses.size());
+          if (assocs) start_polling(*assocs, source_at(cfg, reply->query_id), s.addresses);
         }
       },
       [&](const ipc::ChannelError& e) {
@@ -113,6 +156,7 @@ int run_net(const Options& opts, const config::Config& cfg) {
         if (e.code != ipc::IpcError::kPeerClosed) stop(1);
       });
 
+  const auto initial = read_drift(cfg.drift_file);
   auto listener = open_control_socket(opts.control_socket);
   if (!listener) sys::fatal("control socket: %s", listener.error().c_str());
   ControlServer control(base.get(), std::move(*listener), [&](const std::string& req) {
@@ -126,17 +170,31 @@ int run_net(const Options& opts, const config::Config& cfg) {
     run_parent_hooks(*hook, parent);
   }
 
+  // The NTP client: under -x the corrections go to a virtual clock, never to the parent.
+  if (opts.no_adjust) {
+    clock = make_no_adjust_clock();
+  } else {
+    clock = make_system_clock([&parent](const ipc::AnyMessage& m) {
+      std::visit([&parent](const auto& verb) { parent.send(verb); }, m);
+    }, cfg.rtc_sync);
+  }
+  assocs = std::make_unique<Associations>(base.get(), cfg, *clock, initial, [&] { stop(1); });
+  state.set_associations(assocs.get());
+
   for (size_t i = 0; i < state.sources().size(); ++i) {
     const auto& s = state.sources()[i];
-    if (s.resolve != SourceEntry::Resolve::kPending) continue;
-    const auto& src = i < cfg.sources.size() ? cfg.sources[i]
-                                             : cfg.sourcedir_sources[i - cfg.sources.size()];
+    const auto& src = source_at(cfg, i);
+    if (s.resolve == SourceEntry::Resolve::kLiteral) {
+      start_polling(*assocs, src, s.addresses);
+      continue;
+    }
     dns->send(ipc::ResolveRequest{.query_id = static_cast<uint32_t>(i),
                                   .family = query_family(opts, src.family),
                                   .name = s.name});
   }
 
   event_base_dispatch(base.get());
+  if (assocs) assocs->shutdown();
   (void)parent.channel().flush();
   return exit_code;
 }

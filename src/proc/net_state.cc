@@ -69,8 +69,9 @@ std::string NetState::handle_request(const std::string& request, core::Timestamp
 }
 
 std::string NetState::status_json() const {
+  if (assocs_) return assocs_->status_json().dump();
   nlohmann::json j;
-  j["synchronised"] = synchronised();
+  j["synchronised"] = false;
   j["leap"] = "unsynchronised";
   j["stratum"] = 0;
   j["poll_s"] = 0;
@@ -100,7 +101,9 @@ std::string NetState::state_json(core::Timestamp now) const {
                        {"resolve", resolve_name(s.resolve)},
                        {"addresses", addrs}});
   }
-  j["sources"] = sources;
+  j["names"] = sources;
+  j["sources"] = assocs_ ? assocs_->sources_json() : nlohmann::json::array();
+  if (assocs_) j["tracking"] = assocs_->tracking_json();
   return j.dump();
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: ISC
 // What net reports on its control socket, kept apart from the event plumbing so it can be
-// unit-tested: the configured sources with their resolution state, the process ids, and the
-// synchronisation summary. Replies are JSON (nlohmann::json).
+// unit-tested: the configured source names with their resolution state ("names"), the process
+// ids, and from the NTP client the polled sources ("sources"), "tracking" and the ntpstat
+// summary ("status"). Replies are JSON (nlohmann::json).
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include "core/ip.h"
 #include "core/time.h"
 #include "ipc/resolve.h"
+#include "proc/associations.h"
 
 namespace tempus::proc {
 
@@ -36,7 +38,9 @@ class NetState {
     parent_pid_ = parent, net_pid_ = net, dns_pid_ = dns;
   }
   void set_dns_pid(uint32_t dns) { dns_pid_ = dns; }
-  bool synchronised() const { return false; }  // no source is selected before the NTP engine
+  // The NTP client (absent only in unit tests of the name handling).
+  void set_associations(const Associations* a) { assocs_ = a; }
+  bool synchronised() const { return assocs_ && assocs_->synchronised(); }
 
   // Request dispatcher of the control socket: "status", "state"; anything else → an error reply.
   std::string handle_request(const std::string& request, core::Timestamp now) const;
@@ -49,6 +53,7 @@ class NetState {
   bool no_adjust_;
   core::Timestamp started_;
   uint32_t parent_pid_ = 0, net_pid_ = 0, dns_pid_ = 0;
+  const Associations* assocs_ = nullptr;
 };
 
 core::IpAddress to_core(const ipc::IpAddress& a);

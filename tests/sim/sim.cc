@@ -8,8 +8,8 @@
 #include <queue>
 #include <variant>
 
-#include "core/selection.h"
-#include "core/sourcestats.h"
+#include "core/bytes.h"
+#include "core/packet.h"
 
 namespace tempus::sim {
 
@@ -114,34 +114,42 @@ void SimClock::apply(const core::ClockCommand& c) {
 
 // ---- the run ----------------------------------------------------------------------------
 
+core::EngineSourceOptions chrony_source() {
+  core::EngineSourceOptions o;
+  o.client.minpoll = core::PollLog{6};
+  o.client.maxpoll = core::PollLog{10};
+  o.client.iburst = true;
+  return o;
+}
+
 namespace {
 
-struct Send {
+using Packet = std::vector<std::byte>;
+
+struct Poll {  // the net shell's per-source timer
   size_t server;
 };
-struct Receive {
+struct AtServer {  // a request (Event::packet) reaches the server
   size_t server;
-  core::Timestamp t1;     // local
-  int64_t t2_ns, t3_ns;   // server clock
-  int steps_at_send;      // a reply to a request sent before a step is discarded
+  double back_s;  // its reply's return delay, drawn with the forward one
 };
+struct AtClient {  // a reply (Event::packet) reaches the client
+  size_t server;
+};
+struct Tick {};
 struct Measure {};
 struct Event {
   int64_t true_ns;
   uint64_t seq;  // FIFO among equal times
-  std::variant<Send, Receive, Measure> what;
+  std::variant<Poll, AtServer, AtClient, Tick, Measure> what;
+  Packet packet;  // the datagram in flight, for AtServer and AtClient
   bool operator>(const Event& o) const {
     return true_ns != o.true_ns ? true_ns > o.true_ns : seq > o.seq;
   }
 };
 
-struct ServerState {
-  int poll = 6;
-  double score = 0;
-  int iburst_left = 0;
-  int missed = 0;
-  core::SourceStats stats;
-};
+constexpr int64_t kServerProcessingNs = 20'000;  // T3 − T2
+constexpr int64_t kTickNs = 3600 * kNs;
 
 double server_offset_s(const ServerSpec& s, int64_t t_rel_ns) {
   double off = s.offset_s;
@@ -149,35 +157,82 @@ double server_offset_s(const ServerSpec& s, int64_t t_rel_ns) {
   return off;
 }
 
+// The simulated server: a chronyd answering a client request (RFC 5905 §9 server mode), its
+// clock `true + offset`. Empty when the request does not decode as a client packet.
+Packet serve(const ServerSpec& sv, core::Bytes request, int64_t true_rx_ns) {
+  auto req = core::decode_packet(request);
+  if (!req || req->header.mode != core::Mode::kClient) return {};
+  const int64_t clock_ns = true_rx_ns + to_ns(server_offset_s(sv, true_rx_ns - kStartNs));
+  const core::Timestamp t2 = core::Timestamp::from_unix_ns(clock_ns);
+  core::Header h;
+  h.leap = core::Leap::kNone;
+  h.version = req->header.version;
+  h.mode = core::Mode::kServer;
+  h.stratum = sv.stratum;
+  h.poll = req->header.poll;
+  h.precision = sv.precision;
+  h.root_delay = core::ShortFixed::from_duration(core::Duration::from_seconds_f(sv.root_delay_s));
+  h.root_dispersion =
+      core::ShortFixed::from_duration(core::Duration::from_seconds_f(sv.root_dispersion_s));
+  h.ref_id = sv.stratum == 1 ? core::ref_id_ascii("GPS") : 0xc0000263u;
+  h.reference_ts = core::NtpTimestamp::from_time(t2 - core::Duration::s(16));
+  h.origin_ts = req->header.transmit_ts;
+  h.receive_ts = core::NtpTimestamp::from_time(t2);
+  h.transmit_ts = core::NtpTimestamp::from_time(t2 + core::Duration::ns(kServerProcessingNs));
+  Packet out;
+  out.reserve(core::kHeaderLen);
+  core::ByteWriter w{out};
+  core::encode_header(h, w);
+  return out;
+}
+
+// What the net shell does with the engine's commands: execute them in order (here on the
+// simulated kernel clock), noting what the metrics need.
+struct Applied {
+  bool update = false;  // a slew or step: the reference was updated
+  bool step = false;
+};
+Applied execute(const std::vector<core::ClockCommand>& cmds, SimClock& clock) {
+  Applied a;
+  for (const auto& c : cmds) {
+    clock.apply(c);
+    if (std::holds_alternative<core::SlewCommand>(c)) a.update = true;
+    if (std::holds_alternative<core::StepCommand>(c)) a.update = a.step = true;
+  }
+  return a;
+}
+
 }  // namespace
 
 Outcome run(const Scenario& sc, uint64_t seed) {
-  Rng rng(seed);
+  Rng rng(seed);                             // network and oscillator
+  Rng engine_rng(seed ^ 0x7465'6d70'7573ULL);  // the engine's nonces and poll jitter
   Outcome out;
   SimClock clock(kStartNs, sc.clock);
-  core::Discipline disc(sc.discipline, sc.drift);
-  for (const auto& c : disc.start(clock.read())) clock.apply(c);
-
-  std::vector<ServerState> st(sc.servers.size());
-  for (auto& s : st) {
-    s.poll = sc.poll.minpoll;
-    s.iburst_left = sc.poll.iburst ? 4 : 0;
+  core::Engine engine(sc.selection, sc.discipline, sc.drift);
+  execute(engine.start(clock.read()), clock);
+  for (size_t i = 0; i < sc.servers.size(); ++i) {
+    core::EngineSourceOptions opts = sc.source;
+    opts.ref_id = 0xc0000201u + static_cast<uint32_t>(i);  // 192.0.2.(i + 1)
+    engine.add_source(static_cast<uint32_t>(i), opts);
   }
-  const core::SelectionConfig sel_cfg{};
-  std::optional<uint32_t> previous;
+  // The shell remembers when each source's newest request left (local time).
+  std::vector<core::Timestamp> t1(sc.servers.size());
 
   std::priority_queue<Event, std::vector<Event>, std::greater<>> q;
   uint64_t seq = 0;
   const int64_t end_ns = kStartNs + to_ns(sc.duration_s);
   for (size_t i = 0; i < sc.servers.size(); ++i)
-    q.push({kStartNs + to_ns(0.2 * rng.uniform()), seq++, Send{i}});
-  q.push({kStartNs, seq++, Measure{}});
+    q.push({kStartNs + to_ns(0.2 * rng.uniform()), seq++, Poll{i}, {}});
+  q.push({kStartNs, seq++, Measure{}, {}});
+  q.push({kStartNs + kTickNs, seq++, Tick{}, {}});
 
   std::vector<double> errors_s;  // one per simulated second
   errors_s.reserve(static_cast<size_t>(sc.duration_s) + 1);
+  const bool trace = std::getenv("TEMPUS_SIM_TRACE") != nullptr;
 
   while (!q.empty()) {
-    const Event ev = q.top();
+    Event ev = q.top();
     q.pop();
     if (ev.true_ns > end_ns) break;
     clock.advance(ev.true_ns, rng);
@@ -185,145 +240,66 @@ Outcome run(const Scenario& sc, uint64_t seed) {
 
     if (std::holds_alternative<Measure>(ev.what)) {
       errors_s.push_back(clock.error_s());
-      q.push({ev.true_ns + kNs, seq++, Measure{}});
-      continue;
-    }
-
-    if (const auto* snd = std::get_if<Send>(&ev.what)) {
-      const size_t i = snd->server;
+      q.push({ev.true_ns + kNs, seq++, Measure{}, {}});
+    } else if (std::holds_alternative<Tick>(ev.what)) {
+      execute(engine.tick(clock.read()), clock);
+      q.push({ev.true_ns + kTickNs, seq++, Tick{}, {}});
+    } else if (const auto* poll = std::get_if<Poll>(&ev.what)) {
+      const size_t i = poll->server;
+      const auto id = static_cast<uint32_t>(i);
+      auto req = engine.make_request(id, clock.read(), engine_rng);
+      if (!req || req->packet.empty()) continue;  // denied: the shell stops polling it
+      t1[i] = clock.read();
+      ++out.requests;
+      // Local and true durations differ by the clock's rate error (≤ 600 ppm): negligible.
+      const core::Duration wait = engine.next_poll_interval(id, engine_rng);
+      if (wait != core::Duration::max()) q.push({ev.true_ns + wait.count_ns(), seq++, Poll{i}, {}});
       const ServerSpec& sv = sc.servers[i];
-      ServerState& ss = st[i];
-      // Next request: iburst spacing 2 s, else the current poll.
-      int64_t next = int64_t{1} << ss.poll;
-      if (ss.iburst_left > 0) {
-        --ss.iburst_left;
-        if (ss.iburst_left > 0) next = 2;
-      }
-      q.push({ev.true_ns + next * kNs, seq++, Send{i}});
-      if (rng.uniform() < sv.loss) {
-        if (++ss.missed % 4 == 0) ss.poll = std::min(ss.poll + 1, sc.poll.maxpoll);
-        continue;
-      }
+      if (rng.uniform() < sv.loss) continue;
       const double fwd = sv.delay_s + sv.asymmetry_s / 2 + rng.exponential(sv.jitter_mean_s);
       const double back = sv.delay_s - sv.asymmetry_s / 2 + rng.exponential(sv.jitter_mean_s);
-      const int64_t at_server = ev.true_ns + to_ns(fwd);
-      const int64_t t2 = at_server + to_ns(server_offset_s(sv, at_server - kStartNs));
-      const int64_t t3 = t2 + 20'000;  // 20 µs in the server
-      q.push({at_server + 20'000 + to_ns(back), seq++, Receive{i, clock.read(), t2, t3, clock.steps()}});
-      continue;
+      q.push({ev.true_ns + to_ns(fwd), seq++, AtServer{i, back}, std::move(req->packet)});
+    } else if (const auto* at_server = std::get_if<AtServer>(&ev.what)) {
+      const size_t i = at_server->server;
+      Packet reply = serve(sc.servers[i], ev.packet, ev.true_ns);
+      if (reply.empty()) continue;
+      q.push({ev.true_ns + kServerProcessingNs + to_ns(at_server->back_s), seq++, AtClient{i},
+              std::move(reply)});
+    } else if (const auto* at_client = std::get_if<AtClient>(&ev.what)) {
+      const size_t i = at_client->server;
+      const core::Timestamp t4 = clock.read();
+      core::ReplyOutcome r = engine.on_reply(static_cast<uint32_t>(i), ev.packet, t1[i], t4);
+      if (r.sample) ++out.samples;
+      if (trace)
+        std::fprintf(stderr, "t %8.1f src %zu reply: sample %d spans_step %d error %s cmds %zu\n",
+                     static_cast<double>(rel_ns) * 1e-9, i, r.sample, r.spans_step,
+                     r.error ? std::string(core::to_string(*r.error)).c_str() : "-",
+                     r.commands.size());
+      const Applied a = execute(r.commands, clock);
+      if (r.fatal) break;
+      if (!a.update) continue;
+      if (a.step && out.first_step_update < 0) out.first_step_update = out.updates;
+      ++out.updates;
+      const core::TrackingReport tr = engine.tracking(t4);
+      // Which sources the update used: the selected one and every combined one.
+      for (const core::SourceView& v : engine.sources(t4)) {
+        const bool used = v.state == core::SelectState::kSelected ||
+                          v.state == core::SelectState::kCombined;
+        if (used && sc.servers[v.id].expect_never_selected) ++out.false_selections;
+        if (trace && v.state == core::SelectState::kSelected)
+          std::fprintf(stderr,
+                       "t %8.1f src %u err %+10.1f us off %+10.1f sd %8.1f np %2zu poll %d "
+                       "freq %+9.4f skew %8.4f sdev %7.1f osc+corr %+8.4f\n",
+                       static_cast<double>(rel_ns) * 1e-9, v.id, clock.error_s() * 1e6,
+                       tr.last_offset.to_seconds_f() * 1e6,
+                       v.estimate.offset_sd.to_seconds_f() * 1e6, v.stats.np, v.poll.log2,
+                       v.estimate.freq_ppm, v.estimate.skew_ppm,
+                       v.estimate.std_dev.to_seconds_f() * 1e6,
+                       clock.oscillator_ppm() + clock.correction_ppm());
+      }
     }
-
-    const auto& rcv = std::get<Receive>(ev.what);
-    const size_t i = rcv.server;
-    const ServerSpec& sv = sc.servers[i];
-    ServerState& ss = st[i];
-    ss.missed = 0;
-    // The net shell must do the same: an exchange that spans a step measures the step.
-    if (rcv.steps_at_send != clock.steps()) continue;
-    const core::Timestamp t4 = clock.read();
-    const core::Timestamp t2 = core::Timestamp::from_unix_ns(rcv.t2_ns);
-    const core::Timestamp t3 = core::Timestamp::from_unix_ns(rcv.t3_ns);
-    core::Sample s;
-    s.local_time = t4;
-    s.offset = ((t2 - rcv.t1) + (t3 - t4)) / 2;
-    s.delay = std::max((t4 - rcv.t1) - (t3 - t2), core::Duration::ns(100));
-    s.dispersion = core::Duration::ns(200) + core::Duration::from_seconds_f(
-                                                 (t4 - rcv.t1).to_seconds_f() * 15e-6);
-    s.root_delay = core::Duration::from_seconds_f(sv.root_delay_s) + s.delay;
-    s.root_dispersion = core::Duration::from_seconds_f(sv.root_dispersion_s) + s.dispersion;
-    s.stratum = sv.stratum;
-    s.leap = core::Leap::kNone;
-    s.ref_id = static_cast<uint32_t>(0x7f000001 + i);
-    // Cook the measurement: the part of the last slew the kernel has still to apply.
-    s.offset -= disc.pending_slew(t4);
-    const core::SourceEstimate before = ss.stats.estimate(t4);
-    ss.stats.add_sample(s);
-    ++out.samples;
-
-    // Poll adaptation as chrony's get_poll_adj(): keep about poll_target samples in the
-    // statistics; back off quickly when the prediction misses by more than the distance.
-    const double dist_s = s.delay.to_seconds_f() / 2 + s.dispersion.to_seconds_f();
-    const double miss_s = before.valid && ss.stats.samples() > 3
-                              ? std::fabs((before.offset - s.offset).to_seconds_f())
-                              : 0.0;
-    double adj;
-    if (miss_s > dist_s) {
-      adj = -std::log2(miss_s / dist_s);
-    } else {
-      const double ratio = static_cast<double>(ss.stats.samples()) / sc.poll.poll_target;
-      adj = (ratio - 1.0) / sc.poll.poll_target;
-      if (ratio < 1.0) adj *= 2.0;
-    }
-    ss.score += adj;
-    if (ss.score >= 1.0 || ss.score < 0.0) {
-      const double whole = std::floor(ss.score);
-      ss.poll = std::clamp(ss.poll + static_cast<int>(whole), sc.poll.minpoll, sc.poll.maxpoll);
-      ss.score -= whole;
-    }
-
-    // Start-up: while a source that has answered has no regression line yet, wait for it (up
-    // to two minpoll intervals), so the first selection sees every responding source and a
-    // falseticker that happens to answer first cannot win alone.
-    bool waiting = false;
-    for (const auto& o : st)
-      if (o.stats.samples() > 0 && !o.stats.estimate(t4).selectable) waiting = true;
-    if (waiting && rel_ns < (int64_t{2} << sc.poll.minpoll) * kNs) continue;
-
-    // Selection over every source with data, evaluated now.
-    std::vector<core::Candidate> cands;
-    std::vector<core::SourceEstimate> ests;
-    for (size_t k = 0; k < st.size(); ++k) {
-      if (st[k].stats.samples() == 0) continue;
-      const core::SourceEstimate e = st[k].stats.estimate(t4);
-      ests.push_back(e);
-      cands.push_back(core::Candidate{.id = static_cast<uint32_t>(k),
-                                      .offset = e.offset,
-                                      .root_distance = e.root_distance,
-                                      .jitter = e.std_dev,
-                                      .stratum = e.stratum,
-                                      .leap = e.leap,
-                                      .selectable = e.selectable});
-    }
-    const core::SelectionResult sel = core::select_sources(cands, sel_cfg, previous);
-    if (!sel.selected) continue;
-    const size_t si = *sel.selected;
-    const uint32_t sel_id = cands[si].id;
-    previous = sel_id;
-    if (sel_id != i) continue;  // the reference is updated when the selected source has news
-    if (sv.expect_never_selected) ++out.false_selections;
-    for (size_t k = 0; k < cands.size(); ++k)
-      if ((sel.states[k] == core::SelectState::kCombined) &&
-          sc.servers[cands[k].id].expect_never_selected)
-        ++out.false_selections;
-
-    const core::SourceEstimate& e = ests[si];
-    core::ReferenceUpdate u{.now = t4,
-                            .ref_id = e.ref_id,
-                            .stratum = e.stratum,
-                            .leap = sel.leap,
-                            .offset = sel.offset,
-                            .offset_sd = e.offset_sd,
-                            .freq_ppm = e.freq_ppm,
-                            .skew_ppm = e.skew_ppm,
-                            .root_delay = e.root_delay,
-                            .root_dispersion = e.root_dispersion};
-    const core::UpdateResult r = disc.update(u);
-    if (std::getenv("TEMPUS_SIM_TRACE"))
-      std::fprintf(stderr, "t %8.1f src %zu err %+10.1f us est %+10.1f sd %8.1f np %2zu poll %d "
-                   "freq %+9.4f skew %8.4f sdev %7.1f osc+corr %+8.4f\n",
-                   static_cast<double>(rel_ns) * 1e-9, i, clock.error_s() * 1e6,
-                   sel.offset.to_seconds_f() * 1e6, e.offset_sd.to_seconds_f() * 1e6,
-                   ss.stats.samples(), ss.poll, e.freq_ppm, e.skew_ppm, e.std_dev.to_seconds_f() * 1e6,
-                   clock.oscillator_ppm() + clock.correction_ppm());
-    for (const auto& c : r.commands) clock.apply(c);
-    if (r.stepped && out.first_step_update < 0) out.first_step_update = out.updates;
-    ++out.updates;
-    if (r.correction)
-      for (auto& other : st)
-        other.stats.apply_correction(r.correction->when, r.correction->phase,
-                                     r.correction->dfreq_ppm);
   }
-  for (const auto& c : disc.shutdown(clock.read())) clock.apply(c);
+  execute(engine.shutdown(clock.read()), clock);
 
   // Metrics. errors_s[k] is the error at k seconds.
   const auto from = static_cast<size_t>(sc.measure_from_s);

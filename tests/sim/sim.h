@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: ISC
 // A deterministic, seeded, in-process simulator for the clock discipline (design.md §6): a
-// simulated kernel clock, simulated servers and network, chrony-like polling, and the pure core
-// (SourceStats → select_sources → Discipline) in between. No sockets, no real clock.
+// simulated kernel clock, simulated servers and network, and in between the daemon's own
+// core::Engine, driven exactly as the net process drives it: make_request() at
+// next_poll_interval(), real 48-octet packets through the simulated network, on_reply() with
+// local timestamps, and every returned ClockCommand executed on the simulated kernel clock. The
+// simulator has no polling, sample or selection logic of its own. No sockets, no real clock.
 //
 // Time: `true time` is the simulation's reference (int64 ns). The local clock reads
 // true + error, error > 0: local AHEAD (so the NTP offset, > 0 = behind, is about −error).
@@ -13,16 +16,18 @@
 #include <vector>
 
 #include "core/discipline.h"
+#include "core/engine.h"
 #include "core/sample.h"
+#include "core/selection.h"
 #include "core/time.h"
 
 namespace tempus::sim {
 
 // xoshiro256** seeded through splitmix64: fast, reproducible on every platform.
-class Rng {
+class Rng : public core::RandomSource {
  public:
   explicit Rng(uint64_t seed);
-  uint64_t next_u64();
+  uint64_t next_u64() override;
   double uniform();                  // [0, 1)
   double exponential(double mean);   // ≥ 0
   double normal();                   // N(0, 1)
@@ -74,18 +79,16 @@ struct ServerSpec {
   double offset_s = 0;          // server clock − true (a falseticker when large)
   double step_at_s = -1;        // at this true time (s from start) the server steps...
   double step_s = 0;            // ...by this much
-  uint8_t stratum = 1;
+  uint8_t stratum = 1;           // of its replies (with root delay/dispersion, leap 0)
   double root_delay_s = 0;
   double root_dispersion_s = 10e-6;
+  int8_t precision = -24;        // log2 s, as a modern chronyd reports
   bool expect_never_selected = false;
 };
 
-struct PollPolicy {
-  int minpoll = 6;
-  int maxpoll = 10;
-  bool iburst = true;
-  int poll_target = 8;  // chrony's polltarget
-};
+// `server ADDRESS iburst` with every other option at chrony's default (minpoll 6, maxpoll 10,
+// polltarget 8, maxsamples 64, ...).
+core::EngineSourceOptions chrony_source();
 
 struct Bounds {
   double max_time_to_1ms_s = 120;   // |error| ≤ 1 ms from then on
@@ -101,7 +104,8 @@ struct Scenario {
   std::string name;
   SimClock::Options clock;
   std::vector<ServerSpec> servers;
-  PollPolicy poll;
+  core::EngineSourceOptions source = chrony_source();  // every server's (ref_id set per server)
+  core::SelectionConfig selection;
   core::DisciplineConfig discipline;
   std::optional<core::InitialFrequency> drift;
   double duration_s = 20000;
@@ -115,8 +119,9 @@ struct Outcome {
   double time_to_1ms_s = -1;   // −1: never
   int steps = 0;
   int first_step_update = -1;
-  int updates = 0;
-  int samples = 0;
+  int updates = 0;             // reference updates (a slew or step was ordered)
+  int samples = 0;             // replies the engine turned into a sample
+  int requests = 0;            // packets sent
   int false_selections = 0;    // updates that used an expect_never_selected server
   int violations = 0;          // commands outside the parent's bounds
   double final_freq_error_ppm = 0;  // oscillator + correction at the end

@@ -69,7 +69,7 @@ class Daemon:
             if os.path.exists(self.sock):
                 st = self.state()
                 if st and all(p["pid"] > 0 for p in st["processes"]) and all(
-                        s["resolve"] != "pending" for s in st["sources"]):
+                        s["resolve"] != "pending" for s in st["names"]):
                     self.daemon_pid = self.pids(st)["parent"]
                     return st
             time.sleep(0.1)

@@ -86,7 +86,7 @@ class Privsep(unittest.TestCase):
         self.assertEqual(rows["net"][6], tempus_user().pw_dir)
         self.assertTrue(st["no_adjust"])
         self.assertFalse(st["synchronised"])
-        by_name = {s["name"]: s for s in st["sources"]}
+        by_name = {s["name"]: s for s in st["names"]}
         self.assertEqual(by_name["localhost"]["resolve"], "ok")
         self.assertIn("127.0.0.1", by_name["localhost"]["addresses"])
         self.assertEqual(by_name["127.0.0.1"]["resolve"], "literal")

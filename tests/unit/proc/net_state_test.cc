@@ -56,9 +56,10 @@ TEST(NetState, StateAndStatusJson) {
   EXPECT_EQ(j["synchronised"], false);
   EXPECT_EQ(j["processes"][2]["role"], "dns");
   EXPECT_EQ(j["processes"][2]["pid"], 12);
-  EXPECT_EQ(j["sources"][0]["kind"], "pool");
-  EXPECT_EQ(j["sources"][0]["resolve"], "pending");
-  EXPECT_EQ(j["sources"][1]["port"], 11123);
+  EXPECT_EQ(j["names"][0]["kind"], "pool");
+  EXPECT_EQ(j["names"][0]["resolve"], "pending");
+  EXPECT_EQ(j["names"][1]["port"], 11123);
+  EXPECT_TRUE(j["sources"].empty());
   auto s = nlohmann::json::parse(st.handle_request("status", core::Timestamp::from_unix(160, 0)));
   EXPECT_EQ(s["synchronised"], false);
   auto e = nlohmann::json::parse(st.handle_request("frob", core::Timestamp{}));

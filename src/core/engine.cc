@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: ISC
+#include "core/engine.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tempus::core {
+
+namespace {
+
+// A prediction missing the new sample by more than this many times the sample's own error bound
+// means the source (or our clock) moved: poll faster (chrony's "off track").
+constexpr double kOffTrackFactor = 4.0;
+
+}  // namespace
+
+uint32_t ref_id_for_address(std::span<const uint8_t, 16> bytes, bool is_v4, uint32_t v4_value) {
+  if (is_v4) return v4_value;
+  uint32_t h = 2166136261u;
+  for (uint8_t b : bytes) h = (h ^ b) * 16777619u;
+  return h;
+}
+
+Engine::Engine(const SelectionConfig& selection, const DisciplineConfig& discipline,
+               std::optional<InitialFrequency> initial)
+    : selection_cfg_(selection), discipline_(discipline, initial) {}
+
+std::vector<ClockCommand> Engine::start(Timestamp now) {
+  started_ = now;
+  return discipline_.start(now);
+}
+
+Engine::Source* Engine::find(uint32_t id) {
+  auto it = std::find_if(sources_.begin(), sources_.end(), [id](const Source& s) { return s.id == id; });
+  return it == sources_.end() ? nullptr : &*it;
+}
+
+const Engine::Source* Engine::find(uint32_t id) const {
+  return const_cast<Engine*>(this)->find(id);
+}
+
+void Engine::add_source(uint32_t id, const EngineSourceOptions& opts) {
+  remove_source(id);
+  sources_.push_back(Source{id, opts, NtpClient(opts.client), SourceStats(opts.stats)});
+  min_minpoll_ = std::min(min_minpoll_, opts.client.minpoll);
+}
+
+void Engine::remove_source(uint32_t id) {
+  std::erase_if(sources_, [id](const Source& s) { return s.id == id; });
+  if (selected_ == id) selected_.reset();
+}
+
+bool Engine::has_source(uint32_t id) const { return find(id) != nullptr; }
+
+std::optional<Request> Engine::make_request(uint32_t id, Timestamp now, RandomSource& rng) {
+  Source* s = find(id);
+  if (!s || s->client.state() == ClientState::kDenied) return std::nullopt;
+  s->epoch_at_request = step_epoch_;
+  return s->client.make_request(now, rng);
+}
+
+Duration Engine::next_poll_interval(uint32_t id, RandomSource& rng) const {
+  const Source* s = find(id);
+  return s ? s->client.next_poll_interval(rng) : Duration::max();
+}
+
+ReplyOutcome Engine::on_reply(uint32_t id, Bytes packet, Timestamp t1, Timestamp t4) {
+  ReplyOutcome out;
+  Source* src = find(id);
+  if (!src) {
+    out.error = ReplyError::kNoRequest;
+    return out;
+  }
+  if (src->epoch_at_request != step_epoch_) {
+    // The clock was stepped between T1 and T4: the exchange measures the step, not the source.
+    out.spans_step = true;
+    return out;
+  }
+  auto sample = src->client.handle_reply(packet, t1, t4);
+  if (!sample) {
+    out.error = sample.error();
+    return out;
+  }
+  Sample s = *sample;
+  // Cooked time: what the kernel still has to slew is part of the correction already made.
+  s.offset -= discipline_.pending_slew(t4);
+  const SourceEstimate before = src->stats.estimate(t4);
+  if (!src->stats.add_sample(s)) {
+    src->client.on_sample_quality(SampleQuality::kPoor);
+    return out;
+  }
+  out.sample = true;
+  const double error_s = s.delay.to_seconds_f() / 2 + s.dispersion.to_seconds_f();
+  const bool off_track = before.selectable &&
+                         std::fabs((before.offset - s.offset).to_seconds_f()) >
+                             kOffTrackFactor * error_s;
+  src->client.on_sample_quality(off_track ? SampleQuality::kOffTrack : SampleQuality::kGood);
+  reselect_and_update(*src, t4, out);
+  return out;
+}
+
+void Engine::reselect_and_update(Source& src, Timestamp now, ReplyOutcome& out) {
+  // Start-up: while a source that has answered has no regression line yet, wait for it (up to
+  // two minpoll intervals) so that the first selection sees every responding source.
+  if (started_ && now - *started_ < min_minpoll_.interval() * 2) {
+    for (const auto& o : sources_)
+      if (o.stats.samples() > 0 && !o.stats.estimate(now).selectable) return;
+  }
+  std::vector<Candidate> cands;
+  std::vector<size_t> index;  // cands[k] is sources_[index[k]]
+  std::vector<SourceEstimate> ests;
+  for (size_t k = 0; k < sources_.size(); ++k) {
+    const Source& o = sources_[k];
+    if (o.stats.samples() == 0) {
+      sources_[k].state = SelectState::kUnusable;
+      continue;
+    }
+    const SourceEstimate e = o.stats.estimate(now);
+    ests.push_back(e);
+    index.push_back(k);
+    cands.push_back(Candidate{.id = o.id,
+                              .offset = e.offset,
+                              .root_distance = e.root_distance,
+                              .jitter = e.std_dev,
+                              .stratum = e.stratum,
+                              .leap = e.leap,
+                              .selectable = e.selectable && o.client.reachable(),
+                              .prefer = o.opts.prefer,
+                              .noselect = o.opts.noselect,
+                              .trust = o.opts.trust,
+                              .require = o.opts.require});
+  }
+  const SelectionResult sel = select_sources(cands, selection_cfg_, selected_);
+  for (size_t k = 0; k < cands.size(); ++k) sources_[index[k]].state = sel.states[k];
+  if (!sel.selected) {
+    if (selected_) {
+      selected_.reset();
+      out.commands = discipline_.unsynchronise(now);
+    }
+    return;
+  }
+  const size_t si = *sel.selected;
+  selected_ = cands[si].id;
+  // The reference is updated when the selected source itself has news.
+  if (cands[si].id != src.id) return;
+
+  const SourceEstimate& e = ests[si];
+  const Source& ref = sources_[index[si]];
+  ReferenceUpdate u{.now = now,
+                    .ref_id = ref.opts.ref_id,
+                    .stratum = e.stratum,
+                    .leap = sel.leap,
+                    .offset = sel.offset,
+                    .offset_sd = e.offset_sd,
+                    .freq_ppm = e.freq_ppm,
+                    .skew_ppm = e.skew_ppm,
+                    .root_delay = e.root_delay,
+                    .root_dispersion = e.root_dispersion};
+  UpdateResult r = discipline_.update(u);
+  out.commands = std::move(r.commands);
+  out.fatal = r.fatal;
+  if (r.stepped) ++step_epoch_;
+  if (r.correction) {
+    for (auto& o : sources_)
+      o.stats.apply_correction(r.correction->when, r.correction->phase, r.correction->dfreq_ppm);
+  }
+}
+
+std::vector<ClockCommand> Engine::tick(Timestamp now) { return discipline_.tick(now); }
+
+std::vector<ClockCommand> Engine::shutdown(Timestamp now) { return discipline_.shutdown(now); }
+
+std::vector<SourceView> Engine::sources(Timestamp now) const {
+  std::vector<SourceView> out;
+  out.reserve(sources_.size());
+  for (const auto& s : sources_) {
+    SourceView v;
+    v.id = s.id;
+    v.state = s.state;
+    v.poll = s.client.poll();
+    v.reach = s.client.reach();
+    v.client_state = s.client.state();
+    v.estimate = s.stats.estimate(now);
+    v.stats = s.stats.report(now);
+    v.last = s.stats.last_sample();
+    v.last_sample_time = s.client.last_sample_time();
+    v.counters = s.client.counters();
+    out.push_back(v);
+  }
+  return out;
+}
+
+}  // namespace tempus::core

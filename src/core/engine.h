@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: ISC
+// The NTP client engine: every source's protocol state (NtpClient) and statistics
+// (SourceStats), selection across them and the clock discipline, glued the one way both the
+// daemon's net process and the simulator use. Pure: the caller owns sockets, timers and the
+// clock; it hands in packets with their local timestamps and executes the ClockCommands that
+// come back (design.md §3: actions go out as values).
+//
+// Local time ("cooked"): every Timestamp given to the engine is the local clock as corrected so
+// far. The engine itself subtracts the part of the last slew the kernel has not applied yet.
+//
+// Call pattern per source: make_request() → send → on_reply() for what arrives, and the next
+// make_request() after next_poll_interval(). tick() at least hourly; shutdown() at exit.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/discipline.h"
+#include "core/ntp_client.h"
+#include "core/sample.h"
+#include "core/selection.h"
+#include "core/sourcestats.h"
+
+namespace tempus::core {
+
+struct EngineSourceOptions {
+  ClientOptions client;
+  SourceStatsConfig stats;
+  uint32_t ref_id = 0;  // what we report as our reference ID when this source is selected
+  bool prefer = false, noselect = false, trust = false, require = false;
+};
+
+// A source as reported (chronyc sources / sourcestats, the JSON state).
+struct SourceView {
+  uint32_t id = 0;
+  SelectState state = SelectState::kUnusable;
+  PollLog poll;
+  uint8_t reach = 0;
+  ClientState client_state = ClientState::kActive;
+  SourceEstimate estimate;
+  SourceStatsReport stats;
+  LastSampleReport last;
+  std::optional<Timestamp> last_sample_time;
+  ClientCounters counters;
+};
+
+struct ReplyOutcome {
+  std::optional<ReplyError> error;     // why the packet gave no sample
+  bool spans_step = false;             // the exchange straddled a step: dropped
+  bool sample = false;                 // a sample was added
+  std::vector<ClockCommand> commands;  // execute in order
+  bool fatal = false;                  // maxchange exhausted: the daemon must exit
+};
+
+class Engine {
+ public:
+  Engine(const SelectionConfig& selection, const DisciplineConfig& discipline,
+         std::optional<InitialFrequency> initial);
+
+  // Initial frequency and "not synchronised" status. Call once, first.
+  std::vector<ClockCommand> start(Timestamp now);
+
+  // ids are the caller's; adding an existing id replaces it (fresh state).
+  void add_source(uint32_t id, const EngineSourceOptions& opts);
+  void remove_source(uint32_t id);
+  bool has_source(uint32_t id) const;
+
+  // The next request for source `id`, or nullopt (unknown id, or the source is denied).
+  std::optional<Request> make_request(uint32_t id, Timestamp now, RandomSource& rng);
+  // Wait before the next make_request() of `id` (Duration::max() when it is denied).
+  Duration next_poll_interval(uint32_t id, RandomSource& rng) const;
+
+  // A datagram from source `id`. t1: local time the request left; t4: local time this arrived.
+  ReplyOutcome on_reply(uint32_t id, Bytes packet, Timestamp t1, Timestamp t4);
+
+  std::vector<ClockCommand> tick(Timestamp now);
+  std::vector<ClockCommand> shutdown(Timestamp now);
+
+  std::vector<SourceView> sources(Timestamp now) const;
+  TrackingReport tracking(Timestamp now) const { return discipline_.tracking(now); }
+  bool synchronised() const { return selected_.has_value() && discipline_.updates() > 0; }
+  std::optional<uint32_t> selected() const { return selected_; }
+
+ private:
+  struct Source {
+    uint32_t id;
+    EngineSourceOptions opts;
+    NtpClient client;
+    SourceStats stats;
+    uint64_t epoch_at_request = 0;
+    SelectState state = SelectState::kUnusable;
+  };
+  Source* find(uint32_t id);
+  const Source* find(uint32_t id) const;
+  void reselect_and_update(Source& src, Timestamp now, ReplyOutcome& out);
+
+  SelectionConfig selection_cfg_;
+  Discipline discipline_;
+  std::vector<Source> sources_;
+  std::optional<uint32_t> selected_;
+  uint64_t step_epoch_ = 0;  // incremented by every step: exchanges across one are dropped
+  std::optional<Timestamp> started_;
+  PollLog min_minpoll_{PollLog::kMax};
+};
+
+// A reference ID for an address (RFC 5905 §7.3): the IPv4 address itself; for IPv6 the first
+// 32 bits of an FNV-1a hash of the 16 address bytes (RFC 5905 uses MD5; any stable hash serves
+// loop detection, and the core has no MD5).
+uint32_t ref_id_for_address(std::span<const uint8_t, 16> bytes, bool is_v4, uint32_t v4_value);
+
+}  // namespace tempus::core

@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: ISC
+#include "proc/associations.h"
+
+#include <sys/random.h>
+
+#include <array>
+#include <cmath>
+
+#include "sys/log.h"
+#include "sys/udp.h"
+
+namespace tempus::proc {
+
+namespace {
+
+// getrandom(2): the kernel's CSPRNG (allowed in every filter).
+class KernelRandom final : public core::RandomSource {
+ public:
+  uint64_t next_u64() override {
+    uint64_t v = 0;
+    while (getrandom(&v, sizeof v, 0) != static_cast<ssize_t>(sizeof v)) {
+    }
+    return v;
+  }
+};
+
+KernelRandom& kernel_random() {
+  static KernelRandom r;
+  return r;
+}
+
+constexpr core::Duration kTickInterval = core::Duration::s(600);
+
+double seconds(core::Duration d) { return d.to_seconds_f(); }
+
+}  // namespace
+
+core::SelectionConfig selection_config(const config::Config& cfg) {
+  return core::SelectionConfig{.min_sources = cfg.min_sources,
+                               .max_distance = cfg.max_distance,
+                               .max_jitter = cfg.max_jitter,
+                               .combine_limit = cfg.combine_limit,
+                               .reselect_dist = cfg.reselect_dist,
+                               .stratum_weight = cfg.stratum_weight};
+}
+
+core::DisciplineConfig discipline_config(const config::Config& cfg) {
+  core::DisciplineConfig d;
+  d.make_step_threshold = cfg.make_step_threshold;
+  d.make_step_limit = cfg.make_step_limit;
+  d.max_update_skew_ppm = cfg.max_update_skew_ppm;
+  d.max_slew_rate_ppm = cfg.max_slew_rate_ppm;
+  d.corr_time_ratio = cfg.corr_time_ratio;
+  if (cfg.max_change)
+    d.max_change = core::MaxChangeLimit{cfg.max_change->offset, cfg.max_change->start,
+                                        cfg.max_change->ignore};
+  d.max_clock_error_ppm = cfg.max_clock_error_ppm;
+  d.max_drift_ppm = cfg.max_drift_ppm;
+  d.drift_file = !cfg.drift_file.empty();
+  d.drift_interval = cfg.drift_interval;
+  return d;
+}
+
+core::EngineSourceOptions source_options(const config::NtpSource& s, const core::IpAddress& a) {
+  core::EngineSourceOptions o;
+  o.client.minpoll = s.minpoll;
+  o.client.maxpoll = s.maxpoll;
+  o.client.iburst = s.iburst;
+  o.client.burst = s.burst;
+  o.client.version = s.version.value_or(4);
+  o.client.max_delay = s.max_delay;
+  o.client.max_delay_ratio = s.max_delay_ratio;
+  o.client.max_delay_dev_ratio = s.max_delay_dev_ratio;
+  o.client.poll_target = s.poll_target;
+  o.client.min_stratum = s.min_stratum;
+  o.client.offset_correction = s.offset;
+  if (s.max_samples) o.stats.max_samples = static_cast<size_t>(std::max(1, *s.max_samples));
+  if (s.min_samples) o.stats.min_samples = static_cast<size_t>(std::max(0, *s.min_samples));
+  o.ref_id = core::ref_id_for_address(a.bytes(), a.is_v4(), a.is_v4() ? a.v4_value() : 0);
+  o.prefer = s.prefer;
+  o.noselect = s.noselect;
+  o.trust = s.trust;
+  o.require = s.require;
+  return o;
+}
+
+struct Associations::Assoc {
+  uint32_t id;
+  std::string name;
+  core::IpAddress address;
+  uint16_t port;
+  ipc::UniqueFd fd;
+  core::Timestamp t1;  // when the last request left (local clock)
+  sys::Event timer;
+  sys::Event readable;
+};
+
+Associations::Associations(event_base* base, const config::Config& cfg, LocalClock& clock,
+                           std::optional<core::InitialFrequency> initial,
+                           std::function<void()> fatal)
+    : base_(base), clock_(clock), fatal_(std::move(fatal)),
+      engine_(selection_config(cfg), discipline_config(cfg), initial) {
+  execute(engine_.start(clock_.now()));
+  tick_ = sys::Event::timer(base_, [this](short) {
+    execute(engine_.tick(clock_.now()));
+    tick_.add(kTickInterval);
+  });
+  tick_.add(kTickInterval);
+}
+
+Associations::~Associations() = default;
+
+bool Associations::add(const config::NtpSource& src, const core::IpAddress& address) {
+  auto fd = sys::open_client_socket({address, src.port});
+  if (!fd) {
+    sys::logf(sys::Severity::kWarning, "cannot open a socket to %s: %s",
+              address.to_string().c_str(), sys::to_string(fd.error()).c_str());
+    return false;
+  }
+  auto a = std::make_unique<Assoc>();
+  a->id = next_id_++;
+  a->name = src.host;
+  a->address = address;
+  a->port = src.port;
+  a->fd = std::move(*fd);
+  Assoc* raw = a.get();
+  a->timer = sys::Event::timer(base_, [this, raw](short) { poll(*raw); });
+  a->readable = sys::Event(base_, a->fd.get(), EV_READ | EV_PERSIST,
+                           [this, raw](short) { on_readable(*raw); });
+  a->readable.add();
+  engine_.add_source(a->id, source_options(src, address));
+  assocs_.push_back(std::move(a));
+  raw->timer.add(core::Duration::ns(0));
+  sys::logf(sys::Severity::kInfo, "polling %s (%s port %u)", src.host.c_str(),
+            address.to_string().c_str(), src.port);
+  return true;
+}
+
+void Associations::poll(Assoc& a) {
+  auto req = engine_.make_request(a.id, clock_.now(), kernel_random());
+  if (!req || req->packet.empty()) {
+    sys::logf(sys::Severity::kWarning, "%s denied us service (KoD); no more requests",
+              a.address.to_string().c_str());
+    return;
+  }
+  a.t1 = clock_.now();
+  if (auto st = sys::send(a.fd.get(), req->packet); !st)
+    sys::logf(sys::Severity::kDebug, "send to %s: %s", a.address.to_string().c_str(),
+              sys::to_string(st.error()).c_str());
+  a.timer.add(engine_.next_poll_interval(a.id, kernel_random()));
+}
+
+void Associations::on_readable(Assoc& a) {
+  std::array<std::byte, 1024> buf;
+  for (int i = 0; i < 16; ++i) {  // bounded per wake-up
+    auto r = sys::receive(a.fd.get(), buf);
+    if (!r) return;  // EAGAIN (or ECONNREFUSED from an ICMP error: the poll counts it lost)
+    if (r->size == 0) continue;
+    const core::Timestamp t4 = r->kernel_rx ? clock_.from_realtime(*r->kernel_rx) : clock_.now();
+    auto out = engine_.on_reply(a.id, std::span(buf.data(), r->size), a.t1, t4);
+    if (out.error)
+      sys::logf(sys::Severity::kDebug, "reply from %s dropped: %s", a.address.to_string().c_str(),
+                std::string(core::to_string(*out.error)).c_str());
+    execute(out.commands);
+    if (out.fatal) {
+      sys::logf(sys::Severity::kCritical, "maxchange: correction too large, exiting");
+      fatal_();
+      return;
+    }
+  }
+}
+
+void Associations::execute(const std::vector<core::ClockCommand>& cmds) {
+  for (const auto& c : cmds) clock_.apply(c);
+}
+
+void Associations::shutdown() { execute(engine_.shutdown(clock_.now())); }
+
+nlohmann::json Associations::sources_json() const {
+  const core::Timestamp now = const_cast<LocalClock&>(clock_).now();
+  auto out = nlohmann::json::array();
+  for (const auto& v : engine_.sources(now)) {
+    const Assoc* a = nullptr;
+    for (const auto& x : assocs_)
+      if (x->id == v.id) a = x.get();
+    if (!a) continue;
+    nlohmann::json j;
+    j["name"] = a->name;
+    j["address"] = a->address.to_string();
+    j["port"] = a->port;
+    j["state"] = std::string(1, core::state_symbol(v.state));
+    j["stratum"] = v.estimate.valid ? v.estimate.stratum : 0;
+    j["poll"] = v.poll.log2;
+    j["reach"] = v.reach;
+    j["last_rx_s"] = v.last_sample_time ? std::llround(seconds(now - *v.last_sample_time)) : -1;
+    j["offset_s"] = v.last.valid ? seconds(v.last.adjusted_offset) : 0.0;
+    j["measured_offset_s"] = v.last.valid ? seconds(v.last.measured_offset) : 0.0;
+    j["error_s"] = v.last.valid ? seconds(v.last.error) : 0.0;
+    j["samples"] = v.stats.np;
+    j["runs"] = v.stats.nr;
+    j["span_s"] = std::llround(seconds(v.stats.span));
+    j["frequency_ppm"] = v.stats.freq_ppm;
+    j["skew_ppm"] = v.stats.skew_ppm;
+    j["std_dev_s"] = seconds(v.stats.std_dev);
+    j["denied"] = v.client_state == core::ClientState::kDenied;
+    out.push_back(j);
+  }
+  return out;
+}
+
+nlohmann::json Associations::tracking_json() const {
+  const core::Timestamp now = const_cast<LocalClock&>(clock_).now();
+  const core::TrackingReport t = engine_.tracking(now);
+  nlohmann::json j;
+  j["synchronised"] = synchronised();
+  j["ref_id"] = t.ref_id;
+  j["stratum"] = t.synced ? t.stratum : 0;
+  j["ref_time_unix"] = seconds(t.ref_time - core::Timestamp{});
+  j["system_time_offset_s"] = seconds(t.system_time_offset);
+  j["last_offset_s"] = seconds(t.last_offset);
+  j["rms_offset_s"] = seconds(t.rms_offset);
+  j["frequency_ppm"] = t.freq_ppm;
+  j["residual_frequency_ppm"] = t.residual_freq_ppm;
+  j["skew_ppm"] = t.skew_ppm;
+  j["root_delay_s"] = seconds(t.root_delay);
+  j["root_dispersion_s"] = seconds(t.root_dispersion);
+  j["update_interval_s"] = seconds(t.update_interval);
+  static const char* kLeap[] = {"normal", "insert", "delete", "unsynchronised"};
+  j["leap"] = kLeap[static_cast<int>(t.leap) & 3];
+  return j;
+}
+
+nlohmann::json Associations::status_json() const {
+  const core::Timestamp now = const_cast<LocalClock&>(clock_).now();
+  const core::TrackingReport t = engine_.tracking(now);
+  nlohmann::json j;
+  j["synchronised"] = synchronised();
+  j["stratum"] = synchronised() ? t.stratum : 0;
+  j["reference"] = nullptr;
+  j["poll_s"] = 0;
+  if (auto sel = engine_.selected()) {
+    for (const auto& a : assocs_)
+      if (a->id == *sel) j["reference"] = a->address.to_string();
+    for (const auto& v : engine_.sources(now))
+      if (v.id == *sel) j["poll_s"] = v.poll.interval().count_ns() / core::kNsPerSec;
+  }
+  j["error_ms"] = (seconds(t.root_delay) / 2 + seconds(t.root_dispersion)) * 1e3;
+  j["leap"] = synchronised() ? "normal" : "unsynchronised";
+  return j;
+}
+
+}  // namespace tempus::proc

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: ISC
+// The net process's NTP client shell: one connected UDP socket and one poll timer per source
+// address, driving core::Engine, whose ClockCommands go to the LocalClock. Everything decided
+// is decided in the core; this file only moves packets, time and commands.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "config/model.h"
+#include "core/engine.h"
+#include "core/ip.h"
+#include "ipc/unique_fd.h"
+#include "proc/local_clock.h"
+#include "sys/event.h"
+
+namespace tempus::proc {
+
+// Engine configuration from chrony.conf (pure).
+core::SelectionConfig selection_config(const config::Config& cfg);
+core::DisciplineConfig discipline_config(const config::Config& cfg);
+core::EngineSourceOptions source_options(const config::NtpSource& s, const core::IpAddress& a);
+
+class Associations {
+ public:
+  // fatal: called when the discipline says the daemon must exit (maxchange).
+  Associations(event_base* base, const config::Config& cfg, LocalClock& clock,
+               std::optional<core::InitialFrequency> initial, std::function<void()> fatal);
+  ~Associations();
+
+  // Starts polling `address` for configured source `src` (a server or one pool member).
+  // Returns false (and logs) when the socket cannot be opened.
+  bool add(const config::NtpSource& src, const core::IpAddress& address);
+  size_t size() const { return assocs_.size(); }
+
+  // Final drift write and the like.
+  void shutdown();
+
+  nlohmann::json sources_json() const;
+  nlohmann::json tracking_json() const;
+  bool synchronised() const { return engine_.synchronised(); }
+  // For ntpstat: the selected source's address, our stratum, the error bound, the poll.
+  nlohmann::json status_json() const;
+
+ private:
+  struct Assoc;
+  void poll(Assoc& a);
+  void on_readable(Assoc& a);
+  void execute(const std::vector<core::ClockCommand>& cmds);
+
+  event_base* base_;
+  LocalClock& clock_;
+  std::function<void()> fatal_;
+  core::Engine engine_;
+  std::vector<std::unique_ptr<Assoc>> assocs_;
+  sys::Event tick_;
+  uint32_t next_id_ = 1;
+};
+
+}  // namespace tempus::proc

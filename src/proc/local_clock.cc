@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: ISC
+#include "proc/local_clock.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "ipc/any_message.h"
+#include "sys/udp.h"
+#include "sys/virtual_clock.h"
+
+namespace tempus::proc {
+
+namespace {
+
+int64_t to_scaled_ppm(double ppm) {
+  const double bounded = std::clamp(ppm, -500.0, 500.0);
+  return static_cast<int64_t>(std::llround(bounded * 65536.0));
+}
+
+int64_t to_error_us(core::Duration d) {
+  return std::clamp<int64_t>(d.count_ns() / 1000, 0, ipc::kKernelMaxErrorUs);
+}
+
+class SystemClock final : public LocalClock {
+ public:
+  SystemClock(VerbSink sink, bool rtcsync) : sink_(std::move(sink)), rtcsync_(rtcsync) {}
+  core::Timestamp now() override { return sys::realtime_now(); }
+  core::Timestamp from_realtime(core::Timestamp realtime) override { return realtime; }
+  void apply(const core::ClockCommand& c) override { sink_(to_verb(c, rtcsync_)); }
+
+ private:
+  VerbSink sink_;
+  bool rtcsync_;
+};
+
+class NoAdjustClock final : public LocalClock {
+ public:
+  NoAdjustClock() : clock_(&sys::realtime_now, sys::VirtualClock::Options{}) {}
+  core::Timestamp now() override { return clock_.now(); }
+  core::Timestamp from_realtime(core::Timestamp realtime) override {
+    const core::Timestamp real = sys::realtime_now();
+    return clock_.now() - (real - realtime);
+  }
+  void apply(const core::ClockCommand& c) override {
+    std::visit(
+        [this](const auto& cmd) {
+          using T = std::decay_t<decltype(cmd)>;
+          if constexpr (std::is_same_v<T, core::SlewCommand>) {
+            (void)clock_.slew(cmd.offset);
+          } else if constexpr (std::is_same_v<T, core::FrequencyCommand>) {
+            (void)clock_.set_frequency(to_scaled_ppm(cmd.freq_ppm));
+          } else if constexpr (std::is_same_v<T, core::StepCommand>) {
+            (void)clock_.step(cmd.offset);
+          }
+          // Status and drift: nothing to keep under -x.
+        },
+        c);
+  }
+
+ private:
+  sys::VirtualClock clock_;
+};
+
+}  // namespace
+
+ipc::AnyMessage to_verb(const core::ClockCommand& c, bool rtcsync) {
+  return std::visit(
+      [rtcsync](const auto& cmd) -> ipc::AnyMessage {
+        using T = std::decay_t<decltype(cmd)>;
+        if constexpr (std::is_same_v<T, core::SlewCommand>) {
+          return ipc::SlewOffset{.offset_ns = cmd.offset.count_ns()};
+        } else if constexpr (std::is_same_v<T, core::FrequencyCommand>) {
+          return ipc::SetFrequency{.freq_scaled_ppm = to_scaled_ppm(cmd.freq_ppm)};
+        } else if constexpr (std::is_same_v<T, core::StepCommand>) {
+          return ipc::StepClock{.offset_ns = cmd.offset.count_ns()};
+        } else if constexpr (std::is_same_v<T, core::StatusCommand>) {
+          ipc::SetKernelStatus s;
+          const bool synced = cmd.synced && cmd.leap != core::Leap::kUnsync;
+          s.leap = synced ? static_cast<ipc::LeapState>(cmd.leap) : ipc::LeapState::kUnsync;
+          s.synced = synced && rtcsync;
+          s.maxerror_us = synced ? to_error_us(cmd.max_error) : ipc::kKernelMaxErrorUs;
+          s.esterror_us = std::min(s.maxerror_us, synced ? to_error_us(cmd.est_error)
+                                                         : ipc::kKernelMaxErrorUs);
+          return s;
+        } else {
+          return ipc::WriteDrift{.freq_scaled_ppm = to_scaled_ppm(cmd.freq_ppm),
+                                 .skew_scaled_ppm = std::min<int64_t>(
+                                     std::abs(to_scaled_ppm(cmd.skew_ppm)),
+                                     ipc::kKernelMaxFreqScaledPpm)};
+        }
+      },
+      c);
+}
+
+std::unique_ptr<LocalClock> make_system_clock(VerbSink sink, bool rtcsync) {
+  return std::make_unique<SystemClock>(std::move(sink), rtcsync);
+}
+
+std::unique_ptr<LocalClock> make_no_adjust_clock() { return std::make_unique<NoAdjustClock>(); }
+
+}  // namespace tempus::proc

@@ -1,0 +1,98 @@
+# SPDX-License-Identifier: ISC
+"""Third-party and fake NTP servers on loopback for system tests. chronyd always runs with -x
+and under `capsh --drop=cap_sys_time`, so it can never touch the host clock."""
+import os
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import tempfile
+import threading
+import time
+
+NTP_UNIX_OFFSET = 2208988800
+
+
+def free_udp_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Chronyd:
+    """chronyd -x serving `local stratum 10` on 127.0.0.1:port."""
+
+    def __init__(self, port):
+        self.port = port
+        self.dir = tempfile.mkdtemp(prefix="tempus-chronyd-")
+        os.chmod(self.dir, 0o755)
+        conf = os.path.join(self.dir, "chrony.conf")
+        self.pidfile = os.path.join(self.dir, "chronyd.pid")
+        self.log = os.path.join(self.dir, "chronyd.log")
+        with open(conf, "w") as f:
+            f.write(f"port {port}\nlocal stratum 10\nallow 127.0.0.0/8\ncmdport 0\n"
+                    f"bindcmdaddress /\npidfile {self.pidfile}\n")
+        subprocess.run(["capsh", "--drop=cap_sys_time", "--", "-c",
+                        f"exec chronyd -x -f {conf} -l {self.log}"], check=True, timeout=10)
+        deadline = time.monotonic() + 10
+        while not os.path.exists(self.pidfile) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        with open(self.pidfile) as f:
+            self.pid = int(f.read())
+        with open(self.log) as f:
+            if "Disabled control of system clock" not in f.read():
+                self.stop()
+                raise RuntimeError("chronyd did not report disabled clock control")
+
+    def stop(self):
+        try:
+            os.kill(self.pid, signal.SIGTERM)
+            for _ in range(100):
+                os.kill(self.pid, 0)
+                time.sleep(0.05)
+            os.kill(self.pid, signal.SIGKILL)
+        except (ProcessLookupError, AttributeError):
+            pass
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class FakeServer:
+    """A minimal mode-4 responder: the host's time shifted by `offset` seconds, with the given
+    leap indicator and stratum (leap 3 / stratum 0 models an unsynchronised server)."""
+
+    def __init__(self, port, offset=0.0, leap=0, stratum=2):
+        self.port, self.offset, self.leap, self.stratum = port, offset, leap, stratum
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", port))
+        self.sock.settimeout(0.2)
+        self.running = True
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    @staticmethod
+    def ntp(t):
+        sec = int(t) + NTP_UNIX_OFFSET
+        return struct.pack(">II", sec & 0xFFFFFFFF, int((t % 1) * 2**32) & 0xFFFFFFFF)
+
+    def serve(self):
+        while self.running:
+            try:
+                req, addr = self.sock.recvfrom(512)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            if len(req) < 48 or req[0] & 7 != 3:
+                continue
+            t2 = time.time() + self.offset
+            b0 = (self.leap << 6) | (4 << 3) | 4
+            hdr = struct.pack(">BBbbII4s", b0, self.stratum, req[2], -20, 0x100, 0x100, b"FAKE")
+            ref = self.ntp(t2 - 10) if self.leap != 3 else bytes(8)
+            reply = hdr + ref + req[40:48] + self.ntp(t2) + self.ntp(time.time() + self.offset)
+            self.sock.sendto(reply, addr)
+
+    def stop(self):
+        self.running = False
+        self.thread.join(timeout=2)
+        self.sock.close()

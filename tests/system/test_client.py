@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
+"""System tests of the NTP client against real and fake servers on loopback. tempusd runs with
+-x (a virtual clock), chronyd with -x under capsh --drop=cap_sys_time.
+Usage: test_client.py TEMPUSD TEMPUSCTL"""
+import os
+import shutil
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from daemon import Daemon, tempus_user  # noqa: E402
+from peers import Chronyd, FakeServer, free_udp_port  # noqa: E402
+
+TEMPUSD, TEMPUSCTL = sys.argv[1], sys.argv[2]
+FAST = "iburst minpoll 0 maxpoll 1"
+
+
+def wait_for(d, pred, timeout=30):
+    deadline = time.monotonic() + timeout
+    st = None
+    while time.monotonic() < deadline:
+        st = d.state()
+        if st and pred(st):
+            return st
+        time.sleep(0.5)
+    return st
+
+
+class Client(unittest.TestCase):
+    def start(self, lines):
+        d = Daemon(TEMPUSD, TEMPUSCTL, lines)
+        self.addCleanup(d.stop)
+        self.assertIsNotNone(d.wait_ready(), d.log_text())
+        return d
+
+    @unittest.skipUnless(shutil.which("chronyd") and shutil.which("capsh"),
+                         "needs chronyd and capsh (tools/dev.sh installs chrony, libcap2-bin)")
+    def test_selects_chronyd(self):
+        port = free_udp_port()
+        server = Chronyd(port)
+        self.addCleanup(server.stop)
+        d = self.start([f"server 127.0.0.1 port {port} {FAST}", "makestep 1 3"])
+        st = wait_for(d, lambda s: s["synchronised"])
+        self.assertTrue(st and st["synchronised"], f"{st}\n{d.log_text()}")
+        src = st["sources"][0]
+        self.assertEqual(src["state"], "*")
+        self.assertEqual(src["stratum"], 10)
+        self.assertEqual(src["reach"] & 1, 1)
+        self.assertLess(abs(src["measured_offset_s"]), 0.001)
+        self.assertEqual(st["tracking"]["stratum"], 11)
+        r = d.ctl("status")
+        self.assertEqual(r.returncode, 0, r.stdout)
+        self.assertIn(f"synchronised to NTP server (127.0.0.1) at stratum 11", r.stdout)
+
+    def test_unsynchronised_server_never_selected(self):
+        port = free_udp_port()
+        fake = FakeServer(port, leap=3, stratum=0)
+        self.addCleanup(fake.stop)
+        d = self.start([f"server 127.0.0.1 port {port} {FAST}"])
+        time.sleep(8)
+        st = d.state()
+        self.assertFalse(st["synchronised"], st)
+        self.assertNotIn(st["sources"][0]["state"], "*+")
+        self.assertEqual(d.ctl("status").returncode, 1)
+
+    def test_falseticker_never_selected(self):
+        ports = [free_udp_port() for _ in range(3)]
+        fakes = [FakeServer(ports[0]), FakeServer(ports[1]), FakeServer(ports[2], offset=0.5)]
+        for f in fakes:
+            self.addCleanup(f.stop)
+        d = self.start([f"server 127.0.0.1 port {p} {FAST}" for p in ports])
+        st = wait_for(d, lambda s: s["synchronised"] and
+                      any(x["state"] == "x" for x in s["sources"]))
+        self.assertTrue(st and st["synchronised"], f"{st}\n{d.log_text()}")
+        states = {x["port"]: x["state"] for x in st["sources"]}
+        self.assertEqual(states[ports[2]], "x")
+        self.assertIn(states[ports[0]] + states[ports[1]], ("*+", "+*", "*-", "-*"))
+        for _ in range(6):
+            time.sleep(1)
+            st = d.state()
+            self.assertNotIn({x["port"]: x["state"] for x in st["sources"]}[ports[2]], "*+")
+
+
+if __name__ == "__main__":
+    if os.geteuid() != 0:
+        print("SKIP: system tests need root (privilege drop, chroot, seccomp)")
+        sys.exit(77)
+    try:
+        tempus_user()
+    except KeyError:
+        print("SKIP: no 'tempus' user (tools/dev.sh creates it)")
+        sys.exit(77)
+    unittest.main(argv=[sys.argv[0], "-v"])
