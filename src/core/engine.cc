@@ -79,6 +79,9 @@ ReplyOutcome Engine::on_reply(uint32_t id, Bytes packet, Timestamp t1, Timestamp
   auto sample = src->client.handle_reply(packet, t1, t4);
   if (!sample) {
     out.error = sample.error();
+    // KoD DENY/RSTR ends the association (RFC 5905 §7.4): take the source out of the selection
+    // now, or a selected one would stay the reference on its last estimate for good.
+    if (src->client.state() == ClientState::kDenied) reselect_and_update(*src, t4, out);
     return out;
   }
   Sample s = *sample;
@@ -124,7 +127,8 @@ void Engine::reselect_and_update(Source& src, Timestamp now, ReplyOutcome& out) 
                               .jitter = e.std_dev,
                               .stratum = e.stratum,
                               .leap = e.leap,
-                              .selectable = e.selectable && o.client.reachable(),
+                              .selectable = e.selectable && o.client.reachable() &&
+                                            o.client.state() != ClientState::kDenied,
                               .prefer = o.opts.prefer,
                               .noselect = o.opts.noselect,
                               .trust = o.opts.trust,

@@ -74,6 +74,8 @@ class Engine {
   Duration next_poll_interval(uint32_t id, RandomSource& rng) const;
 
   // A datagram from source `id`. t1: local time the request left; t4: local time this arrived.
+  // A KoD DENY/RSTR takes the source out of the selection at once (commands may then say "not
+  // synchronised", when it was the only usable source).
   ReplyOutcome on_reply(uint32_t id, Bytes packet, Timestamp t1, Timestamp t4);
 
   std::vector<ClockCommand> tick(Timestamp now);

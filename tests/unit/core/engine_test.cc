@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: ISC
+// The engine glue: start-up gate, falsetickers, KoD DENY, exchanges across a step, commands and
+// corrections, selected()/synchronised(), the sources() states. Servers are fakes that answer
+// each real request with a mode-4 reply built by encode_header; the local clock is true time
+// (commands are checked, not executed).
+#include "core/engine.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tempus::core {
+namespace {
+
+// 2024-01-01T00:00:00Z.
+constexpr Timestamp kT0 = Timestamp::from_unix(1'704'067'200, 0);
+constexpr Duration kOneWay = Duration::ms(5);
+constexpr Duration kProcessing = Duration::us(10);
+
+class CountingRandom : public RandomSource {
+ public:
+  uint64_t next_u64() override { return x_ += 0x9e3779b97f4a7c15ULL; }
+
+ private:
+  uint64_t x_ = 0;
+};
+
+struct FakeServer {
+  Duration offset;         // server clock − true time (> 0: we are behind it)
+  bool deny = false;       // answer with KoD DENY
+};
+
+// The server's answer to `request`, received at true time `rx`.
+std::vector<std::byte> answer(const std::vector<std::byte>& request, Timestamp rx,
+                              const FakeServer& s) {
+  auto req = decode_header(request);
+  EXPECT_TRUE(req.ok());
+  const Timestamp t2 = rx + s.offset;
+  Header h;
+  h.version = 4;
+  h.mode = Mode::kServer;
+  h.stratum = s.deny ? 0 : 1;
+  h.poll = req->poll;
+  h.precision = -24;
+  h.root_dispersion = ShortFixed::from_duration(Duration::us(20));
+  h.ref_id = s.deny ? kKissDeny : ref_id_ascii("GPS");
+  h.reference_ts = NtpTimestamp::from_time(t2 - Duration::s(8));
+  h.origin_ts = req->transmit_ts;
+  h.receive_ts = NtpTimestamp::from_time(t2);
+  h.transmit_ts = NtpTimestamp::from_time(t2 + kProcessing);
+  std::vector<std::byte> out;
+  ByteWriter w{out};
+  encode_header(h, w);
+  return out;
+}
+
+template <class T>
+const T* find(const std::vector<ClockCommand>& cmds) {
+  for (const auto& c : cmds)
+    if (const T* p = std::get_if<T>(&c)) return p;
+  return nullptr;
+}
+
+class Harness {
+ public:
+  explicit Harness(DisciplineConfig d = {}, std::optional<InitialFrequency> f = std::nullopt)
+      : engine(SelectionConfig{}, d, f) {
+    start_commands = engine.start(now);
+  }
+
+  void add(uint32_t id, FakeServer s) {
+    EngineSourceOptions o;
+    o.client.iburst = true;
+    o.ref_id = 0xc0000200u + id;
+    engine.add_source(id, o);
+    servers.resize(std::max<size_t>(servers.size(), id + 1));
+    servers[id] = s;
+  }
+
+  // Sends source id's next request at `now`; the reply is answered but held back.
+  void send(uint32_t id) {
+    auto req = engine.make_request(id, now, rng);
+    ASSERT_TRUE(req.has_value());
+    // A small alternating path asymmetry keeps the regressions from being exact.
+    const Duration out = kOneWay + Duration::us(flip_++ % 2 ? 40 : -40);
+    pending_[id] = {now, answer(req->packet, now + out, servers[id])};
+  }
+  // Delivers the held reply of `id` at `now` (its path: out + processing + back ≈ 10 ms).
+  ReplyOutcome deliver(uint32_t id) {
+    const Pending p = pending_.at(id);
+    return engine.on_reply(id, p.reply, p.t1, now);
+  }
+  // One complete exchange, then `gap` of time.
+  ReplyOutcome exchange(uint32_t id, Duration gap = Duration()) {
+    send(id);
+    now = now + kOneWay * 2 + kProcessing;
+    ReplyOutcome r = deliver(id);
+    now = now + gap;
+    return r;
+  }
+
+  char state(uint32_t id) const {
+    for (const SourceView& v : engine.sources(now))
+      if (v.id == id) return state_symbol(v.state);
+    return 0;
+  }
+
+  Engine engine;
+  Timestamp now = kT0;
+  CountingRandom rng;
+  std::vector<ClockCommand> start_commands;
+  std::vector<FakeServer> servers;
+
+ private:
+  struct Pending {
+    Timestamp t1;
+    std::vector<std::byte> reply;
+  };
+  std::map<uint32_t, Pending> pending_;
+  int flip_ = 0;
+};
+
+TEST(Engine, StartEmitsFrequencyAndUnsynchronisedStatus) {
+  Harness h({}, InitialFrequency{.freq_ppm = -7.5, .skew_ppm = 0.1});
+  ASSERT_NE(find<FrequencyCommand>(h.start_commands), nullptr);
+  EXPECT_DOUBLE_EQ(find<FrequencyCommand>(h.start_commands)->freq_ppm, -7.5);
+  ASSERT_NE(find<StatusCommand>(h.start_commands), nullptr);
+  EXPECT_FALSE(find<StatusCommand>(h.start_commands)->synced);
+  EXPECT_FALSE(h.engine.synchronised());
+  EXPECT_FALSE(h.engine.selected().has_value());
+}
+
+TEST(Engine, IburstFirstUpdateWaitsForEveryAnsweringSource) {
+  Harness h;
+  h.add(1, {.offset = Duration::ms(2)});
+  h.add(2, {.offset = Duration::ms(2)});
+  h.add(3, {.offset = Duration::ms(2)});  // never polled: does not hold the gate
+  // iburst: 2 s spacing.
+  const Duration wait = h.engine.next_poll_interval(1, h.rng);
+  EXPECT_GE(wait, Duration::s(2) - Duration::s(2) / 64);
+  EXPECT_LE(wait, Duration::s(2) + Duration::s(2) / 64);
+
+  // Source 1 reaches three samples (a regression line) while source 2 has one: no update.
+  EXPECT_TRUE(h.exchange(2).commands.empty());
+  for (int k = 0; k < 2; ++k) EXPECT_TRUE(h.exchange(1, Duration::s(2)).commands.empty());
+  ReplyOutcome r = h.exchange(1, Duration::s(2));
+  EXPECT_TRUE(r.sample);
+  EXPECT_TRUE(r.commands.empty());
+  EXPECT_FALSE(h.engine.synchronised());
+
+  // Source 2 catches up; the first update follows (by whichever source is selected).
+  EXPECT_TRUE(h.exchange(2, Duration::s(2)).commands.empty());
+  std::vector<ClockCommand> cmds = h.exchange(2, Duration::s(2)).commands;
+  if (cmds.empty()) cmds = h.exchange(h.engine.selected().value()).commands;
+  const SlewCommand* slew = find<SlewCommand>(cmds);
+  ASSERT_NE(slew, nullptr);
+  EXPECT_NEAR(slew->offset.to_seconds_f(), 2e-3, 1e-4);  // forward: we are behind
+  ASSERT_NE(find<StatusCommand>(cmds), nullptr);
+  EXPECT_TRUE(find<StatusCommand>(cmds)->synced);
+  EXPECT_TRUE(h.engine.synchronised());
+
+  // Four good samples end source 1's burst: back to minpoll.
+  h.exchange(1);
+  EXPECT_GE(h.engine.next_poll_interval(1, h.rng), Duration::s(63));
+}
+
+TEST(Engine, StartupGateOpensAfterTwoMinpolls) {
+  Harness h;
+  h.add(1, {.offset = Duration::ms(1)});
+  h.add(2, {.offset = Duration::ms(1)});
+  h.exchange(2);  // source 2 answers once, then falls silent
+  for (int k = 0; k < 3; ++k) EXPECT_TRUE(h.exchange(1, Duration::s(2)).commands.empty());
+  h.now = kT0 + Duration::s(129);
+  EXPECT_NE(find<SlewCommand>(h.exchange(1).commands), nullptr);
+  EXPECT_EQ(h.engine.selected(), 1u);
+}
+
+TEST(Engine, FalsetickerOfThreeIsNeverSelected) {
+  Harness h;
+  h.add(1, {.offset = Duration::us(1000)});
+  h.add(2, {.offset = Duration::us(1200)});
+  h.add(3, {.offset = Duration::ms(500)});
+  int updates = 0;
+  for (int round = 0; round < 12; ++round) {
+    for (uint32_t id = 1; id <= 3; ++id) {
+      if (find<SlewCommand>(h.exchange(id).commands)) ++updates;
+      EXPECT_NE(h.engine.selected(), 3u);
+      EXPECT_NE(h.state(3), '*');
+      EXPECT_NE(h.state(3), '+');
+    }
+    h.now = h.now + Duration::s(2);
+  }
+  EXPECT_GT(updates, 0);
+  EXPECT_EQ(h.state(3), 'x');
+  EXPECT_TRUE(h.engine.synchronised());
+}
+
+TEST(Engine, SourcesReportSelectedCombinedAndFalseticker) {
+  Harness h;
+  h.add(1, {.offset = Duration::us(1000)});
+  h.add(2, {.offset = Duration::us(1100)});
+  h.add(3, {.offset = Duration::us(900)});
+  h.add(4, {.offset = Duration::ms(300)});
+  for (int round = 0; round < 5; ++round) {
+    for (uint32_t id = 1; id <= 4; ++id) h.exchange(id);
+    h.now = h.now + Duration::s(2);
+  }
+  std::string states;
+  for (uint32_t id = 1; id <= 4; ++id) states += h.state(id);
+  EXPECT_EQ(std::count(states.begin(), states.end(), '*'), 1) << states;
+  EXPECT_GE(std::count(states.begin(), states.end(), '+'), 1) << states;
+  EXPECT_EQ(states[3], 'x') << states;
+  ASSERT_TRUE(h.engine.selected().has_value());
+  EXPECT_EQ(h.state(*h.engine.selected()), '*');
+  EXPECT_EQ(h.engine.tracking(h.now).ref_id, 0xc0000200u + *h.engine.selected());
+}
+
+TEST(Engine, KodDenyStopsRequestsAndUnsynchronises) {
+  Harness h;
+  h.add(1, {.offset = Duration::ms(1)});
+  for (int k = 0; k < 3; ++k) h.exchange(1, Duration::s(2));
+  ASSERT_TRUE(h.engine.synchronised());
+  ASSERT_EQ(h.engine.selected(), 1u);
+
+  h.servers[1].deny = true;
+  ReplyOutcome r = h.exchange(1);
+  ASSERT_TRUE(r.error.has_value());
+  EXPECT_EQ(*r.error, ReplyError::kKodDeny);
+  // The only source is gone: "not synchronised" now, not on its stale estimate forever.
+  ASSERT_NE(find<StatusCommand>(r.commands), nullptr);
+  EXPECT_FALSE(find<StatusCommand>(r.commands)->synced);
+  EXPECT_FALSE(h.engine.synchronised());
+  EXPECT_FALSE(h.engine.selected().has_value());
+  EXPECT_FALSE(h.engine.make_request(1, h.now, h.rng).has_value());
+  EXPECT_EQ(h.engine.next_poll_interval(1, h.rng), Duration::max());
+  EXPECT_EQ(h.engine.sources(h.now).at(0).client_state, ClientState::kDenied);
+  EXPECT_EQ(h.state(1), '?');
+}
+
+TEST(Engine, DeniedSourceLeavesSelectionToTheOthers) {
+  Harness h;
+  h.add(1, {.offset = Duration::ms(1)});
+  h.add(2, {.offset = Duration::ms(1)});
+  for (int k = 0; k < 3; ++k) {
+    h.exchange(1);
+    h.exchange(2, Duration::s(2));
+  }
+  ASSERT_TRUE(h.engine.selected().has_value());
+  const uint32_t gone = *h.engine.selected();
+  const uint32_t other = gone == 1 ? 2 : 1;
+  h.servers[gone].deny = true;
+  h.exchange(gone);
+  EXPECT_EQ(h.engine.selected(), other);
+  EXPECT_TRUE(h.engine.synchronised());
+  EXPECT_EQ(h.state(gone), '?');
+}
+
+TEST(Engine, ExchangeSpanningAStepIsDropped) {
+  DisciplineConfig d;
+  d.make_step_threshold = Duration::ms(50);
+  d.make_step_limit = 3;
+  Harness h(d);
+  h.add(1, {.offset = Duration::s(1)});
+  h.add(2, {.offset = Duration::s(1)});  // polled, but its reply is late
+  for (int k = 0; k < 2; ++k) h.exchange(1, Duration::s(2));
+  h.send(2);
+  ReplyOutcome r = h.exchange(1);
+  const StepCommand* step = find<StepCommand>(r.commands);
+  ASSERT_NE(step, nullptr);
+  EXPECT_NEAR(step->offset.to_seconds_f(), 1.0, 1e-4);
+  EXPECT_TRUE(h.engine.synchronised());
+  // Source 1's statistics moved with the step.
+  EXPECT_NEAR(h.engine.sources(h.now).at(0).estimate.offset.to_seconds_f(), 0.0, 1e-4);
+
+  // Source 2's request left before the step: its reply measures the step, not the server.
+  h.now = h.now + Duration::ms(30);
+  ReplyOutcome late = h.deliver(2);
+  EXPECT_TRUE(late.spans_step);
+  EXPECT_FALSE(late.sample);
+  EXPECT_TRUE(late.commands.empty());
+  EXPECT_EQ(h.engine.sources(h.now).at(1).stats.np, 0u);
+  // Its next request is measured normally (the fake local clock was not stepped, so it still
+  // sees the server 1 s ahead).
+  EXPECT_TRUE(h.exchange(2).sample);
+}
+
+TEST(Engine, CorrectionsMoveEverySourcesStatistics) {
+  Harness h;
+  h.add(1, {.offset = Duration::ms(3)});
+  h.add(2, {.offset = Duration::ms(3)});
+  std::vector<ClockCommand> cmds;
+  for (int k = 0; k < 6 && !find<SlewCommand>(cmds); ++k) {
+    cmds = h.exchange(1).commands;
+    if (!find<SlewCommand>(cmds)) cmds = h.exchange(2).commands;
+    h.now = h.now + Duration::s(2);
+  }
+  const SlewCommand* slew = find<SlewCommand>(cmds);
+  ASSERT_NE(slew, nullptr);
+  EXPECT_NEAR(slew->offset.to_seconds_f(), 3e-3, 1e-4);
+  // Both regressions now describe the clock as corrected (the slew counts as done), while the
+  // measured offsets stay as measured.
+  for (const SourceView& v : h.engine.sources(h.now)) {
+    EXPECT_NEAR(v.estimate.offset.to_seconds_f(), 0.0, 1e-4) << v.id;
+    EXPECT_NEAR(v.last.adjusted_offset.to_seconds_f(), 0.0, 1e-4) << v.id;
+    EXPECT_NEAR(v.last.measured_offset.to_seconds_f(), 3e-3, 1e-4) << v.id;
+  }
+  // The tracking report follows the update.
+  EXPECT_TRUE(h.engine.tracking(h.now).synced);
+  EXPECT_NEAR(h.engine.tracking(h.now).last_offset.to_seconds_f(), 3e-3, 1e-4);
+}
+
+TEST(Engine, ShutdownWritesDriftWhenConfigured) {
+  DisciplineConfig d;
+  d.drift_file = true;
+  Harness h(d, InitialFrequency{.freq_ppm = 12.0, .skew_ppm = 0.5});
+  const auto cmds = h.engine.shutdown(h.now);
+  ASSERT_NE(find<DriftCommand>(cmds), nullptr);
+  EXPECT_DOUBLE_EQ(find<DriftCommand>(cmds)->freq_ppm, 12.0);
+  EXPECT_TRUE(h.engine.tick(h.now + Duration::s(1)).empty());
+  EXPECT_NE(find<DriftCommand>(h.engine.tick(h.now + Duration::s(3600))), nullptr);
+}
+
+}  // namespace
+}  // namespace tempus::core
