@@ -59,6 +59,19 @@ std::optional<Request> Engine::make_request(uint32_t id, Timestamp now, RandomSo
   return s->client.make_request(now, rng);
 }
 
+std::vector<ClockCommand> Engine::check_reachability(Timestamp now) {
+  if (!selected_) return {};
+  Source* sel = find(*selected_);
+  if (sel && sel->client.reachable()) return {};
+  ReplyOutcome out;
+  if (!sel) {
+    selected_.reset();
+    return discipline_.unsynchronise(now);
+  }
+  reselect_and_update(*sel, now, out);
+  return out.commands;
+}
+
 Duration Engine::next_poll_interval(uint32_t id, RandomSource& rng) const {
   const Source* s = find(id);
   return s ? s->client.next_poll_interval(rng) : Duration::max();

@@ -72,6 +72,10 @@ class Engine {
   std::optional<Request> make_request(uint32_t id, Timestamp now, RandomSource& rng);
   // Wait before the next make_request() of `id` (Duration::max() when it is denied).
   Duration next_poll_interval(uint32_t id, RandomSource& rng) const;
+  // Call after every make_request(): when the selected source has stopped answering (its reach
+  // register emptied), selection runs again without it. Returns the "not synchronised" status
+  // when no source is left, as chronyd does when reach drops to zero.
+  std::vector<ClockCommand> check_reachability(Timestamp now);
 
   // A datagram from source `id`. t1: local time the request left; t4: local time this arrived.
   // A KoD DENY/RSTR takes the source out of the selection at once (commands may then say "not

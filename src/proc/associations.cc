@@ -148,6 +148,7 @@ void Associations::poll(Assoc& a) {
     sys::logf(sys::Severity::kDebug, "send to %s: %s", a.address.to_string().c_str(),
               sys::to_string(st.error()).c_str());
   a.timer.add(engine_.next_poll_interval(a.id, kernel_random()));
+  execute(engine_.check_reachability(clock_.now()));
 }
 
 void Associations::on_readable(Assoc& a) {

@@ -254,6 +254,7 @@ Outcome run(const Scenario& sc, uint64_t seed) {
       // Local and true durations differ by the clock's rate error (≤ 600 ppm): negligible.
       const core::Duration wait = engine.next_poll_interval(id, engine_rng);
       if (wait != core::Duration::max()) q.push({ev.true_ns + wait.count_ns(), seq++, Poll{i}, {}});
+      execute(engine.check_reachability(clock.read()), clock);
       const ServerSpec& sv = sc.servers[i];
       if (rng.uniform() < sv.loss) continue;
       const double fwd = sv.delay_s + sv.asymmetry_s / 2 + rng.exponential(sv.jitter_mean_s);

@@ -54,6 +54,20 @@ class Client(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stdout)
         self.assertIn(f"synchronised to NTP server (127.0.0.1) at stratum 11", r.stdout)
 
+    def test_silent_server_is_given_up(self):
+        port = free_udp_port()
+        fake = FakeServer(port)
+        self.addCleanup(fake.stop)
+        d = self.start([f"server 127.0.0.1 port {port} iburst minpoll 0 maxpoll 0"])
+        st = wait_for(d, lambda s: s["synchronised"])
+        self.assertTrue(st and st["synchronised"], f"{st}\n{d.log_text()}")
+        fake.stop()
+        # Eight unanswered 1 s polls empty the reach register.
+        st = wait_for(d, lambda s: not s["synchronised"], timeout=30)
+        self.assertFalse(st["synchronised"], st)
+        self.assertEqual(st["sources"][0]["reach"], 0)
+        self.assertEqual(d.ctl("status").returncode, 1)
+
     def test_unsynchronised_server_never_selected(self):
         port = free_udp_port()
         fake = FakeServer(port, leap=3, stratum=0)

@@ -241,6 +241,25 @@ TEST(Engine, KodDenyStopsRequestsAndUnsynchronises) {
   EXPECT_EQ(h.state(1), '?');
 }
 
+TEST(Engine, SilentSelectedSourceIsUnselected) {
+  Harness h;
+  h.add(1, {.offset = Duration::ms(1)});
+  for (int k = 0; k < 3; ++k) h.exchange(1, Duration::s(2));
+  ASSERT_TRUE(h.engine.synchronised());
+  EXPECT_TRUE(h.engine.check_reachability(h.now).empty());
+  // Eight requests without an answer empty the reach register (the ninth counts the eighth).
+  std::vector<ClockCommand> last;
+  for (int k = 0; k < 9 && h.engine.synchronised(); ++k) {
+    ASSERT_TRUE(h.engine.make_request(1, h.now, h.rng).has_value());
+    last = h.engine.check_reachability(h.now);
+    h.now = h.now + Duration::s(64);
+  }
+  EXPECT_FALSE(h.engine.synchronised());
+  ASSERT_NE(find<StatusCommand>(last), nullptr);
+  EXPECT_FALSE(find<StatusCommand>(last)->synced);
+  EXPECT_EQ(h.engine.sources(h.now).at(0).reach, 0);
+}
+
 TEST(Engine, DeniedSourceLeavesSelectionToTheOthers) {
   Harness h;
   h.add(1, {.offset = Duration::ms(1)});
