@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 BUILD_PKGS=(g++ meson ninja-build pkg-config python3 libevent-dev libseccomp-dev libcap-ng-dev
             libssl-dev libgtest-dev libgmock-dev libsystemd-dev nlohmann-json3-dev)
-TEST_PKGS=(strace procps chrony libcap2-bin)
+TEST_PKGS=(strace procps chrony libcap2-bin iproute2)
 
 log() { printf '== %s\n' "$*"; }
 
@@ -54,6 +54,25 @@ ensure_user() {
   fi
   # The user's home is the network process's chroot: root-owned and not writable by it.
   install -d -m 0755 -o root -g root /var/lib/tempus
+}
+
+# ntpsec's ntpd for interop tests. chrony, ntpsec and openntpd conflict as packages, so ntpsec
+# is unpacked (dpkg -x, no maintainer scripts) under $NTPSEC_ROOT rather than installed.
+NTPSEC_ROOT=/var/cache/tempus-test/ntpsec-root
+prepare_ntpsec() {
+  [ -x "$NTPSEC_ROOT/usr/sbin/ntpd" ] && return 0
+  [ "$(id -u)" -eq 0 ] || return 0
+  log "unpacking ntpsec for interop tests into $NTPSEC_ROOT"
+  local tmp
+  tmp=$(mktemp -d)
+  chmod 755 "$tmp"
+  if (cd "$tmp" && apt-get download -qq ntpsec >/dev/null 2>&1); then
+    mkdir -p "$NTPSEC_ROOT"
+    dpkg -x "$tmp"/ntpsec_*.deb "$NTPSEC_ROOT"
+  else
+    echo "note: apt-get download ntpsec failed; the ntpsec interop test will skip"
+  fi
+  rm -rf "$tmp"
 }
 
 build() {  # build DIR [meson options...]
@@ -100,6 +119,8 @@ case "$cmd" in
   test)
     install_packages "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}"
     ensure_user
+    prepare_ntpsec
+    export TEMPUS_NTPSEC_ROOT=$NTPSEC_ROOT
     rc=0
     log "release build (debugoptimized, hardened, no test hooks): every suite"
     build build

@@ -183,7 +183,9 @@ Result<Sample, ReplyError> NtpClient::handle_reply(Bytes packet, Timestamp t1_lo
 
   answer_request();
   // Test 6 (synchronised server) and test 7 (sane root distance): otherwise not reachable.
-  if (h.leap == Leap::kUnsync || h.stratum >= 16 || h.reference_ts.is_zero()) {
+  // A zero reference timestamp is NOT a test here: ntpd (ntpsec) in orphan mode serves good
+  // time with one, and chronyd accepts it too.
+  if (h.leap == Leap::kUnsync || h.stratum >= 16) {
     shift_reach(false);
     return Unexpected{ReplyError::kUnsynchronised};
   }

@@ -96,7 +96,7 @@ enum class ReplyError : uint8_t {
   kKodDeny,            // KoD DENY: state kDenied until reset() (RFC 5905 §7.4)
   kKodRestricted,      // KoD RSTR: the same
   kKodOther,           // stratum 0 with any other code: ignored (RFC 5905 §7.4)
-  kUnsynchronised,     // leap 3, stratum ≥ 16, or a zero reference timestamp (test 6)
+  kUnsynchronised,     // leap 3 or stratum ≥ 16 (test 6; a zero reference time is accepted)
   kBadRootDistance,    // root_delay / 2 + root_dispersion ≥ 16 s (test 7)
   // --- answer the request and set the reach bit, but the measurement is unusable
   kBadLocalInterval,   // t4 < t1: the local clock went backwards during the exchange

@@ -28,7 +28,8 @@ def proc_root(pid):
 class Daemon:
     """One tempusd run. Every wait is bounded; stop() kills whatever is left by PID."""
 
-    def __init__(self, tempusd, tempusctl, config_lines, args=("-x",), env=None, strace=False):
+    def __init__(self, tempusd, tempusctl, config_lines, args=("-x",), env=None, strace=False,
+                 prefix=()):
         self.tempusd = tempusd
         self.tempusctl = tempusctl
         self.dir = tempfile.mkdtemp(prefix="tempus-systest-")
@@ -45,6 +46,7 @@ class Daemon:
         if strace:
             cmd = ["strace", "-f", "-qq", "-o", self.strace_path,
                    "-e", "trace=adjtimex,clock_adjtime,clock_settime,settimeofday,stime", *cmd]
+        cmd = [*prefix, *cmd]  # e.g. ip netns exec NS
         full_env = dict(os.environ)
         full_env.update(env or {})
         self.log = open(self.log_path, "w")

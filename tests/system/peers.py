@@ -96,3 +96,45 @@ class FakeServer:
         self.running = False
         self.thread.join(timeout=2)
         self.sock.close()
+
+
+class Ntpsec:
+    """ntpsec's ntpd (unpacked under TEMPUS_NTPSEC_ROOT) serving in orphan mode at stratum 10 on
+    127.0.0.1:123 of a network namespace of its own (it cannot change its port). 'disable ntp'
+    and 'disable kernel' stop its discipline; capsh drops CAP_SYS_TIME because it still calls
+    ntp_adjtime at start."""
+
+    NETNS = "tempus-test-ntpsec"
+
+    def __init__(self, root):
+        self.dir = tempfile.mkdtemp(prefix="tempus-ntpsec-")
+        os.chmod(self.dir, 0o755)
+        conf = os.path.join(self.dir, "ntp.conf")
+        self.pidfile = os.path.join(self.dir, "ntpd.pid")
+        self.log = os.path.join(self.dir, "ntpd.log")
+        with open(conf, "w") as f:
+            f.write("tos orphan 10\ntos orphanwait 0\ndisable ntp\ndisable kernel\n"
+                    "restrict default nomodify noquery\nrestrict 127.0.0.0 mask 255.0.0.0\n")
+        subprocess.run(["ip", "netns", "add", self.NETNS], check=False, capture_output=True)
+        subprocess.run(["ip", "-n", self.NETNS, "link", "set", "lo", "up"], check=True)
+        subprocess.run(["ip", "netns", "exec", self.NETNS, "capsh", "--drop=cap_sys_time", "--",
+                        "-c", f"exec {root}/usr/sbin/ntpd -c {conf} -p {self.pidfile} -l {self.log}"],
+                       check=True, timeout=10)
+        deadline = time.monotonic() + 10
+        while not os.path.exists(self.pidfile) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        with open(self.pidfile) as f:
+            self.pid = int(f.read())
+        time.sleep(1.5)  # orphan mode starts answering as stratum 10 after its first tick
+
+    def stop(self):
+        try:
+            os.kill(self.pid, signal.SIGTERM)
+            for _ in range(100):
+                os.kill(self.pid, 0)
+                time.sleep(0.05)
+            os.kill(self.pid, signal.SIGKILL)
+        except (ProcessLookupError, AttributeError):
+            pass
+        subprocess.run(["ip", "netns", "del", self.NETNS], check=False, capture_output=True)
+        shutil.rmtree(self.dir, ignore_errors=True)

@@ -11,10 +11,12 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from daemon import Daemon, tempus_user  # noqa: E402
-from peers import Chronyd, FakeServer, free_udp_port  # noqa: E402
+from peers import Chronyd, FakeServer, Ntpsec, free_udp_port  # noqa: E402
 
 TEMPUSD, TEMPUSCTL = sys.argv[1], sys.argv[2]
 FAST = "iburst minpoll 0 maxpoll 1"
+NTPSEC_ROOT = os.environ.get("TEMPUS_NTPSEC_ROOT", "/var/cache/tempus-test/ntpsec-root")
+NTPSEC_NTPD = os.path.join(NTPSEC_ROOT, "usr/sbin/ntpd")
 
 
 def wait_for(d, pred, timeout=30):
@@ -53,6 +55,23 @@ class Client(unittest.TestCase):
         r = d.ctl("status")
         self.assertEqual(r.returncode, 0, r.stdout)
         self.assertIn(f"synchronised to NTP server (127.0.0.1) at stratum 11", r.stdout)
+
+    @unittest.skipUnless(os.path.exists(NTPSEC_NTPD) and shutil.which("capsh")
+                         and shutil.which("ip"),
+                         f"needs ntpsec unpacked at {NTPSEC_NTPD} (tools/dev.sh test does it)")
+    def test_selects_ntpsec(self):
+        server = Ntpsec(NTPSEC_ROOT)
+        self.addCleanup(server.stop)
+        d = Daemon(TEMPUSD, TEMPUSCTL, [f"server 127.0.0.1 {FAST}"],
+                   prefix=("ip", "netns", "exec", Ntpsec.NETNS))
+        self.addCleanup(d.stop)
+        self.assertIsNotNone(d.wait_ready(), d.log_text())
+        st = wait_for(d, lambda s: s["synchronised"])
+        self.assertTrue(st and st["synchronised"], f"{st}\n{d.log_text()}")
+        src = st["sources"][0]
+        self.assertEqual(src["state"], "*")
+        self.assertEqual(src["stratum"], 10)
+        self.assertLess(abs(src["measured_offset_s"]), 0.001)
 
     def test_silent_server_is_given_up(self):
         port = free_udp_port()
