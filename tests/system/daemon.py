@@ -133,3 +133,19 @@ class Daemon:
 
 def tempus_user():
     return pwd.getpwnam("tempus")
+
+
+def main(argv):
+    """Runs the unittest module as a meson test: exit 77 (skipped) with the reason without root
+    or without the tempus user."""
+    import sys
+    import unittest
+    if os.geteuid() != 0:
+        print("SKIP: system tests need root (privilege drop, chroot, seccomp, namespaces)")
+        sys.exit(77)
+    try:
+        tempus_user()
+    except KeyError:
+        print("SKIP: no 'tempus' user (tools/dev.sh creates it)")
+        sys.exit(77)
+    unittest.main(argv=[argv[0], "-v"])

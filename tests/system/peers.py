@@ -14,6 +14,20 @@ import time
 NTP_UNIX_OFFSET = 2208988800
 
 
+def terminate(pid):
+    """SIGTERM, up to 5 s to go, then SIGKILL; a pid that is already gone is fine."""
+    if pid is None:
+        return
+    try:
+        os.kill(pid, signal.SIGTERM)
+        for _ in range(100):
+            os.kill(pid, 0)
+            time.sleep(0.05)
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
 def free_udp_port():
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -46,14 +60,7 @@ class Chronyd:
                 raise RuntimeError("chronyd did not report disabled clock control")
 
     def stop(self):
-        try:
-            os.kill(self.pid, signal.SIGTERM)
-            for _ in range(100):
-                os.kill(self.pid, 0)
-                time.sleep(0.05)
-            os.kill(self.pid, signal.SIGKILL)
-        except (ProcessLookupError, AttributeError):
-            pass
+        terminate(getattr(self, "pid", None))
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
@@ -128,13 +135,6 @@ class Ntpsec:
         time.sleep(1.5)  # orphan mode starts answering as stratum 10 after its first tick
 
     def stop(self):
-        try:
-            os.kill(self.pid, signal.SIGTERM)
-            for _ in range(100):
-                os.kill(self.pid, 0)
-                time.sleep(0.05)
-            os.kill(self.pid, signal.SIGKILL)
-        except (ProcessLookupError, AttributeError):
-            pass
+        terminate(getattr(self, "pid", None))
         subprocess.run(["ip", "netns", "del", self.NETNS], check=False, capture_output=True)
         shutil.rmtree(self.dir, ignore_errors=True)
