@@ -119,6 +119,15 @@ int run_net(const Options& opts, const config::Config& cfg) {
 
   uint32_t dns_pid = 0;
   std::unique_ptr<LinkedChannel> dns;
+  // Names are (re)sent to dns from here: at start, and after a failure with backoff.
+  auto resolve = [&](size_t i) {
+    dns->send(ipc::ResolveRequest{.query_id = static_cast<uint32_t>(i),
+                                  .family = query_family(opts, source_at(cfg, i).family),
+                                  .name = state.sources()[i].name});
+  };
+  std::vector<sys::Event> retry;
+  for (size_t i = 0; i < state.sources().size(); ++i)
+    retry.push_back(sys::Event::timer(base.get(), [&resolve, i](short) { resolve(i); }));
   dns = std::make_unique<LinkedChannel>(
       base.get(), ipc::UniqueFd(kPeerFd),
       ipc::ChannelOptions{.self = ipc::Role::kNet, .peer = ipc::Role::kDns},
@@ -145,6 +154,16 @@ int run_net(const Options& opts, const config::Config& cfg) {
             return;
           }
           const auto& s = state.sources()[reply->query_id];
+          if (s.resolve != SourceEntry::Resolve::kOk) {
+            const core::Duration wait = resolve_retry_delay(s.failures);
+            sys::logf(sys::Severity::kWarning, "cannot resolve %s (%s); retrying in %lld s",
+                      s.name.c_str(),
+                      s.resolve == SourceEntry::Resolve::kNotFound ? "not found"
+                                                                   : "temporary failure",
+                      static_cast<long long>(wait.count_ns() / core::kNsPerSec));
+            retry[reply->query_id].add(wait);
+            return;
+          }
           sys::logf(sys::Severity::kInfo, "%s resolved to %zu address(es)", s.name.c_str(),
                     s.addresses.size());
           if (assocs) start_polling(*assocs, source_at(cfg, reply->query_id), s.addresses);
@@ -188,9 +207,7 @@ int run_net(const Options& opts, const config::Config& cfg) {
       start_polling(*assocs, src, s.addresses);
       continue;
     }
-    dns->send(ipc::ResolveRequest{.query_id = static_cast<uint32_t>(i),
-                                  .family = query_family(opts, src.family),
-                                  .name = s.name});
+    resolve(i);
   }
 
   event_base_dispatch(base.get());

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: ISC
 #include "proc/net_state.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "tempus_build.h"
@@ -47,17 +49,31 @@ NetState::NetState(const config::Config& cfg, bool no_adjust, core::Timestamp st
   for (const auto& s : cfg.sourcedir_sources) add(s);
 }
 
+core::Duration resolve_retry_delay(int failures) {
+  core::Duration d = kFirstResolveRetry;
+  for (int i = 1; i < failures && d < kMaxResolveRetry; ++i) d = d * 2;
+  return std::min(d, kMaxResolveRetry);
+}
+
 bool NetState::apply_reply(size_t index, const ipc::ResolveReply& reply) {
   if (index >= sources_.size()) return false;
   SourceEntry& e = sources_[index];
+  if (e.resolve == SourceEntry::Resolve::kLiteral || e.resolve == SourceEntry::Resolve::kOk)
+    return false;
   e.addresses.clear();
   switch (reply.status) {
     case ipc::ResolveStatus::kOk:
       e.resolve = SourceEntry::Resolve::kOk;
       for (const auto& a : reply.addresses) e.addresses.push_back(to_core(a));
       break;
-    case ipc::ResolveStatus::kNotFound: e.resolve = SourceEntry::Resolve::kNotFound; break;
-    case ipc::ResolveStatus::kTempFailure: e.resolve = SourceEntry::Resolve::kTempFailure; break;
+    case ipc::ResolveStatus::kNotFound:
+      e.resolve = SourceEntry::Resolve::kNotFound;
+      ++e.failures;
+      break;
+    case ipc::ResolveStatus::kTempFailure:
+      e.resolve = SourceEntry::Resolve::kTempFailure;
+      ++e.failures;
+      break;
   }
   return true;
 }

@@ -24,14 +24,22 @@ struct SourceEntry {
   uint16_t port = 123;
   enum class Resolve { kLiteral, kPending, kOk, kNotFound, kTempFailure } resolve = Resolve::kPending;
   std::vector<core::IpAddress> addresses;
+  int failures = 0;  // resolution attempts that failed so far
 };
+
+// Backoff between attempts to resolve a name that failed: 8 s, doubling, at most 1 hour, so the
+// daemon starts and serves while names do not resolve and picks them up when DNS comes back.
+inline constexpr core::Duration kFirstResolveRetry = core::Duration::s(8);
+inline constexpr core::Duration kMaxResolveRetry = core::Duration::s(3600);
+core::Duration resolve_retry_delay(int failures);
 
 class NetState {
  public:
   NetState(const config::Config& cfg, bool no_adjust, core::Timestamp started);
 
   std::vector<SourceEntry>& sources() { return sources_; }
-  // Applies a dns reply to the source with index `index`; false if there is no such source.
+  // Applies a dns reply to the source with index `index`; false if there is no such source or
+  // it is not waiting for one (a literal address, or already resolved).
   bool apply_reply(size_t index, const ipc::ResolveReply& reply);
 
   void set_pids(uint32_t parent, uint32_t net, uint32_t dns) {

@@ -5,6 +5,7 @@
 Usage: test_client.py TEMPUSD TEMPUSCTL"""
 import os
 import shutil
+import subprocess
 import sys
 import time
 import unittest
@@ -72,6 +73,32 @@ class Client(unittest.TestCase):
         self.assertEqual(src["state"], "*")
         self.assertEqual(src["stratum"], 10)
         self.assertLess(abs(src["measured_offset_s"]), 0.001)
+
+    @unittest.skipUnless(shutil.which("ip"), "needs iproute2")
+    def test_unresolvable_name_is_retried(self):
+        # A namespace whose resolver (127.0.0.1, nothing listening) fails at once.
+        ns = "tempus-test-dns"
+        etc = f"/etc/netns/{ns}"
+        os.makedirs(etc, exist_ok=True)
+        with open(f"{etc}/resolv.conf", "w") as f:
+            f.write("nameserver 127.0.0.1\noptions timeout:1 attempts:1\n")
+        subprocess.run(["ip", "netns", "add", ns], check=False, capture_output=True)
+        subprocess.run(["ip", "-n", ns, "link", "set", "lo", "up"], check=True)
+        self.addCleanup(lambda: (subprocess.run(["ip", "netns", "del", ns], capture_output=True),
+                                 shutil.rmtree(etc, ignore_errors=True)))
+        d = Daemon(TEMPUSD, TEMPUSCTL, ["server ntp.tempus-test.example iburst"],
+                   prefix=("ip", "netns", "exec", ns))
+        self.addCleanup(d.stop)
+        st = d.wait_ready(timeout=20)
+        self.assertIsNotNone(st, d.log_text())
+        self.assertIn(st["names"][0]["resolve"], ("temporary_failure", "not_found"))
+        self.assertRegex(d.log_text(), r"cannot resolve ntp.tempus-test.example .*; retrying in 8 s")
+        # Still serving its control socket, and asking again after the backoff.
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and "retrying in 16 s" not in d.log_text():
+            time.sleep(0.5)
+        self.assertIn("retrying in 16 s", d.log_text())
+        self.assertEqual(d.ctl("status").returncode, 1)
 
     def test_silent_server_is_given_up(self):
         port = free_udp_port()

@@ -42,9 +42,25 @@ TEST(NetState, AppliesResolveReplies) {
   ASSERT_EQ(st.sources()[0].addresses.size(), 2u);
   EXPECT_EQ(st.sources()[0].addresses[1].to_string(), "::1");
   EXPECT_FALSE(st.apply_reply(7, r));
+  // Once resolved, a name is not resolved again: a late reply is refused, addresses stay.
+  EXPECT_FALSE(st.apply_reply(0, ipc::ResolveReply{0, ipc::ResolveStatus::kTempFailure, {}}));
+  EXPECT_EQ(st.sources()[0].resolve, SourceEntry::Resolve::kOk);
+  EXPECT_EQ(st.sources()[0].addresses.size(), 2u);
+}
+
+TEST(NetState, FailedNamesAreRetriedWithBackoff) {
+  NetState st(two_sources(), true, core::Timestamp::from_unix(100, 0));
   EXPECT_TRUE(st.apply_reply(0, ipc::ResolveReply{0, ipc::ResolveStatus::kTempFailure, {}}));
-  EXPECT_EQ(st.sources()[0].resolve, SourceEntry::Resolve::kTempFailure);
-  EXPECT_TRUE(st.sources()[0].addresses.empty());
+  EXPECT_EQ(st.sources()[0].failures, 1);
+  EXPECT_EQ(resolve_retry_delay(1), core::Duration::s(8));
+  EXPECT_EQ(resolve_retry_delay(2), core::Duration::s(16));
+  EXPECT_EQ(resolve_retry_delay(10), core::Duration::s(3600));
+  EXPECT_EQ(resolve_retry_delay(1000), core::Duration::s(3600));
+  // A literal address and an already resolved name take no reply.
+  EXPECT_FALSE(st.apply_reply(1, ipc::ResolveReply{1, ipc::ResolveStatus::kNotFound, {}}));
+  ipc::ResolveReply ok{0, ipc::ResolveStatus::kOk, {ipc::IpAddress{ipc::AddrFamily::kInet, {}}}};
+  EXPECT_TRUE(st.apply_reply(0, ok));
+  EXPECT_FALSE(st.apply_reply(0, ok));
 }
 
 TEST(NetState, StateAndStatusJson) {
