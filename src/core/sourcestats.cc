@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdlib>
 
 namespace tempus::core {
 
@@ -83,8 +84,20 @@ bool SourceStats::fit_from(size_t start, Fit& out) const {
   // exponential network jitter this is what separates good samples from queued ones.
   double min_dist = newest.distance_s;
   for (size_t i = start; i < samples_.size(); ++i) min_dist = std::min(min_dist, samples_[i].distance_s);
-  const double sd_w = std::max(fit_.std_dev_s, kMinWeightStdDevS);
-  const bool weighted = fit_.std_dev_s > 0;
+  double sd_w = std::max(fit_.std_dev_s, kMinWeightStdDevS);
+  bool weighted = fit_.std_dev_s > 0;
+  {
+    const char* mode = std::getenv("X_W");
+    std::vector<double> ex;
+    for (size_t i = start; i < samples_.size(); ++i) ex.push_back(samples_[i].distance_s - min_dist);
+    std::sort(ex.begin(), ex.end());
+    const double med = ex[ex.size() / 2];
+    double mean = 0; for (double e : ex) mean += e; mean /= static_cast<double>(ex.size());
+    const double k = std::getenv("X_K") ? std::atof(std::getenv("X_K")) : 1.0;
+    if (mode && mode[0] == '1') sd_w = std::max(sd_w, k * med);
+    if (mode && mode[0] == '2' && n < static_cast<size_t>(k)) weighted = false;
+    if (mode && mode[0] == '3') sd_w = std::max(sd_w, k * mean);
+  }
 
   double sw = 0, sx = 0, sy = 0;
   std::vector<double> x(n), w(n);

@@ -162,7 +162,10 @@ void Associations::on_readable(Assoc& a) {
     if (out.error)
       sys::logf(sys::Severity::kDebug, "reply from %s dropped: %s", a.address.to_string().c_str(),
                 std::string(core::to_string(*out.error)).c_str());
+    const bool updated = out.sample && engine_.synchronised() &&
+                         engine_.tracking(t4).ref_time == t4;
     execute(out.commands);
+    if (updated && hook_) hook_(engine_.tracking(t4).last_offset);
     if (out.fatal) {
       sys::logf(sys::Severity::kCritical, "maxchange: correction too large, exiting");
       fatal_();

@@ -40,6 +40,10 @@ class Associations {
   // Final drift write and the like.
   void shutdown();
 
+  // Called after every reference update with the offset that update corrected (> 0: the local
+  // clock was behind). -q and -Q end the daemon from here.
+  void set_update_hook(std::function<void(core::Duration offset)> hook) { hook_ = std::move(hook); }
+
   nlohmann::json sources_json() const;
   nlohmann::json tracking_json() const;
   bool synchronised() const { return engine_.synchronised(); }
@@ -55,6 +59,7 @@ class Associations {
   event_base* base_;
   LocalClock& clock_;
   std::function<void()> fatal_;
+  std::function<void(core::Duration)> hook_;
   core::Engine engine_;
   std::vector<std::unique_ptr<Assoc>> assocs_;
   sys::Event tick_;

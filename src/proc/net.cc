@@ -43,6 +43,20 @@ const config::NtpSource& source_at(const config::Config& cfg, size_t i) {
   return i < cfg.sources.size() ? cfg.sources[i] : cfg.sourcedir_sources[i - cfg.sources.size()];
 }
 
+// -q/-Q give up after this long without an update unless -t says otherwise.
+constexpr core::Duration kOneShotTimeout = core::Duration::s(60);
+
+// -q corrects the clock once by stepping whatever the offset (the parent admits one step);
+// otherwise the configuration is used as written.
+config::Config one_shot_config(const config::Config& cfg, const Options& opts) {
+  config::Config c = cfg;
+  if (opts.one_shot == OneShot::kSetOnce) {
+    c.make_step_threshold = core::Duration::ns(1);
+    c.make_step_limit = 1;
+  }
+  return c;
+}
+
 // Starts the NTP client on a resolved entry: a server uses its first address, a pool up to
 // maxsources addresses (peers are not supported yet and are skipped with a warning).
 void start_polling(Associations& assocs, const config::NtpSource& src,
@@ -189,16 +203,32 @@ int run_net(const Options& opts, const config::Config& cfg) {
     run_parent_hooks(*hook, parent);
   }
 
-  // The NTP client: under -x the corrections go to a virtual clock, never to the parent.
-  if (opts.no_adjust) {
+  // The NTP client: under -x (and -Q) the corrections go to a virtual clock, never to the parent.
+  if (opts.no_adjust || opts.one_shot == OneShot::kQueryOnce) {
     clock = make_no_adjust_clock();
   } else {
     clock = make_system_clock([&parent](const ipc::AnyMessage& m) {
       std::visit([&parent](const auto& verb) { parent.send(verb); }, m);
     }, cfg.rtc_sync);
   }
-  assocs = std::make_unique<Associations>(base.get(), cfg, *clock, initial, [&] { stop(1); });
+  assocs = std::make_unique<Associations>(base.get(), one_shot_config(cfg, opts), *clock, initial,
+                                          [&] { stop(1); });
   state.set_associations(assocs.get());
+  sys::Event one_shot_timeout;
+  if (opts.one_shot != OneShot::kNone) {
+    // -q / -Q (chronyd's, the ntpdate job): report the first update, then end the daemon.
+    assocs->set_update_hook([&](core::Duration offset) {
+      const bool set = opts.one_shot == OneShot::kSetOnce && !opts.no_adjust;
+      sys::logf(sys::Severity::kInfo, "System clock wrong by %.6f seconds (%s)",
+                offset.to_seconds_f(), set ? "step" : "ignored");
+      stop(0);
+    });
+    one_shot_timeout = sys::Event::timer(base.get(), [&](short) {
+      sys::logf(sys::Severity::kError, "No suitable source for synchronisation");
+      stop(1);
+    });
+    one_shot_timeout.add(opts.timeout.value_or(kOneShotTimeout));
+  }
 
   for (size_t i = 0; i < state.sources().size(); ++i) {
     const auto& s = state.sources()[i];

@@ -156,8 +156,8 @@ core::Result<Options, std::string> parse_options(std::span<const std::string_vie
       if (auto err = apply(o, c, {}); !err.empty()) return Unexpected{err};
     }
   }
-  if (o.role != Role::kParent && (o.print_config || o.one_shot != OneShot::kNone))
-    return Unexpected{std::string("--role cannot be combined with -p, -q or -Q")};
+  if (o.role != Role::kParent && o.print_config)
+    return Unexpected{std::string("--role cannot be combined with -p")};
   return o;
 }
 

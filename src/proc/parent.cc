@@ -172,8 +172,11 @@ void Parent::spawn_children(const std::vector<std::string>& argv) {
 
 void Parent::close_sandbox() {
   if (geteuid() == 0) {
-    if (auto st = sys::keep_only_sys_time(); !st)
-      sys::fatal("cannot drop capabilities: %s", st.error().c_str());
+    // A test build's virtual clock needs no capability at all: keep none, so such runs are
+    // safe even where CAP_SYS_TIME was removed beforehand (capsh --drop=cap_sys_time).
+    const bool virtual_clock = backend_ && !dynamic_cast<sys::LinuxClock*>(backend_.get());
+    auto st = virtual_clock ? sys::keep_no_capabilities() : sys::keep_only_sys_time();
+    if (!st) sys::fatal("cannot drop capabilities: %s", st.error().c_str());
   }
   sys::FilterContext ctx;
   ctx.self_pid = getpid();
@@ -229,6 +232,17 @@ void Parent::on_clock_verb(Child& c, const ipc::AnyMessage& m, uint32_t peer_id)
   auto result = clock_->handle(m);
   if (!result) return violation(c, "refused " + std::string(ipc::to_string(ipc::type_of(m))) +
                                        ": " + result.error());
+  if (const auto* step = std::get_if<ipc::StepClock>(&m)) {
+    if (result->error == 0) {
+      sys::logf(Severity::kNotice, "System clock was stepped by %.6f seconds",
+                static_cast<double>(step->offset_ns) / 1e9);
+    } else {
+      sys::logf(Severity::kError, "cannot step the clock: %s", strerror(result->error));
+    }
+  } else if (result->error != 0) {
+    sys::logf(Severity::kError, "clock %s failed: %s",
+              std::string(ipc::to_string(ipc::type_of(m))).c_str(), strerror(result->error));
+  }
   c.link->send(*result, peer_id);
 }
 
@@ -286,6 +300,13 @@ void Parent::reap() {
     // Anything still queued from it (its last log lines, a seccomp report) comes first.
     c->link->drain();
     const bool clean = stopping_ && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (opts_.one_shot != OneShot::kNone && c->role == ipc::Role::kNet && WIFEXITED(status) &&
+        !stopping_) {
+      // -q/-Q: net ends the daemon when it has done the one correction (or given up).
+      sys::logf(Severity::kInfo, "net process (pid %d) %s", pid, describe_exit(status).c_str());
+      begin_stop(WEXITSTATUS(status), "one-shot mode done");
+      continue;
+    }
     sys::logf(clean ? Severity::kInfo : Severity::kError, "%s process (pid %d) %s",
               role_name(c->role), pid, describe_exit(status).c_str());
     if (!clean) begin_stop(1, nullptr);
@@ -349,17 +370,18 @@ int run_parent(const Options& opts, const config::ParseOutput& cfg,
     if (!sys::log_open("tempusd", sys::LogTarget::kFile, threshold, *opts.log_file))
       sys::logf(Severity::kError, "cannot open log file %s", opts.log_file->c_str());
   } else {
-    sys::log_open("tempusd", opts.debug ? sys::LogTarget::kStderr : sys::LogTarget::kSyslog,
+    // -q/-Q run in the foreground and report on the terminal, as chronyd's do.
+    const bool terminal = opts.debug || opts.one_shot != OneShot::kNone;
+    sys::log_open("tempusd", terminal ? sys::LogTarget::kStderr : sys::LogTarget::kSyslog,
                   threshold);
   }
   for (const auto& w : cfg.warnings) sys::logf(Severity::kWarning, "%s", w.to_string().c_str());
   for (const auto& i : opts.ignored)
     sys::logf(Severity::kWarning, "option %s is not implemented yet; ignored", i.c_str());
-  if (opts.one_shot != OneShot::kNone)
-    sys::fatal("-q and -Q need the NTP client, which is not in this release");
   if (geteuid() != 0 && !opts.allow_non_root)
     sys::fatal("must be started as root (-U allows otherwise, without privilege separation)");
-  if (!opts.foreground && daemon(0, 0) != 0) sys::fatal("cannot detach: %s", strerror(errno));
+  if (!opts.foreground && opts.one_shot == OneShot::kNone && daemon(0, 0) != 0)
+    sys::fatal("cannot detach: %s", strerror(errno));
   umask(022);  // files the parent writes (drift) are created with mode & ~umask
 
   Parent parent(opts, cfg.config);

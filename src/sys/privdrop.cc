@@ -195,11 +195,12 @@ core::Status<std::string> drop_child(const UserIds& ids,
   return no_new_privs_not_dumpable();
 }
 
-core::Status<std::string> keep_only_sys_time() {
+namespace {
+
+core::Status<std::string> keep_only(uint64_t keep) {
   if (geteuid() != 0)
-    return Unexpected{"keep_only_sys_time: not running as root (euid " +
+    return Unexpected{"keep_only: not running as root (euid " +
                       std::to_string(geteuid()) + ")"};
-  constexpr uint64_t kSysTime = uint64_t{1} << CAP_SYS_TIME;
 
   // uid 0 stops meaning "all capabilities" (NOROOT), uid changes stop touching capabilities
   // (NO_SETUID_FIXUP), nothing can be raised into the ambient set; every bit locked.
@@ -211,23 +212,33 @@ core::Status<std::string> keep_only_sys_time() {
     return Unexpected{sys_error("prctl(PR_SET_SECUREBITS)", errno)};
   // libcap-ng sets the sets; capget/prctl below verify them independently.
   capng_clear(CAPNG_SELECT_ALL);
-  if (capng_update(CAPNG_ADD,
-                   static_cast<capng_type_t>(CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_BOUNDING_SET),
-                   CAP_SYS_TIME) != 0)
-    return Unexpected{std::string("capng_update(cap_sys_time) failed")};
+  for (unsigned cap = 0; cap < 64; ++cap) {
+    if (!(keep & (uint64_t{1} << cap))) continue;
+    if (capng_update(CAPNG_ADD,
+                     static_cast<capng_type_t>(CAPNG_EFFECTIVE | CAPNG_PERMITTED |
+                                               CAPNG_BOUNDING_SET),
+                     cap) != 0)
+      return Unexpected{"capng_update(" + std::to_string(cap) + ") failed"};
+  }
   if (capng_apply(CAPNG_SELECT_ALL) != 0)
-    return Unexpected{sys_error("capng_apply(cap_sys_time only)", errno)};
+    return Unexpected{sys_error("capng_apply(" + hex(keep) + ")", errno)};
 
   if (const int bits = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0);
       bits < 0 || static_cast<unsigned long>(bits) != kBits)
     return Unexpected{"securebits are " + hex(static_cast<uint64_t>(bits)) + ", want " +
                       hex(kBits)};
-  if (auto s = verify_caps(kSysTime); !s) return s;
+  if (auto s = verify_caps(keep); !s) return s;
   // Raising anything else must now be impossible.
-  if (set_caps(CapSets{kSysTime | (uint64_t{1} << CAP_SETUID),
-                       kSysTime | (uint64_t{1} << CAP_SETUID), 0}))
+  if (set_caps(CapSets{keep | (uint64_t{1} << CAP_SETUID),
+                       keep | (uint64_t{1} << CAP_SETUID), 0}))
     return Unexpected{std::string("capset could raise cap_setuid after the drop")};
   return no_new_privs_not_dumpable();
 }
+
+}  // namespace
+
+core::Status<std::string> keep_only_sys_time() { return keep_only(uint64_t{1} << CAP_SYS_TIME); }
+
+core::Status<std::string> keep_no_capabilities() { return keep_only(0); }
 
 }  // namespace tempus::sys

@@ -57,4 +57,8 @@ core::Status<std::string> drop_child(const UserIds& ids,
 // unlinkat to directory fds opened before the drop.
 core::Status<std::string> keep_only_sys_time();
 
+// The same with no capability at all: for a parent that disciplines no kernel clock (a test
+// build's virtual clock), so it can even run where CAP_SYS_TIME was removed beforehand.
+core::Status<std::string> keep_no_capabilities();
+
 }  // namespace tempus::sys

@@ -271,11 +271,17 @@ Outcome run(const Scenario& sc, uint64_t seed) {
       const core::Timestamp t4 = clock.read();
       core::ReplyOutcome r = engine.on_reply(static_cast<uint32_t>(i), ev.packet, t1[i], t4);
       if (r.sample) ++out.samples;
-      if (trace)
-        std::fprintf(stderr, "t %8.1f src %zu reply: sample %d spans_step %d error %s cmds %zu\n",
+      if (trace) {
+        // The raw measurement beside the truth (−error: the offset a perfect sample would show).
+        const core::LastSampleReport last = engine.sources(t4)[i].last;
+        std::fprintf(stderr,
+                     "t %8.1f src %zu reply: sample %d spans_step %d error %s cmds %zu "
+                     "meas %+9.1f us true %+9.1f us dist %7.1f us\n",
                      static_cast<double>(rel_ns) * 1e-9, i, r.sample, r.spans_step,
                      r.error ? std::string(core::to_string(*r.error)).c_str() : "-",
-                     r.commands.size());
+                     r.commands.size(), last.measured_offset.to_seconds_f() * 1e6,
+                     -clock.error_s() * 1e6, last.error.to_seconds_f() * 1e6);
+      }
       const Applied a = execute(r.commands, clock);
       if (r.fatal) break;
       if (!a.update) continue;

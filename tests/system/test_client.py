@@ -16,6 +16,8 @@ from peers import Chronyd, FakeServer, Ntpsec, free_udp_port  # noqa: E402
 
 TEMPUSD, TEMPUSCTL = sys.argv[1], sys.argv[2]
 FAST = "iburst minpoll 0 maxpoll 1"
+HOOKS = "test hooks" in subprocess.run([TEMPUSD, "-v"], capture_output=True, text=True).stdout
+CLOCK_CALLS = ("adjtimex(", "clock_adjtime(", "clock_settime(", "settimeofday(", "stime(")
 NTPSEC_ROOT = os.environ.get("TEMPUS_NTPSEC_ROOT", "/var/cache/tempus-test/ntpsec-root")
 NTPSEC_NTPD = os.path.join(NTPSEC_ROOT, "usr/sbin/ntpd")
 
@@ -99,6 +101,37 @@ class Client(unittest.TestCase):
             time.sleep(0.5)
         self.assertIn("retrying in 16 s", d.log_text())
         self.assertEqual(d.ctl("status").returncode, 1)
+
+    def run_one_shot(self, flag, env=None, wrap=()):
+        port = free_udp_port()
+        fake = FakeServer(port, offset=0.25)
+        self.addCleanup(fake.stop)
+        d = Daemon(TEMPUSD, TEMPUSCTL, [], args=(flag, f"server 127.0.0.1 port {port} iburst"),
+                   env=env, strace=True, prefix=wrap)
+        self.addCleanup(d.stop)
+        code = d.wait_exit(60)
+        trace = d.strace_text()
+        self.assertFalse([l for l in trace.splitlines()
+                          if l.split(" ", 1)[-1].startswith(CLOCK_CALLS)], trace)
+        return code, d.log_text()
+
+    def test_query_once(self):
+        code, log = self.run_one_shot("-Q")
+        self.assertEqual(code, 0, log)
+        self.assertRegex(log, r"System clock wrong by 0\.2\d+ seconds \(ignored\)")
+        self.assertNotIn("stepped", log)
+
+    @unittest.skipUnless(HOOKS and shutil.which("capsh"),
+                         "needs a -Dtest_hooks=true build (virtual clock) and capsh")
+    def test_set_once_steps_the_virtual_clock(self):
+        # The parent disciplines a virtual clock, keeps no capability, and runs under capsh
+        # without CAP_SYS_TIME: the host clock cannot move even by mistake.
+        code, log = self.run_one_shot("-q", env={"TEMPUS_TEST_CLOCK": "virtual"},
+                                      wrap=("capsh", "--drop=cap_sys_time", "--", "-c",
+                                            'exec "$0" "$@"'))
+        self.assertEqual(code, 0, log)
+        self.assertRegex(log, r"System clock wrong by 0\.2\d+ seconds \(step\)")
+        self.assertRegex(log, r"System clock was stepped by 0\.2\d+ seconds")
 
     def test_silent_server_is_given_up(self):
         port = free_udp_port()
