@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 
 namespace tempus::core {
 
@@ -19,7 +18,7 @@ Duration clamp_dur(Duration d, Duration lo, Duration hi) { return std::clamp(d, 
 }  // namespace
 
 Discipline::Discipline(const DisciplineConfig& cfg, std::optional<InitialFrequency> initial)
-    : cfg_(cfg), skew_ppm_(std::getenv("X_INITSKEW") ? std::atof(std::getenv("X_INITSKEW")) : kUnknownSkewPpm) {
+    : cfg_(cfg), skew_ppm_(kUnknownSkewPpm) {
   if (initial && std::isfinite(initial->freq_ppm) && std::isfinite(initial->skew_ppm)) {
     freq_ppm_ = std::clamp(initial->freq_ppm, -freq_bound_ppm(), freq_bound_ppm());
     skew_ppm_ = std::max(std::fabs(initial->skew_ppm), 1e-3);
@@ -72,11 +71,11 @@ UpdateResult Discipline::update(const ReferenceUpdate& u) {
   // skew_ppm_) and the source's estimate of the residual (u.freq_ppm, error u.skew_ppm).
   double dfreq_ppm = 0;
   if (std::isfinite(u.freq_ppm) && std::isfinite(u.skew_ppm) &&
-      u.skew_ppm <= (std::getenv("X_MAXSKEW") ? std::atof(std::getenv("X_MAXSKEW")) : cfg_.max_update_skew_ppm)) {
+      u.skew_ppm <= cfg_.max_update_skew_ppm) {
     const double new_skew = std::max(u.skew_ppm, 1e-6);
     const double w_old = 1.0 / (skew_ppm_ * skew_ppm_);
     const double w_new = 1.0 / (new_skew * new_skew);
-    const double gain = std::getenv("X_FULL") ? 1.0 : w_new / (w_old + w_new);
+    const double gain = w_new / (w_old + w_new);
     const double target = std::clamp(freq_ppm_ - gain * u.freq_ppm, -freq_bound_ppm(),
                                       freq_bound_ppm());
     dfreq_ppm = target - freq_ppm_;

@@ -100,6 +100,13 @@ ReplyOutcome Engine::on_reply(uint32_t id, Bytes packet, Timestamp t1, Timestamp
   Sample s = *sample;
   // Cooked time: what the kernel still has to slew is part of the correction already made.
   s.offset -= discipline_.pending_slew(t4);
+  const DelayTest verdict = src->stats.check_delay(s, src->opts.client.max_delay_ratio,
+                                                   src->opts.client.max_delay_dev_ratio);
+  if (verdict != DelayTest::kPass) {
+    out.rejected = verdict;
+    src->client.on_sample_quality(SampleQuality::kPoor);
+    return out;
+  }
   const SourceEstimate before = src->stats.estimate(t4);
   if (!src->stats.add_sample(s)) {
     src->client.on_sample_quality(SampleQuality::kPoor);

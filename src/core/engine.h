@@ -50,6 +50,9 @@ struct SourceView {
 struct ReplyOutcome {
   std::optional<ReplyError> error;     // why the packet gave no sample
   bool spans_step = false;             // the exchange straddled a step: dropped
+  // The source's maxdelayratio / maxdelaydevratio test dropped the sample (the client was
+  // told kPoor; chrony does not accumulate such samples either). Absent when it passed.
+  std::optional<DelayTest> rejected;
   bool sample = false;                 // a sample was added
   std::vector<ClockCommand> commands;  // execute in order
   bool fatal = false;                  // maxchange exhausted: the daemon must exit

@@ -27,7 +27,7 @@ int64_t floor_mod(int64_t a, int64_t m) {
   return r < 0 ? r + m : r;
 }
 
-// Appends `e` (unix seconds) keeping the LeapTable invariants; nullopt on success.
+// Appends {at_sec (unix seconds), tai}, keeping the LeapTable invariants; nullopt on success.
 std::optional<LeapErrorKind> append_entry(std::vector<LeapEntry>& v, int64_t at_sec, int64_t tai) {
   if (at_sec < kMinUnixSec || at_sec > kMaxUnixSec || tai < -kMaxOffset || tai > kMaxOffset)
     return LeapErrorKind::kOutOfRange;
@@ -214,7 +214,7 @@ Result<LeapTable, LeapError> parse_tzif_leaps(Bytes tzif) {
   TzifHeader h = *first;
   uint64_t time_size = 4;
   if (h.version != '\0') {
-    // RFC 9636 §4: version 2+ readers skip the 32-bit block and use the 64-bit one.
+    // RFC 9636 §3: a version 2+ reader skips the 32-bit block and uses the 64-bit one.
     const uint64_t v1_len = h.block_len(4);
     if (v1_len > r.remaining()) return fail(LeapErrorKind::kTruncated);
     r.skip(static_cast<size_t>(v1_len));

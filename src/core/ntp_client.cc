@@ -2,7 +2,6 @@
 #include "core/ntp_client.h"
 
 #include <algorithm>
-#include <cstdlib>
 
 namespace tempus::core {
 
@@ -202,9 +201,8 @@ Result<Sample, ReplyError> NtpClient::handle_reply(Bytes packet, Timestamp t1_lo
   ++counters_.samples;
   last_sample_time_ = t4_local;
   undo_ = GoodUndo{burst_good_left_, burst_total_left_, good_at_poll_, poll_};
-  const bool was_burst = in_burst();
   if (in_burst() && --burst_good_left_ == 0) end_burst();
-  if (!(std::getenv("X_NOBURSTCOUNT") && was_burst) && ++good_at_poll_ >= opts_.poll_target) change_poll(+1);
+  if (++good_at_poll_ >= opts_.poll_target) change_poll(+1);
   return sample;
 }
 

@@ -62,10 +62,11 @@ struct ClientOptions {
   bool burst = false;
   int version = 4;              // version of our requests, 1..4 (others → 4)
   Duration max_delay = Duration::s(3);  // maxdelay: reject delay − dispersion above this
-  // Applied by the per-source statistics (they need its minimum delay and deviation), which
-  // report a rejection via on_sample_quality(kPoor). Carried here so net fills one struct.
-  double max_delay_ratio = 0.0;      // maxdelayratio, 0 = off
-  double max_delay_dev_ratio = 10.0; // maxdelaydevratio
+  // Applied by the engine through SourceStats::check_delay() (it needs the minimum delay and
+  // the std dev held), which reports a rejection via on_sample_quality(kPoor). Carried here
+  // so net fills one struct.
+  double max_delay_ratio = 0.0;      // maxdelayratio: delay / minimum delay above it, 0 = off
+  double max_delay_dev_ratio = 10.0; // maxdelaydevratio: (delay − min) / 2 over std dev, 0 = off
   int poll_target = 8;          // polltarget: good samples per poll before lengthening (≥ 1)
   int min_stratum = 0;          // minstratum: samples carry max(server stratum, this) (chrony
                                 // raises the stratum to avoid selecting the source; no reject)

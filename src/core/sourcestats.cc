@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstdlib>
 
 namespace tempus::core {
 
@@ -61,6 +60,7 @@ bool SourceStats::add_sample(const Sample& s) {
       .offset_s = offset_s,
       .measured_offset_s = offset_s,
       .distance_s = seconds(s.delay.abs()) / 2.0 + seconds(s.dispersion.abs()),
+      .delay_s = seconds(s.delay.abs()),
       .root_delay = s.root_delay,
       .root_dispersion = s.root_dispersion,
       .stratum = s.stratum,
@@ -84,20 +84,8 @@ bool SourceStats::fit_from(size_t start, Fit& out) const {
   // exponential network jitter this is what separates good samples from queued ones.
   double min_dist = newest.distance_s;
   for (size_t i = start; i < samples_.size(); ++i) min_dist = std::min(min_dist, samples_[i].distance_s);
-  double sd_w = std::max(fit_.std_dev_s, kMinWeightStdDevS);
-  bool weighted = fit_.std_dev_s > 0;
-  {
-    const char* mode = std::getenv("X_W");
-    std::vector<double> ex;
-    for (size_t i = start; i < samples_.size(); ++i) ex.push_back(samples_[i].distance_s - min_dist);
-    std::sort(ex.begin(), ex.end());
-    const double med = ex[ex.size() / 2];
-    double mean = 0; for (double e : ex) mean += e; mean /= static_cast<double>(ex.size());
-    const double k = std::getenv("X_K") ? std::atof(std::getenv("X_K")) : 1.0;
-    if (mode && mode[0] == '1') sd_w = std::max(sd_w, k * med);
-    if (mode && mode[0] == '2' && n < static_cast<size_t>(k)) weighted = false;
-    if (mode && mode[0] == '3') sd_w = std::max(sd_w, k * mean);
-  }
+  const double sd_w = std::max(fit_.std_dev_s, kMinWeightStdDevS);
+  const bool weighted = fit_.std_dev_s > 0;
 
   double sw = 0, sx = 0, sy = 0;
   std::vector<double> x(n), w(n);
@@ -183,6 +171,40 @@ void SourceStats::refit() {
   }
   fit_ = f;
   fit_ok_ = ok;
+}
+
+std::string_view to_string(DelayTest t) {
+  switch (t) {
+    case DelayTest::kPass: return "pass";
+    case DelayTest::kDelayRatio: return "delay above maxdelayratio";
+    case DelayTest::kDelayDevRatio: return "delay increase above maxdelaydevratio";
+  }
+  return "unknown delay test";
+}
+
+DelayTest SourceStats::check_delay(const Sample& s, double max_delay_ratio,
+                                   double max_delay_dev_ratio) const {
+  if (samples_.empty()) return DelayTest::kPass;
+  double min_delay_s = samples_.front().delay_s;
+  for (const Stored& st : samples_) min_delay_s = std::min(min_delay_s, st.delay_s);
+  const double delay_s = seconds(s.delay.abs());
+
+  if (max_delay_ratio > 0 && min_delay_s > 0 && delay_s > max_delay_ratio * min_delay_s)
+    return DelayTest::kDelayRatio;
+
+  if (max_delay_dev_ratio <= 0 || !fit_ok_ ||
+      samples_.size() < std::max<size_t>(cfg_.min_samples, 3))
+    return DelayTest::kPass;
+  // Offsets err by up to half the round trip's queueing, so the delay increase is compared
+  // in offset units with the line's scatter.
+  const double increase_s = (delay_s - min_delay_s) / 2.0;
+  const double elapsed_s = std::max(0.0, seconds(s.local_time - ref_time_));
+  const double allowed_s = max_delay_dev_ratio * fit_.std_dev_s +
+                           elapsed_s * (fit_.skew_ppm + cfg_.max_clock_error_ppm) * 1e-6;
+  if (increase_s <= allowed_s) return DelayTest::kPass;
+  const double predicted_s = fit_.offset_s + fit_.slope * seconds(s.local_time - ref_time_);
+  if (std::fabs(seconds(s.offset) - predicted_s) - increase_s > allowed_s) return DelayTest::kPass;
+  return DelayTest::kDelayDevRatio;
 }
 
 void SourceStats::apply_correction(Timestamp when, Duration phase, double dfreq_ppm) {

@@ -24,6 +24,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "core/packet.h"
@@ -78,6 +79,16 @@ struct LastSampleReport {
   Duration error;              // delay / 2 + dispersion of that measurement
 };
 
+// Verdict of SourceStats::check_delay() on a new sample (chrony's maxdelayratio and
+// maxdelaydevratio tests). A rejected sample is dropped, not added (chrony does not accumulate
+// it either), and the client is told SampleQuality::kPoor.
+enum class DelayTest : uint8_t {
+  kPass,
+  kDelayRatio,     // delay > max_delay_ratio × the minimum delay held
+  kDelayDevRatio,  // delay increase over the minimum > max_delay_dev_ratio × std dev
+};
+std::string_view to_string(DelayTest t);
+
 class SourceStats {
  public:
   explicit SourceStats(const SourceStatsConfig& cfg = {});
@@ -94,6 +105,18 @@ class SourceStats {
   //   t' = t + phase + dfreq × (t − when),  offset' = offset − phase − dfreq × (t − when).
   // For a step use the step as `phase`. The fit is updated accordingly (no refit needed).
   void apply_correction(Timestamp when, Duration phase, double dfreq_ppm);
+
+  // The delay tests on `s` (offset cooked as for add_sample()) against the samples held; a
+  // ratio ≤ 0 disables its test. Read-only: the caller adds the sample only on kPass.
+  //   maxdelayratio: s.delay / (minimum delay held) > max_delay_ratio → kDelayRatio. Needs
+  //     one sample held.
+  //   maxdelaydevratio: with I = (s.delay − minimum delay held) / 2, the increase of the
+  //     sample's error bound (delay / 2), and A = max_delay_dev_ratio × std dev + (skew +
+  //     maxclockerror) × (s.local_time − newest sample), the prediction's growth since the
+  //     fit: I > A → kDelayDevRatio, unless the offset misses the line's prediction by more
+  //     than I + A (then the source or our clock moved: the sample is news, kept). Needs a
+  //     regression over at least min_samples samples: the std dev of fewer is no yardstick.
+  DelayTest check_delay(const Sample& s, double max_delay_ratio, double max_delay_dev_ratio) const;
 
   // Forgets everything (e.g. after the source was replaced, or an unexpected clock jump).
   void reset();
@@ -113,6 +136,7 @@ class SourceStats {
     double offset_s;            // corrected offset
     double measured_offset_s;   // as measured, for reports
     double distance_s;          // delay / 2 + dispersion (the sample's own error)
+    double delay_s;             // round-trip delay, for the delay tests
     Duration root_delay;
     Duration root_dispersion;
     uint8_t stratum;

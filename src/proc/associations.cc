@@ -86,6 +86,10 @@ core::EngineSourceOptions source_options(const config::NtpSource& s, const core:
 
 struct Associations::Assoc {
   uint32_t id;
+  size_t origin;        // index of the configured source
+  bool pool;            // a pool member (replaceable)
+  bool dropped = false; // marked for reap()
+  uint64_t false_polls = 0;  // consecutive polls seen as a falseticker
   std::string name;
   core::IpAddress address;
   uint16_t port;
@@ -101,6 +105,7 @@ Associations::Associations(event_base* base, const config::Config& cfg, LocalClo
     : base_(base), clock_(clock), fatal_(std::move(fatal)),
       engine_(selection_config(cfg), discipline_config(cfg), initial) {
   execute(engine_.start(clock_.now()));
+  reaper_ = sys::Event::timer(base_, [this](short) { reap(); });
   tick_ = sys::Event::timer(base_, [this](short) {
     execute(engine_.tick(clock_.now()));
     tick_.add(kTickInterval);
@@ -110,7 +115,20 @@ Associations::Associations(event_base* base, const config::Config& cfg, LocalClo
 
 Associations::~Associations() = default;
 
-bool Associations::add(const config::NtpSource& src, const core::IpAddress& address) {
+size_t Associations::count(size_t origin) const {
+  size_t n = 0;
+  for (const auto& a : assocs_) n += a->origin == origin && !a->dropped;
+  return n;
+}
+
+bool Associations::add(const config::NtpSource& src, size_t origin,
+                       const core::IpAddress& address) {
+  for (const auto& a : assocs_)
+    if (!a->dropped && a->address == address && a->port == src.port) return false;
+  const core::Timestamp now = clock_.now();
+  std::erase_if(avoid_, [&](const auto& e) { return now - e.second > kAvoidDropped; });
+  for (const auto& e : avoid_)
+    if (e.first == address) return false;
   auto fd = sys::open_client_socket({address, src.port});
   if (!fd) {
     sys::logf(sys::Severity::kWarning, "cannot open a socket to %s: %s",
@@ -119,6 +137,8 @@ bool Associations::add(const config::NtpSource& src, const core::IpAddress& addr
   }
   auto a = std::make_unique<Assoc>();
   a->id = next_id_++;
+  a->origin = origin;
+  a->pool = src.kind == config::SourceKind::kPool;
   a->name = src.host;
   a->address = address;
   a->port = src.port;
@@ -149,6 +169,36 @@ void Associations::poll(Assoc& a) {
               sys::to_string(st.error()).c_str());
   a.timer.add(engine_.next_poll_interval(a.id, kernel_random()));
   execute(engine_.check_reachability(clock_.now()));
+  if (!a.pool || !replace_) return;
+  for (const auto& v : engine_.sources(clock_.now())) {
+    if (v.id != a.id || !should_replace(a, v)) continue;
+    a.dropped = true;
+    reaper_.add(core::Duration::ns(0));
+  }
+}
+
+bool Associations::should_replace(Assoc& a, const core::SourceView& v) {
+  a.false_polls = v.state == core::SelectState::kFalseticker ? a.false_polls + 1 : 0;
+  const bool silent = v.reach == 0 && v.counters.requests >= kReplaceAfterPolls;
+  const bool lying = a.false_polls >= kReplaceAfterPolls;
+  const bool denied = v.client_state == core::ClientState::kDenied;
+  if (!silent && !lying && !denied) return false;
+  sys::logf(sys::Severity::kInfo, "replacing pool member %s of %s (%s)",
+            a.address.to_string().c_str(), a.name.c_str(),
+            silent ? "unreachable" : lying ? "falseticker" : "denied service");
+  return true;
+}
+
+void Associations::reap() {
+  std::vector<size_t> origins;
+  std::erase_if(assocs_, [&](const std::unique_ptr<Assoc>& a) {
+    if (!a->dropped) return false;
+    engine_.remove_source(a->id);
+    origins.push_back(a->origin);
+    avoid_.emplace_back(a->address, clock_.now());
+    return true;
+  });
+  for (size_t o : origins) replace_(o);
 }
 
 void Associations::on_readable(Assoc& a) {

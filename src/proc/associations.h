@@ -32,10 +32,22 @@ class Associations {
                std::optional<core::InitialFrequency> initial, std::function<void()> fatal);
   ~Associations();
 
-  // Starts polling `address` for configured source `src` (a server or one pool member).
-  // Returns false (and logs) when the socket cannot be opened.
-  bool add(const config::NtpSource& src, const core::IpAddress& address);
+  // Starts polling `address` for configured source `src` (a server or one pool member);
+  // `origin` is the caller's index of that configured source. Returns false (and logs) when the
+  // socket cannot be opened or the address is polled already.
+  bool add(const config::NtpSource& src, size_t origin, const core::IpAddress& address);
   size_t size() const { return assocs_.size(); }
+  // Associations started for configured source `origin`.
+  size_t count(size_t origin) const;
+
+  // Pool members that stopped answering (reach 0 after kReplaceAfterPolls requests) or that
+  // stay falsetickers for kReplaceAfterPolls polls are dropped, and `on_replace(origin)` asks
+  // for the pool name to be resolved again so a fresh member can be added (chrony's pool
+  // maintenance). Servers are never dropped.
+  static constexpr uint64_t kReplaceAfterPolls = 8;
+  // A dropped member's address is not taken again for this long.
+  static constexpr core::Duration kAvoidDropped = core::Duration::s(3600);
+  void set_replace_hook(std::function<void(size_t origin)> hook) { replace_ = std::move(hook); }
 
   // Final drift write and the like.
   void shutdown();
@@ -53,6 +65,8 @@ class Associations {
  private:
   struct Assoc;
   void poll(Assoc& a);
+  bool should_replace(Assoc& a, const core::SourceView& v);
+  void reap();
   void on_readable(Assoc& a);
   void execute(const std::vector<core::ClockCommand>& cmds);
 
@@ -60,6 +74,9 @@ class Associations {
   LocalClock& clock_;
   std::function<void()> fatal_;
   std::function<void(core::Duration)> hook_;
+  std::function<void(size_t)> replace_;
+  sys::Event reaper_;  // drops marked associations outside their own callbacks
+  std::vector<std::pair<core::IpAddress, core::Timestamp>> avoid_;  // dropped, and when
   core::Engine engine_;
   std::vector<std::unique_ptr<Assoc>> assocs_;
   sys::Event tick_;

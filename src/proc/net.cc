@@ -59,7 +59,7 @@ config::Config one_shot_config(const config::Config& cfg, const Options& opts) {
 
 // Starts the NTP client on a resolved entry: a server uses its first address, a pool up to
 // maxsources addresses (peers are not supported yet and are skipped with a warning).
-void start_polling(Associations& assocs, const config::NtpSource& src,
+void start_polling(Associations& assocs, const config::NtpSource& src, size_t origin,
                    const std::vector<core::IpAddress>& addresses) {
   if (src.kind == config::SourceKind::kPeer) {
     sys::logf(sys::Severity::kWarning, "peer %s: symmetric mode is not supported yet; ignored",
@@ -69,10 +69,9 @@ void start_polling(Associations& assocs, const config::NtpSource& src,
   const size_t want = src.kind == config::SourceKind::kPool
                           ? static_cast<size_t>(std::max(1, src.max_sources))
                           : 1;
-  size_t added = 0;
   for (const auto& a : addresses) {
-    if (added == want) break;
-    if (assocs.add(src, a)) ++added;
+    if (assocs.count(origin) >= want) break;
+    assocs.add(src, origin, a);  // an address polled already is skipped
   }
 }
 
@@ -180,7 +179,8 @@ int run_net(const Options& opts, const config::Config& cfg) {
           }
           sys::logf(sys::Severity::kInfo, "%s resolved to %zu address(es)", s.name.c_str(),
                     s.addresses.size());
-          if (assocs) start_polling(*assocs, source_at(cfg, reply->query_id), s.addresses);
+          if (assocs)
+            start_polling(*assocs, source_at(cfg, reply->query_id), reply->query_id, s.addresses);
         }
       },
       [&](const ipc::ChannelError& e) {
@@ -214,6 +214,10 @@ int run_net(const Options& opts, const config::Config& cfg) {
   assocs = std::make_unique<Associations>(base.get(), one_shot_config(cfg, opts), *clock, initial,
                                           [&] { stop(1); });
   state.set_associations(assocs.get());
+  assocs->set_replace_hook([&](size_t origin) {
+    state.begin_resolve_again(origin);
+    resolve(origin);
+  });
   sys::Event one_shot_timeout;
   if (opts.one_shot != OneShot::kNone) {
     // -q / -Q (chronyd's, the ntpdate job): report the first update, then end the daemon.
@@ -234,7 +238,7 @@ int run_net(const Options& opts, const config::Config& cfg) {
     const auto& s = state.sources()[i];
     const auto& src = source_at(cfg, i);
     if (s.resolve == SourceEntry::Resolve::kLiteral) {
-      start_polling(*assocs, src, s.addresses);
+      start_polling(*assocs, src, i, s.addresses);
       continue;
     }
     resolve(i);

@@ -55,6 +55,11 @@ core::Duration resolve_retry_delay(int failures) {
   return std::min(d, kMaxResolveRetry);
 }
 
+void NetState::begin_resolve_again(size_t index) {
+  if (index < sources_.size() && sources_[index].resolve == SourceEntry::Resolve::kOk)
+    sources_[index].resolve = SourceEntry::Resolve::kPending;
+}
+
 bool NetState::apply_reply(size_t index, const ipc::ResolveReply& reply) {
   if (index >= sources_.size()) return false;
   SourceEntry& e = sources_[index];

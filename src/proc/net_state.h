@@ -41,6 +41,8 @@ class NetState {
   // Applies a dns reply to the source with index `index`; false if there is no such source or
   // it is not waiting for one (a literal address, or already resolved).
   bool apply_reply(size_t index, const ipc::ResolveReply& reply);
+  // A pool member was dropped: the name is resolved again (its entry waits for a reply).
+  void begin_resolve_again(size_t index);
 
   void set_pids(uint32_t parent, uint32_t net, uint32_t dns) {
     parent_pid_ = parent, net_pid_ = net, dns_pid_ = dns;

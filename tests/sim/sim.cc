@@ -271,6 +271,7 @@ Outcome run(const Scenario& sc, uint64_t seed) {
       const core::Timestamp t4 = clock.read();
       core::ReplyOutcome r = engine.on_reply(static_cast<uint32_t>(i), ev.packet, t1[i], t4);
       if (r.sample) ++out.samples;
+      if (r.rejected) ++out.delay_rejected;
       if (trace) {
         // The raw measurement beside the truth (−error: the offset a perfect sample would show).
         const core::LastSampleReport last = engine.sources(t4)[i].last;

@@ -91,9 +91,14 @@ struct ServerSpec {
 core::EngineSourceOptions chrony_source();
 
 struct Bounds {
-  // |error| ≤ 1 ms from then on. The target (issue 4) is 120 s; today the start-up frequency
-  // estimate from the iburst fit misses it on ~13 % of seeds (174/200 pass for 001), so the
-  // asserted bound is 150 s until sourcestats/discipline improve. bench/accuracy shows both.
+  // |error| ≤ 1 ms from then on. The target (issue 4) is 120 s; 174/200 seeds of 001 meet it.
+  // The misses are not the iburst frequency (how much of it is applied changes nothing: the
+  // fit at the first regular sample replaces it) but information: one server at minpoll 6
+  // gives the iburst cluster at 0–8 s and ONE sample at ≈ 72 s before 120 s, and the line
+  // through them, extrapolated to the next sample at ≈ 137 s, carries about twice that
+  // sample's offset noise (Laplace, scale 0.25 ms here): |noise| > 0.5 ms on ≈ 13 % of seeds.
+  // With minpoll 5 all 200 seeds meet 120 s. Hence 150 s, asserted on seeds 1–3;
+  // bench/accuracy shows the distribution.
   double max_time_to_1ms_s = 150;
   double max_rms_us = 300;          // over [measure_from_s, duration_s]
   double max_abs_us = 1000;         // over [measure_from_s, duration_s]
@@ -124,6 +129,7 @@ struct Outcome {
   int first_step_update = -1;
   int updates = 0;             // reference updates (a slew or step was ordered)
   int samples = 0;             // replies the engine turned into a sample
+  int delay_rejected = 0;      // samples dropped by maxdelayratio / maxdelaydevratio
   int requests = 0;            // packets sent
   int false_selections = 0;    // updates that used an expect_never_selected server
   int violations = 0;          // commands outside the parent's bounds

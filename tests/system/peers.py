@@ -68,10 +68,10 @@ class FakeServer:
     """A minimal mode-4 responder: the host's time shifted by `offset` seconds, with the given
     leap indicator and stratum (leap 3 / stratum 0 models an unsynchronised server)."""
 
-    def __init__(self, port, offset=0.0, leap=0, stratum=2):
+    def __init__(self, port, offset=0.0, leap=0, stratum=2, host="127.0.0.1"):
         self.port, self.offset, self.leap, self.stratum = port, offset, leap, stratum
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", port))
+        self.sock.bind((host, port))
         self.sock.settimeout(0.2)
         self.running = True
         self.thread = threading.Thread(target=self.serve, daemon=True)
@@ -138,3 +138,16 @@ class Ntpsec:
         terminate(getattr(self, "pid", None))
         subprocess.run(["ip", "netns", "del", self.NETNS], check=False, capture_output=True)
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    # peers.py serve HOST PORT [OFFSET]: a FakeServer in this process until SIGTERM (for
+    # running one inside a network namespace with `ip netns exec`).
+    import sys
+    if len(sys.argv) >= 4 and sys.argv[1] == "serve":
+        server = FakeServer(int(sys.argv[3]), float(sys.argv[4]) if len(sys.argv) > 4 else 0.0,
+                            host=sys.argv[2])
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        deadline = time.monotonic() + 600  # never outlives a test run
+        while time.monotonic() < deadline:
+            time.sleep(0.5)

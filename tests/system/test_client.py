@@ -133,6 +133,38 @@ class Client(unittest.TestCase):
         self.assertRegex(log, r"System clock wrong by 0\.2\d+ seconds \(step\)")
         self.assertRegex(log, r"System clock was stepped by 0\.2\d+ seconds")
 
+    @unittest.skipUnless(shutil.which("ip"), "needs iproute2")
+    def test_pool_replaces_a_silent_member(self):
+        # A namespace whose /etc/hosts gives the pool name three loopback addresses; the
+        # second has no server. With maxsources 2 it is dropped and the third taken instead.
+        ns, name = "tempus-test-pool", "pool.tempus-test.example"
+        etc = f"/etc/netns/{ns}"
+        os.makedirs(etc, exist_ok=True)
+        with open(f"{etc}/hosts", "w") as f:
+            f.write("".join(f"127.0.0.{i} {name}\n" for i in (1, 2, 3)))
+        with open(f"{etc}/resolv.conf", "w") as f:
+            f.write("nameserver 127.0.0.1\noptions timeout:1 attempts:1\n")
+        subprocess.run(["ip", "netns", "add", ns], check=False, capture_output=True)
+        subprocess.run(["ip", "-n", ns, "link", "set", "lo", "up"], check=True)
+        self.addCleanup(lambda: (subprocess.run(["ip", "netns", "del", ns], capture_output=True),
+                                 shutil.rmtree(etc, ignore_errors=True)))
+        port = free_udp_port()
+        peers_py = os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers.py")
+        for host in ("127.0.0.1", "127.0.0.3"):
+            p = subprocess.Popen(["ip", "netns", "exec", ns, sys.executable, peers_py, "serve",
+                                  host, str(port)])
+            self.addCleanup(lambda p=p: (p.terminate(), p.wait(timeout=10)))
+        d = Daemon(TEMPUSD, TEMPUSCTL,
+                   [f"pool {name} port {port} iburst minpoll 0 maxpoll 0 maxsources 2"],
+                   prefix=("ip", "netns", "exec", ns))
+        self.addCleanup(d.stop)
+        self.assertIsNotNone(d.wait_ready(timeout=20), d.log_text())
+        st = wait_for(d, lambda s: sorted(x["address"] for x in s["sources"]) ==
+                      ["127.0.0.1", "127.0.0.3"] and s["synchronised"], timeout=40)
+        self.assertEqual(sorted(x["address"] for x in st["sources"]), ["127.0.0.1", "127.0.0.3"],
+                         f"{st}\n{d.log_text()}")
+        self.assertIn(f"replacing pool member 127.0.0.2 of {name} (unreachable)", d.log_text())
+
     def test_silent_server_is_given_up(self):
         port = free_udp_port()
         fake = FakeServer(port)

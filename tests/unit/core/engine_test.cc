@@ -343,5 +343,35 @@ TEST(Engine, ShutdownWritesDriftWhenConfigured) {
   EXPECT_NE(find<DriftCommand>(h.engine.tick(h.now + Duration::s(3600))), nullptr);
 }
 
+TEST(Engine, MaxDelayRatioDropsAQueuedReplyAndTheBurstGoesOn) {
+  Harness h;
+  EngineSourceOptions o;
+  o.client.iburst = true;
+  o.client.max_delay_ratio = 2.0;
+  o.ref_id = 0xc0000201u;
+  h.engine.add_source(1, o);
+  h.servers.resize(2);
+  h.servers[1] = {.offset = Duration::ms(1)};
+  for (int k = 0; k < 3; ++k) ASSERT_TRUE(h.exchange(1, Duration::s(2)).sample);
+
+  // The fourth iburst reply is queued for 15 ms: delay ≈ 25 ms > 2 × 10 ms.
+  h.send(1);
+  h.now = h.now + kOneWay * 2 + kProcessing + Duration::ms(15);
+  const ReplyOutcome r = h.deliver(1);
+  EXPECT_FALSE(r.sample);
+  ASSERT_TRUE(r.rejected.has_value());
+  EXPECT_EQ(*r.rejected, DelayTest::kDelayRatio);
+  EXPECT_FALSE(r.error.has_value());
+  EXPECT_TRUE(r.commands.empty());
+  EXPECT_EQ(h.engine.sources(h.now)[0].stats.np, 3u);
+  // The client was told kPoor: the sample did not count, so iburst still wants a fourth.
+  const Duration wait = h.engine.next_poll_interval(1, h.rng);
+  EXPECT_LE(wait, Duration::s(2) + Duration::s(2) / 64);
+
+  // An ordinary reply is accepted again.
+  h.now = h.now + Duration::s(2);
+  EXPECT_TRUE(h.exchange(1).sample);
+}
+
 }  // namespace
 }  // namespace tempus::core

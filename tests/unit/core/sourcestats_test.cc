@@ -169,5 +169,63 @@ TEST(SourceStats, RootDistanceGrows) {
   EXPECT_EQ(e1.ref_id, 0x0a000001u);
 }
 
+TEST(SourceStatsDelayTests, MaxDelayRatioAgainstTheMinimumHeld) {
+  SourceStats st;
+  EXPECT_EQ(st.check_delay(make(0, 0, 0.5), 1.5, 0), DelayTest::kPass);  // nothing held yet
+  st.add_sample(make(0, 0, 0.012));
+  st.add_sample(make(64, 0, 0.010));
+  st.add_sample(make(128, 0, 0.011));
+  EXPECT_EQ(st.check_delay(make(192, 0, 0.0149), 1.5, 0), DelayTest::kPass);
+  EXPECT_EQ(st.check_delay(make(192, 0, 0.0151), 1.5, 0), DelayTest::kDelayRatio);
+  EXPECT_EQ(st.check_delay(make(192, 0, 0.0151), 0, 0), DelayTest::kPass);  // 0: off
+  EXPECT_EQ(st.samples(), 3u);  // the check adds nothing
+}
+
+// Eight samples on offset 0 with ±50 µs alternating noise at 10 ms delay: std dev ≈ 53 µs.
+SourceStats noisy_stats(size_t n = 8) {
+  SourceStats st;
+  for (size_t i = 0; i < n; ++i)
+    st.add_sample(make(64.0 * static_cast<double>(i), i % 2 ? 50e-6 : -50e-6, 0.010));
+  return st;
+}
+
+TEST(SourceStatsDelayTests, MaxDelayDevRatioComparesHalfTheIncreaseWithTheStdDev) {
+  SourceStats st = noisy_stats();
+  const double sd = st.estimate(at(448)).std_dev.to_seconds_f();
+  ASSERT_GT(sd, 40e-6);
+  ASSERT_LT(sd, 70e-6);
+  const double t = 448 + 1e-3;  // right after the newest sample: no growth allowance
+  // Half the increase just within / beyond 10 std devs.
+  EXPECT_EQ(st.check_delay(make(t, 0, 0.010 + 2 * 9.5 * sd), 0, 10), DelayTest::kPass);
+  EXPECT_EQ(st.check_delay(make(t, 0, 0.010 + 2 * 10.5 * sd), 0, 10), DelayTest::kDelayDevRatio);
+  EXPECT_EQ(st.check_delay(make(t, 0, 0.010 + 2 * 10.5 * sd), 0, 0), DelayTest::kPass);
+  // The same delay, but an offset the line misses by more than increase + allowance: news
+  // (the source or our clock moved), so it is kept.
+  const double miss = 2 * 10.5 * sd / 2 + 10 * sd + 100e-6;
+  EXPECT_EQ(st.check_delay(make(t, miss, 0.010 + 2 * 10.5 * sd), 0, 10), DelayTest::kPass);
+}
+
+TEST(SourceStatsDelayTests, MaxDelayDevRatioAllowsForThePredictionsGrowth) {
+  SourceStats st = noisy_stats();
+  const SourceEstimate e = st.estimate(at(448));
+  const double sd = e.std_dev.to_seconds_f();
+  // After a long gap the allowance grows by (skew + maxclockerror) × elapsed.
+  const double gap = 20000;
+  const double growth = gap * (e.skew_ppm + 1.0) * 1e-6;
+  const Sample late = make(448 + gap, 0, 0.010 + 2 * (10 * sd + 0.5 * growth));
+  EXPECT_EQ(st.check_delay(late, 0, 10), DelayTest::kPass);
+  const Sample later = make(448 + gap, 0, 0.010 + 2 * (10 * sd + 1.5 * growth));
+  EXPECT_EQ(st.check_delay(later, 0, 10), DelayTest::kDelayDevRatio);
+}
+
+TEST(SourceStatsDelayTests, MaxDelayDevRatioNeedsMinSamples) {
+  // Below minsamples (6) the std dev of the fit is no yardstick: everything passes.
+  SourceStats st = noisy_stats(5);
+  EXPECT_EQ(st.check_delay(make(256.001, 0, 0.5), 0, 10), DelayTest::kPass);
+  st.add_sample(make(320, 50e-6, 0.010));
+  EXPECT_EQ(st.check_delay(make(320.001, 0, 0.5), 0, 10), DelayTest::kDelayDevRatio);
+  EXPECT_EQ(to_string(DelayTest::kDelayDevRatio), "delay increase above maxdelaydevratio");
+}
+
 }  // namespace
 }  // namespace tempus::core
