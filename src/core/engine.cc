@@ -27,7 +27,20 @@ Engine::Engine(const SelectionConfig& selection, const DisciplineConfig& discipl
 
 std::vector<ClockCommand> Engine::start(Timestamp now) {
   started_ = now;
-  return discipline_.start(now);
+  auto cmds = discipline_.start(now);
+  add_tai(cmds, now);
+  return cmds;
+}
+
+int32_t Engine::tai_minus_utc(Timestamp now) const {
+  return leap_table_ ? leap_status(*leap_table_, now).tai_minus_utc : 0;
+}
+
+void Engine::add_tai(std::vector<ClockCommand>& cmds, Timestamp now) const {
+  const int32_t tai = tai_minus_utc(now);
+  if (tai <= 0) return;
+  for (auto& c : cmds)
+    if (auto* s = std::get_if<StatusCommand>(&c)) s->tai_offset_s = tai;
 }
 
 Engine::Source* Engine::find(uint32_t id) {
@@ -170,10 +183,15 @@ void Engine::reselect_and_update(Source& src, Timestamp now, ReplyOutcome& out) 
 
   const SourceEstimate& e = ests[si];
   const Source& ref = sources_[index[si]];
+  Leap leap = sel.leap;
+  if (leap_table_) {
+    const LeapStatus ls = leap_status(*leap_table_, now);
+    if (!ls.expired && leap != Leap::kUnsync) leap = ls.leap_today;
+  }
   ReferenceUpdate u{.now = now,
                     .ref_id = ref.opts.ref_id,
                     .stratum = e.stratum,
-                    .leap = sel.leap,
+                    .leap = leap,
                     .offset = sel.offset,
                     .offset_sd = e.offset_sd,
                     .freq_ppm = e.freq_ppm,
@@ -182,6 +200,7 @@ void Engine::reselect_and_update(Source& src, Timestamp now, ReplyOutcome& out) 
                     .root_dispersion = e.root_dispersion};
   UpdateResult r = discipline_.update(u);
   out.commands = std::move(r.commands);
+  add_tai(out.commands, now);
   out.fatal = r.fatal;
   if (r.stepped) ++step_epoch_;
   if (r.correction) {

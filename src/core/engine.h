@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/discipline.h"
+#include "core/leapsec.h"
 #include "core/ntp_client.h"
 #include "core/sample.h"
 #include "core/selection.h"
@@ -65,6 +66,13 @@ class Engine {
 
   // Initial frequency and "not synchronised" status. Call once, first.
   std::vector<ClockCommand> start(Timestamp now);
+
+  // A leap-second table (leapsectz / leapseclist). While it is not expired, its leap for the
+  // current UTC day replaces the sources' vote, and its TAI − UTC goes into every status
+  // command; an expired table only supplies TAI − UTC and the sources vote as usual.
+  void set_leap_table(std::optional<LeapTable> table) { leap_table_ = std::move(table); }
+  // TAI − UTC from the table at `now`, 0 without one.
+  int32_t tai_minus_utc(Timestamp now) const;
 
   // ids are the caller's; adding an existing id replaces it (fresh state).
   void add_source(uint32_t id, const EngineSourceOptions& opts);
@@ -113,6 +121,10 @@ class Engine {
   uint64_t step_epoch_ = 0;  // incremented by every step: exchanges across one are dropped
   std::optional<Timestamp> started_;
   PollLog min_minpoll_{PollLog::kMax};
+  std::optional<LeapTable> leap_table_;
+
+  // Fills the table's TAI − UTC into the status commands.
+  void add_tai(std::vector<ClockCommand>& cmds, Timestamp now) const;
 };
 
 // A reference ID for an address (RFC 5905 §7.3): the IPv4 address itself; for IPv6 the first

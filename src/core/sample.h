@@ -46,6 +46,7 @@ struct StatusCommand {
   bool synced = false;
   Duration max_error;          // kernel maxerror (root distance of the reference)
   Duration est_error;          // kernel esterror
+  int32_t tai_offset_s = 0;    // TAI − UTC for the kernel (from a leap table); 0 = leave it
 };
 struct DriftCommand {
   double freq_ppm = 0;  // the correction in force (as FrequencyCommand), persisted

@@ -101,9 +101,10 @@ struct Associations::Assoc {
 
 Associations::Associations(event_base* base, const config::Config& cfg, LocalClock& clock,
                            std::optional<core::InitialFrequency> initial,
-                           std::function<void()> fatal)
+                           std::optional<core::LeapTable> leaps, std::function<void()> fatal)
     : base_(base), clock_(clock), fatal_(std::move(fatal)),
       engine_(selection_config(cfg), discipline_config(cfg), initial) {
+  engine_.set_leap_table(std::move(leaps));
   execute(engine_.start(clock_.now()));
   reaper_ = sys::Event::timer(base_, [this](short) { reap(); });
   tick_ = sys::Event::timer(base_, [this](short) {
@@ -281,6 +282,7 @@ nlohmann::json Associations::tracking_json() const {
   j["update_interval_s"] = seconds(t.update_interval);
   static const char* kLeap[] = {"normal", "insert", "delete", "unsynchronised"};
   j["leap"] = kLeap[static_cast<int>(t.leap) & 3];
+  j["tai_minus_utc_s"] = engine_.tai_minus_utc(now);
   return j;
 }
 

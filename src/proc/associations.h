@@ -29,7 +29,8 @@ class Associations {
  public:
   // fatal: called when the discipline says the daemon must exit (maxchange).
   Associations(event_base* base, const config::Config& cfg, LocalClock& clock,
-               std::optional<core::InitialFrequency> initial, std::function<void()> fatal);
+               std::optional<core::InitialFrequency> initial,
+               std::optional<core::LeapTable> leaps, std::function<void()> fatal);
   ~Associations();
 
   // Starts polling `address` for configured source `src` (a server or one pool member);

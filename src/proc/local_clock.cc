@@ -81,6 +81,8 @@ ipc::AnyMessage to_verb(const core::ClockCommand& c, bool rtcsync) {
           s.maxerror_us = synced ? to_error_us(cmd.max_error) : ipc::kKernelMaxErrorUs;
           s.esterror_us = std::min(s.maxerror_us, synced ? to_error_us(cmd.est_error)
                                                          : ipc::kKernelMaxErrorUs);
+          if (cmd.tai_offset_s > 0 && cmd.tai_offset_s <= ipc::kMaxTaiOffsetS)
+            s.tai_offset_s = cmd.tai_offset_s;
           return s;
         } else {
           return ipc::WriteDrift{.freq_scaled_ppm = to_scaled_ppm(cmd.freq_ppm),

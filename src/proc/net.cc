@@ -8,6 +8,7 @@
 
 #include "ipc/any_message.h"
 #include "core/drift.h"
+#include "core/leapsec.h"
 #include "proc/associations.h"
 #include "proc/child.h"
 #include "proc/control.h"
@@ -36,6 +37,43 @@ std::optional<core::InitialFrequency> read_drift(const std::string& path) {
   return core::InitialFrequency{
       .freq_ppm = static_cast<double>(core::correction_from_drift(*d)) / 65536.0,
       .skew_ppm = d->skew_ppm};
+}
+
+// The leap-second table from leapseclist (a leap-seconds.list file) or leapsectz (a tz zone
+// with leap records, normally right/UTC), read before the sandbox closes. A bad or missing
+// table is a warning: the sources' leap indicators are used instead.
+std::optional<core::LeapTable> read_leap_table(const config::Config& cfg) {
+  if (cfg.leap_sec_mode != config::LeapSecMode::kSystem)
+    sys::logf(sys::Severity::kWarning, "leapsecmode %s is not supported yet; the kernel applies "
+              "leap seconds (system)", config::to_string(cfg.leap_sec_mode));
+  std::string path;
+  bool tzif = false;
+  if (!cfg.leap_sec_list.empty()) {
+    path = cfg.leap_sec_list;
+  } else if (!cfg.leap_sec_tz.empty()) {
+    if (cfg.leap_sec_tz.find("..") != std::string::npos || cfg.leap_sec_tz[0] == '/') {
+      sys::logf(sys::Severity::kWarning, "leapsectz %s: not a zone name", cfg.leap_sec_tz.c_str());
+      return std::nullopt;
+    }
+    path = "/usr/share/zoneinfo/" + cfg.leap_sec_tz;
+    tzif = true;
+  } else {
+    return std::nullopt;
+  }
+  auto text = sys::read_small_file(path, 1 << 20);
+  if (!text) {
+    sys::logf(sys::Severity::kWarning, "cannot read leap second table %s: %s", path.c_str(),
+              sys::to_string(text.error()).c_str());
+    return std::nullopt;
+  }
+  auto table = tzif ? core::parse_tzif_leaps(core::as_bytes(*text))
+                    : core::parse_leap_seconds_list(*text);
+  if (!table) {
+    sys::logf(sys::Severity::kWarning, "ignoring leap second table %s: %s", path.c_str(),
+              core::to_string(table.error(), tzif).c_str());
+    return std::nullopt;
+  }
+  return std::move(*table);
 }
 
 // The configured source behind NetState's entry i (config sources first, then sourcedir ones).
@@ -190,6 +228,7 @@ int run_net(const Options& opts, const config::Config& cfg) {
       });
 
   const auto initial = read_drift(cfg.drift_file);
+  auto leaps = read_leap_table(cfg);
   auto listener = open_control_socket(opts.control_socket);
   if (!listener) sys::fatal("control socket: %s", listener.error().c_str());
   ControlServer control(base.get(), std::move(*listener), [&](const std::string& req) {
@@ -212,7 +251,7 @@ int run_net(const Options& opts, const config::Config& cfg) {
     }, cfg.rtc_sync);
   }
   assocs = std::make_unique<Associations>(base.get(), one_shot_config(cfg, opts), *clock, initial,
-                                          [&] { stop(1); });
+                                          std::move(leaps), [&] { stop(1); });
   state.set_associations(assocs.get());
   assocs->set_replace_hook([&](size_t origin) {
     state.begin_resolve_again(origin);

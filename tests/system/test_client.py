@@ -165,6 +165,34 @@ class Client(unittest.TestCase):
                          f"{st}\n{d.log_text()}")
         self.assertIn(f"replacing pool member 127.0.0.2 of {name} (unreachable)", d.log_text())
 
+    @unittest.skipUnless(os.path.exists("/usr/share/zoneinfo/right/UTC"), "needs tzdata's right/UTC")
+    def test_leapsectz_gives_tai_offset(self):
+        port = free_udp_port()
+        fake = FakeServer(port)
+        self.addCleanup(fake.stop)
+        d = self.start([f"server 127.0.0.1 port {port} {FAST}", "leapsectz right/UTC"])
+        st = wait_for(d, lambda s: s["synchronised"])
+        self.assertTrue(st and st["synchronised"], f"{st}\n{d.log_text()}")
+        self.assertEqual(st["tracking"]["tai_minus_utc_s"], 37)  # since 2017-01-01
+        self.assertEqual(st["tracking"]["leap"], "normal")
+
+    def test_leapseclist_announces_a_leap(self):
+        # A made-up leap second at the coming UTC midnight: the table overrides the sources.
+        ntp = 2208988800
+        midnight = (int(time.time()) // 86400 + 1) * 86400
+        lst = f"/tmp/tempus-test-leap-{os.getpid()}.list"
+        with open(lst, "w") as f:
+            f.write(f"#@ {midnight + ntp + 86400 * 365}\n{63072000 + ntp} 10 # 1972\n"
+                    f"{midnight + ntp} 11 # made up\n")
+        self.addCleanup(os.unlink, lst)
+        port = free_udp_port()
+        fake = FakeServer(port)
+        self.addCleanup(fake.stop)
+        d = self.start([f"server 127.0.0.1 port {port} {FAST}", f"leapseclist {lst}"])
+        st = wait_for(d, lambda s: s["synchronised"] and s["tracking"]["leap"] == "insert")
+        self.assertEqual(st["tracking"]["leap"], "insert", f"{st}\n{d.log_text()}")
+        self.assertEqual(st["tracking"]["tai_minus_utc_s"], 10)
+
     def test_silent_server_is_given_up(self):
         port = free_udp_port()
         fake = FakeServer(port)

@@ -241,6 +241,38 @@ TEST(Engine, KodDenyStopsRequestsAndUnsynchronises) {
   EXPECT_EQ(h.state(1), '?');
 }
 
+TEST(Engine, LeapTableDecidesTheLeapAndTaiOffset) {
+  Harness h;
+  // A made-up leap at the end of the harness's first day (kT0 is 2024-01-01T00:00:00Z).
+  LeapTable t;
+  t.entries = {{Timestamp::from_unix(63'072'000, 0), 10},  // 1972-01-01
+               {kT0 + Duration::s(86400), 11}};
+  h.engine.set_leap_table(t);
+  EXPECT_EQ(h.engine.tai_minus_utc(h.now), 10);
+  h.add(1, {.offset = Duration::ms(1)});
+  const StatusCommand* st = nullptr;
+  std::vector<ClockCommand> cmds;
+  for (int k = 0; k < 3 && !st; ++k) {
+    cmds = h.exchange(1, Duration::s(2)).commands;
+    st = find<StatusCommand>(cmds);
+  }
+  ASSERT_NE(st, nullptr);
+  EXPECT_TRUE(st->synced);
+  EXPECT_EQ(st->leap, Leap::kInsert);  // the sources voted kNone; the table knows better
+  EXPECT_EQ(st->tai_offset_s, 10);
+  // Expired: the sources' vote stands, TAI − UTC still comes from the table.
+  t.expires = kT0;
+  h.engine.set_leap_table(t);
+  const StatusCommand* st2 = nullptr;
+  for (int k = 0; k < 3 && !st2; ++k) {
+    cmds = h.exchange(1, Duration::s(2)).commands;
+    st2 = find<StatusCommand>(cmds);
+  }
+  ASSERT_NE(st2, nullptr);
+  EXPECT_EQ(st2->leap, Leap::kNone);
+  EXPECT_EQ(st2->tai_offset_s, 10);
+}
+
 TEST(Engine, SilentSelectedSourceIsUnselected) {
   Harness h;
   h.add(1, {.offset = Duration::ms(1)});
