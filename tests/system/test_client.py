@@ -34,11 +34,34 @@ def wait_for(d, pred, timeout=30):
 
 
 class Client(unittest.TestCase):
-    def start(self, lines):
-        d = Daemon(TEMPUSD, TEMPUSCTL, lines)
+    def start(self, lines, **kw):
+        d = Daemon(TEMPUSD, TEMPUSCTL, lines, **kw)
         self.addCleanup(d.stop)
         self.assertIsNotNone(d.wait_ready(), d.log_text())
         return d
+
+    def start_synced(self, lines, **kw):
+        """A daemon that has selected a source; returns it and its state."""
+        d = self.start(lines, **kw)
+        st = wait_for(d, lambda s: s["synchronised"])
+        self.assertTrue(st and st["synchronised"], f"{st}\n{d.log_text()}")
+        return d, st
+
+    def netns(self, name, hosts=None):
+        """A network namespace with lo up and a resolver that fails at once (127.0.0.1, nothing
+        listening); `hosts` lines become its /etc/hosts (ip netns exec bind-mounts /etc/netns)."""
+        etc = f"/etc/netns/{name}"
+        os.makedirs(etc, exist_ok=True)
+        with open(f"{etc}/resolv.conf", "w") as f:
+            f.write("nameserver 127.0.0.1\noptions timeout:1 attempts:1\n")
+        if hosts:
+            with open(f"{etc}/hosts", "w") as f:
+                f.write("".join(f"{h}\n" for h in hosts))
+        subprocess.run(["ip", "netns", "add", name], check=False, capture_output=True)
+        subprocess.run(["ip", "-n", name, "link", "set", "lo", "up"], check=True)
+        self.addCleanup(lambda: (subprocess.run(["ip", "netns", "del", name], capture_output=True),
+                                 shutil.rmtree(etc, ignore_errors=True)))
+        return ("ip", "netns", "exec", name)
 
     @unittest.skipUnless(shutil.which("chronyd") and shutil.which("capsh"),
                          "needs chronyd and capsh (tools/dev.sh installs chrony, libcap2-bin)")
@@ -46,9 +69,7 @@ class Client(unittest.TestCase):
         port = free_udp_port()
         server = Chronyd(port)
         self.addCleanup(server.stop)
-        d = self.start([f"server 127.0.0.1 port {port} {FAST}", "makestep 1 3"])
-        st = wait_for(d, lambda s: s["synchronised"])
-        self.assertTrue(st and st["synchronised"], f"{st}\n{d.log_text()}")
+        d, st = self.start_synced([f"server 127.0.0.1 port {port} {FAST}", "makestep 1 3"])
         src = st["sources"][0]
         self.assertEqual(src["state"], "*")
         self.assertEqual(src["stratum"], 10)
@@ -65,12 +86,8 @@ class Client(unittest.TestCase):
     def test_selects_ntpsec(self):
         server = Ntpsec(NTPSEC_ROOT)
         self.addCleanup(server.stop)
-        d = Daemon(TEMPUSD, TEMPUSCTL, [f"server 127.0.0.1 {FAST}"],
-                   prefix=("ip", "netns", "exec", Ntpsec.NETNS))
-        self.addCleanup(d.stop)
-        self.assertIsNotNone(d.wait_ready(), d.log_text())
-        st = wait_for(d, lambda s: s["synchronised"])
-        self.assertTrue(st and st["synchronised"], f"{st}\n{d.log_text()}")
+        _, st = self.start_synced([f"server 127.0.0.1 {FAST}"],
+                                  prefix=("ip", "netns", "exec", Ntpsec.NETNS))
         src = st["sources"][0]
         self.assertEqual(src["state"], "*")
         self.assertEqual(src["stratum"], 10)
@@ -78,18 +95,9 @@ class Client(unittest.TestCase):
 
     @unittest.skipUnless(shutil.which("ip"), "needs iproute2")
     def test_unresolvable_name_is_retried(self):
-        # A namespace whose resolver (127.0.0.1, nothing listening) fails at once.
-        ns = "tempus-test-dns"
-        etc = f"/etc/netns/{ns}"
-        os.makedirs(etc, exist_ok=True)
-        with open(f"{etc}/resolv.conf", "w") as f:
-            f.write("nameserver 127.0.0.1\noptions timeout:1 attempts:1\n")
-        subprocess.run(["ip", "netns", "add", ns], check=False, capture_output=True)
-        subprocess.run(["ip", "-n", ns, "link", "set", "lo", "up"], check=True)
-        self.addCleanup(lambda: (subprocess.run(["ip", "netns", "del", ns], capture_output=True),
-                                 shutil.rmtree(etc, ignore_errors=True)))
-        d = Daemon(TEMPUSD, TEMPUSCTL, ["server ntp.tempus-test.example iburst"],
-                   prefix=("ip", "netns", "exec", ns))
+        # A namespace whose resolver fails at once.
+        prefix = self.netns("tempus-test-dns")
+        d = Daemon(TEMPUSD, TEMPUSCTL, ["server ntp.tempus-test.example iburst"], prefix=prefix)
         self.addCleanup(d.stop)
         st = d.wait_ready(timeout=20)
         self.assertIsNotNone(st, d.log_text())
@@ -138,25 +146,15 @@ class Client(unittest.TestCase):
         # A namespace whose /etc/hosts gives the pool name three loopback addresses; the
         # second has no server. With maxsources 2 it is dropped and the third taken instead.
         ns, name = "tempus-test-pool", "pool.tempus-test.example"
-        etc = f"/etc/netns/{ns}"
-        os.makedirs(etc, exist_ok=True)
-        with open(f"{etc}/hosts", "w") as f:
-            f.write("".join(f"127.0.0.{i} {name}\n" for i in (1, 2, 3)))
-        with open(f"{etc}/resolv.conf", "w") as f:
-            f.write("nameserver 127.0.0.1\noptions timeout:1 attempts:1\n")
-        subprocess.run(["ip", "netns", "add", ns], check=False, capture_output=True)
-        subprocess.run(["ip", "-n", ns, "link", "set", "lo", "up"], check=True)
-        self.addCleanup(lambda: (subprocess.run(["ip", "netns", "del", ns], capture_output=True),
-                                 shutil.rmtree(etc, ignore_errors=True)))
+        prefix = self.netns(ns, [f"127.0.0.{i} {name}" for i in (1, 2, 3)])
         port = free_udp_port()
         peers_py = os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers.py")
         for host in ("127.0.0.1", "127.0.0.3"):
-            p = subprocess.Popen(["ip", "netns", "exec", ns, sys.executable, peers_py, "serve",
-                                  host, str(port)])
+            p = subprocess.Popen([*prefix, sys.executable, peers_py, "serve", host, str(port)])
             self.addCleanup(lambda p=p: (p.terminate(), p.wait(timeout=10)))
         d = Daemon(TEMPUSD, TEMPUSCTL,
                    [f"pool {name} port {port} iburst minpoll 0 maxpoll 0 maxsources 2"],
-                   prefix=("ip", "netns", "exec", ns))
+                   prefix=prefix)
         self.addCleanup(d.stop)
         self.assertIsNotNone(d.wait_ready(timeout=20), d.log_text())
         st = wait_for(d, lambda s: sorted(x["address"] for x in s["sources"]) ==
@@ -170,9 +168,7 @@ class Client(unittest.TestCase):
         port = free_udp_port()
         fake = FakeServer(port)
         self.addCleanup(fake.stop)
-        d = self.start([f"server 127.0.0.1 port {port} {FAST}", "leapsectz right/UTC"])
-        st = wait_for(d, lambda s: s["synchronised"])
-        self.assertTrue(st and st["synchronised"], f"{st}\n{d.log_text()}")
+        _, st = self.start_synced([f"server 127.0.0.1 port {port} {FAST}", "leapsectz right/UTC"])
         self.assertEqual(st["tracking"]["tai_minus_utc_s"], 37)  # since 2017-01-01
         self.assertEqual(st["tracking"]["leap"], "normal")
 
@@ -197,9 +193,7 @@ class Client(unittest.TestCase):
         port = free_udp_port()
         fake = FakeServer(port)
         self.addCleanup(fake.stop)
-        d = self.start([f"server 127.0.0.1 port {port} iburst minpoll 0 maxpoll 0"])
-        st = wait_for(d, lambda s: s["synchronised"])
-        self.assertTrue(st and st["synchronised"], f"{st}\n{d.log_text()}")
+        d, _ = self.start_synced([f"server 127.0.0.1 port {port} iburst minpoll 0 maxpoll 0"])
         fake.stop()
         # Eight unanswered 1 s polls empty the reach register.
         st = wait_for(d, lambda s: not s["synchronised"], timeout=30)
