@@ -65,9 +65,58 @@ void Engine::remove_source(uint32_t id) {
 
 bool Engine::has_source(uint32_t id) const { return find(id) != nullptr; }
 
+void Engine::add_refclock(uint32_t id, const RefclockOptions& opts) {
+  remove_source(id);
+  EngineSourceOptions o;
+  o.stats = opts.stats;
+  o.ref_id = opts.ref_id;
+  o.prefer = opts.prefer;
+  o.noselect = opts.noselect;
+  o.trust = opts.trust;
+  o.require = opts.require;
+  sources_.push_back(Source{id, o, NtpClient(o.client), SourceStats(o.stats)});
+  sources_.back().refclock = opts;
+}
+
+bool Engine::reachable(const Source& s, Timestamp now) const {
+  if (!s.refclock) return s.client.reachable();
+  return s.last_refclock_sample && now - *s.last_refclock_sample < kRefclockTimeout;
+}
+
+ReplyOutcome Engine::on_refclock_sample(uint32_t id, Timestamp local_time, Duration offset,
+                                        Leap leap) {
+  ReplyOutcome out;
+  Source* src = find(id);
+  if (!src || !src->refclock) {
+    out.error = ReplyError::kNoRequest;
+    return out;
+  }
+  const RefclockOptions& r = *src->refclock;
+  Sample s;
+  s.local_time = local_time;
+  s.offset = offset + r.offset - discipline_.pending_slew(local_time);
+  s.delay = r.delay;
+  s.dispersion = r.precision;
+  s.root_delay = r.delay;
+  s.root_dispersion = r.precision;
+  s.stratum = 0;
+  s.leap = leap;
+  s.ref_id = r.ref_id;
+  src->last_refclock_sample = local_time;
+  return add_and_reselect(*src, s, local_time);
+}
+
+ReplyOutcome Engine::add_and_reselect(Source& src, Sample s, Timestamp now) {
+  ReplyOutcome out;
+  if (!src.stats.add_sample(s)) return out;
+  out.sample = true;
+  reselect_and_update(src, now, out);
+  return out;
+}
+
 std::optional<Request> Engine::make_request(uint32_t id, Timestamp now, RandomSource& rng) {
   Source* s = find(id);
-  if (!s || s->client.state() == ClientState::kDenied) return std::nullopt;
+  if (!s || s->refclock || s->client.state() == ClientState::kDenied) return std::nullopt;
   s->epoch_at_request = step_epoch_;
   return s->client.make_request(now, rng);
 }
@@ -75,7 +124,7 @@ std::optional<Request> Engine::make_request(uint32_t id, Timestamp now, RandomSo
 std::vector<ClockCommand> Engine::check_reachability(Timestamp now) {
   if (!selected_) return {};
   Source* sel = find(*selected_);
-  if (sel && sel->client.reachable()) return {};
+  if (sel && reachable(*sel, now)) return {};
   ReplyOutcome out;
   if (!sel) {
     selected_.reset();
@@ -160,7 +209,7 @@ void Engine::reselect_and_update(Source& src, Timestamp now, ReplyOutcome& out) 
                               .jitter = e.std_dev,
                               .stratum = e.stratum,
                               .leap = e.leap,
-                              .selectable = e.selectable && o.client.reachable() &&
+                              .selectable = e.selectable && reachable(o, now) &&
                                             o.client.state() != ClientState::kDenied,
                               .prefer = o.opts.prefer,
                               .noselect = o.opts.noselect,

@@ -79,7 +79,24 @@ class Engine {
   void remove_source(uint32_t id);
   bool has_source(uint32_t id) const;
 
-  // The next request for source `id`, or nullopt (unknown id, or the source is denied).
+  // A reference clock (refclock SOCK, ...): no polling; its samples come through
+  // on_refclock_sample(). It is reachable while samples keep coming: the last one is younger
+  // than kRefclockTimeout. Its samples carry stratum 0, so we serve stratum 1 on it.
+  struct RefclockOptions {
+    SourceStatsConfig stats;
+    uint32_t ref_id = 0;     // the refid (e.g. "GPS"), as reported when selected
+    Duration offset;         // refclock offset option: added to every sample
+    Duration delay = Duration::ns(1);       // its delay option (root delay of its samples)
+    Duration precision = Duration::us(1);   // its error per sample (dispersion)
+    bool prefer = false, noselect = false, trust = false, require = false;
+  };
+  static constexpr Duration kRefclockTimeout = Duration::s(64);
+  void add_refclock(uint32_t id, const RefclockOptions& opts);
+  // A refclock sample: at local time `local_time` the reference was `offset` ahead of the local
+  // clock (> 0: local behind), with the refclock's leap indicator.
+  ReplyOutcome on_refclock_sample(uint32_t id, Timestamp local_time, Duration offset, Leap leap);
+
+  // The next request for source `id`, or nullopt (unknown id, refclock, or denied).
   std::optional<Request> make_request(uint32_t id, Timestamp now, RandomSource& rng);
   // Wait before the next make_request() of `id` (Duration::max() when it is denied).
   Duration next_poll_interval(uint32_t id, RandomSource& rng) const;
@@ -109,7 +126,11 @@ class Engine {
     SourceStats stats;
     uint64_t epoch_at_request = 0;
     SelectState state = SelectState::kUnusable;
+    std::optional<RefclockOptions> refclock;  // set for a reference clock
+    std::optional<Timestamp> last_refclock_sample;
   };
+  bool reachable(const Source& s, Timestamp now) const;
+  ReplyOutcome add_and_reselect(Source& src, Sample s, Timestamp now);
   Source* find(uint32_t id);
   const Source* find(uint32_t id) const;
   void reselect_and_update(Source& src, Timestamp now, ReplyOutcome& out);

@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 
+#include "core/refclock_sock.h"
 #include "sys/log.h"
 #include "sys/udp.h"
 
@@ -30,6 +31,14 @@ KernelRandom& kernel_random() {
 }
 
 constexpr core::Duration kTickInterval = core::Duration::s(600);
+constexpr core::Duration kReachCheckInterval = core::Duration::s(16);
+
+uint32_t refid_value(const std::string& refid) {
+  uint32_t v = 0;
+  for (size_t i = 0; i < 4; ++i)
+    v = (v << 8) | (i < refid.size() ? static_cast<uint8_t>(refid[i]) : 0u);
+  return v;
+}
 
 double seconds(core::Duration d) { return d.to_seconds_f(); }
 
@@ -89,6 +98,8 @@ struct Associations::Assoc {
   size_t origin;        // index of the configured source
   bool pool;            // a pool member (replaceable)
   bool dropped = false; // marked for reap()
+  bool refclock = false; // a reference clock: `name` is its refid, `path` its socket
+  std::string path;
   uint64_t false_polls = 0;  // consecutive polls seen as a falseticker
   std::string name;
   core::IpAddress address;
@@ -107,6 +118,11 @@ Associations::Associations(event_base* base, const config::Config& cfg, LocalClo
   engine_.set_leap_table(std::move(leaps));
   execute(engine_.start(clock_.now()));
   reaper_ = sys::Event::timer(base_, [this](short) { reap(); });
+  reach_ = sys::Event::timer(base_, [this](short) {
+    execute(engine_.check_reachability(clock_.now()));
+    reach_.add(kReachCheckInterval);
+  });
+  reach_.add(kReachCheckInterval);
   tick_ = sys::Event::timer(base_, [this](short) {
     execute(engine_.tick(clock_.now()));
     tick_.add(kTickInterval);
@@ -155,6 +171,53 @@ bool Associations::add(const config::NtpSource& src, size_t origin,
   sys::logf(sys::Severity::kInfo, "polling %s (%s port %u)", src.host.c_str(),
             address.to_string().c_str(), src.port);
   return true;
+}
+
+void Associations::add_sock_refclock(const config::Refclock& rc, ipc::UniqueFd fd) {
+  auto a = std::make_unique<Assoc>();
+  a->id = next_id_++;
+  a->origin = static_cast<size_t>(-1);
+  a->pool = false;
+  a->refclock = true;
+  a->name = rc.refid.empty() ? "SOCK" : rc.refid;
+  a->path = rc.parameter.substr(0, rc.parameter.find(':'));
+  a->port = 0;
+  a->fd = std::move(fd);
+  core::Engine::RefclockOptions o;
+  o.ref_id = refid_value(a->name);
+  o.offset = rc.offset;
+  o.delay = rc.delay;
+  if (rc.precision > core::Duration()) o.precision = rc.precision;
+  o.prefer = rc.prefer;
+  o.noselect = rc.noselect;
+  o.trust = rc.trust;
+  o.require = rc.require;
+  engine_.add_refclock(a->id, o);
+  Assoc* raw = a.get();
+  a->readable = sys::Event(base_, a->fd.get(), EV_READ | EV_PERSIST,
+                           [this, raw](short) { on_refclock(*raw); });
+  a->readable.add();
+  sys::logf(sys::Severity::kInfo, "refclock SOCK %s (refid %s)", a->path.c_str(), a->name.c_str());
+  assocs_.push_back(std::move(a));
+}
+
+void Associations::on_refclock(Assoc& a) {
+  std::array<std::byte, 128> buf;
+  for (int i = 0; i < 16; ++i) {
+    auto r = sys::receive(a.fd.get(), buf);
+    if (!r) return;
+    auto s = core::decode_sock_sample(std::span(buf.data(), r->size));
+    if (!s) {
+      sys::logf(sys::Severity::kDebug, "refclock %s: %s", a.name.c_str(),
+                std::string(core::to_string(s.error())).c_str());
+      continue;
+    }
+    if (s->pulse) continue;  // a bare PPS edge carries no seconds: not supported yet
+    // The sample is against the system clock; our local clock may be the -x virtual one.
+    const core::Timestamp local = clock_.from_realtime(s->time);
+    auto out = engine_.on_refclock_sample(a.id, local, s->offset - (local - s->time), s->leap);
+    if (!handle(out, local)) return;
+  }
 }
 
 void Associations::poll(Assoc& a) {
@@ -213,16 +276,21 @@ void Associations::on_readable(Assoc& a) {
     if (out.error)
       sys::logf(sys::Severity::kDebug, "reply from %s dropped: %s", a.address.to_string().c_str(),
                 std::string(core::to_string(*out.error)).c_str());
-    const bool updated = out.sample && engine_.synchronised() &&
-                         engine_.tracking(t4).ref_time == t4;
-    execute(out.commands);
-    if (updated && hook_) hook_(engine_.tracking(t4).last_offset);
-    if (out.fatal) {
-      sys::logf(sys::Severity::kCritical, "maxchange: correction too large, exiting");
-      fatal_();
-      return;
-    }
+    if (!handle(out, t4)) return;
   }
+}
+
+bool Associations::handle(const core::ReplyOutcome& out, core::Timestamp t) {
+  const bool updated =
+      out.sample && engine_.synchronised() && engine_.tracking(t).ref_time == t;
+  execute(out.commands);
+  if (updated && hook_) hook_(engine_.tracking(t).last_offset);
+  if (out.fatal) {
+    sys::logf(sys::Severity::kCritical, "maxchange: correction too large, exiting");
+    fatal_();
+    return false;
+  }
+  return true;
 }
 
 void Associations::execute(const std::vector<core::ClockCommand>& cmds) {
@@ -241,7 +309,8 @@ nlohmann::json Associations::sources_json() const {
     if (!a) continue;
     nlohmann::json j;
     j["name"] = a->name;
-    j["address"] = a->address.to_string();
+    j["address"] = a->refclock ? a->path : a->address.to_string();
+    j["refclock"] = a->refclock;
     j["port"] = a->port;
     j["state"] = std::string(1, core::state_symbol(v.state));
     j["stratum"] = v.estimate.valid ? v.estimate.stratum : 0;
@@ -296,7 +365,7 @@ nlohmann::json Associations::status_json() const {
   j["poll_s"] = 0;
   if (auto sel = engine_.selected()) {
     for (const auto& a : assocs_)
-      if (a->id == *sel) j["reference"] = a->address.to_string();
+      if (a->id == *sel) j["reference"] = a->refclock ? a->name : a->address.to_string();
     for (const auto& v : engine_.sources(now))
       if (v.id == *sel) j["poll_s"] = v.poll.interval().count_ns() / core::kNsPerSec;
   }

@@ -38,6 +38,9 @@ class Associations {
   // socket cannot be opened or the address is polled already.
   bool add(const config::NtpSource& src, size_t origin, const core::IpAddress& address);
   size_t size() const { return assocs_.size(); }
+  // A reference clock of driver SOCK on a socket opened before the sandbox (sys/udp.h).
+  void add_sock_refclock(const config::Refclock& rc, ipc::UniqueFd fd);
+
   // Associations started for configured source `origin`.
   size_t count(size_t origin) const;
 
@@ -69,7 +72,11 @@ class Associations {
   bool should_replace(Assoc& a, const core::SourceView& v);
   void reap();
   void on_readable(Assoc& a);
+  void on_refclock(Assoc& a);
   void execute(const std::vector<core::ClockCommand>& cmds);
+  // Executes an outcome's commands, reports an update to the hook; false when the daemon must
+  // stop (maxchange).
+  bool handle(const core::ReplyOutcome& out, core::Timestamp t);
 
   event_base* base_;
   LocalClock& clock_;
@@ -77,6 +84,7 @@ class Associations {
   std::function<void(core::Duration)> hook_;
   std::function<void(size_t)> replace_;
   sys::Event reaper_;  // drops marked associations outside their own callbacks
+  sys::Event reach_;   // re-checks reachability (refclocks have no poll to do it)
   std::vector<std::pair<core::IpAddress, core::Timestamp>> avoid_;  // dropped, and when
   core::Engine engine_;
   std::vector<std::unique_ptr<Assoc>> assocs_;

@@ -4,6 +4,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cerrno>
 #include <cstdlib>
 
@@ -82,6 +83,11 @@ void relay_logs(LinkedChannel& parent, const Options& opts) {
 }
 
 void enter_sandbox(ipc::Role role, const Options& opts, bool chroot) {
+  // Stopping is the parent's decision: a terminal's Ctrl-C or systemd's SIGTERM to the whole
+  // cgroup must not kill a child behind its back (the parent sends Shutdown instead).
+  signal(SIGINT, SIG_IGN);
+  signal(SIGTERM, SIG_IGN);
+  signal(SIGHUP, SIG_IGN);
   const auto filter = role == ipc::Role::kNet ? sys::FilterRole::kNet : sys::FilterRole::kDns;
   if (geteuid() == 0) {
     const std::string name = opts.user.value_or(TEMPUS_DEFAULT_USER);

@@ -53,7 +53,8 @@ class LinkedChannel {
 // Routes this process's log lines to the parent as LogLine frames (dropped if the queue is full).
 void relay_logs(LinkedChannel& parent, const Options& opts);
 
-// Closes the sandbox of a child role: looks up the user (-u, default tempus), drops to it
+// Closes the sandbox of a child role: ignores SIGINT/SIGTERM/SIGHUP (the parent decides when to
+// stop), looks up the user (-u, default tempus), drops to it
 // (chroot into its home directory when `chroot` is set), then installs the role's seccomp filter
 // with a SIGSYS reporter on the parent channel. Without root (-U), only the filter is installed.
 // Any failure is fatal.

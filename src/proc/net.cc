@@ -229,6 +229,23 @@ int run_net(const Options& opts, const config::Config& cfg) {
 
   const auto initial = read_drift(cfg.drift_file);
   auto leaps = read_leap_table(cfg);
+  // Reference clocks: their sockets exist before the sandbox closes (it forbids creating them).
+  std::vector<std::pair<const config::Refclock*, ipc::UniqueFd>> refclocks;
+  for (const auto& rc : cfg.refclocks) {
+    if (rc.driver != "SOCK") {
+      sys::logf(sys::Severity::kWarning, "refclock %s is not supported yet; ignored",
+                rc.driver.c_str());
+      continue;
+    }
+    const std::string path = rc.parameter.substr(0, rc.parameter.find(':'));
+    auto fd = sys::open_refclock_socket(path);
+    if (!fd) {
+      sys::logf(sys::Severity::kError, "refclock SOCK %s: %s", path.c_str(),
+                sys::to_string(fd.error()).c_str());
+      continue;
+    }
+    refclocks.emplace_back(&rc, std::move(*fd));
+  }
   auto listener = open_control_socket(opts.control_socket);
   if (!listener) sys::fatal("control socket: %s", listener.error().c_str());
   ControlServer control(base.get(), std::move(*listener), [&](const std::string& req) {
@@ -253,6 +270,7 @@ int run_net(const Options& opts, const config::Config& cfg) {
   assocs = std::make_unique<Associations>(base.get(), one_shot_config(cfg, opts), *clock, initial,
                                           std::move(leaps), [&] { stop(1); });
   state.set_associations(assocs.get());
+  for (auto& [rc, fd] : refclocks) assocs->add_sock_refclock(*rc, std::move(fd));
   assocs->set_replace_hook([&](size_t origin) {
     state.begin_resolve_again(origin);
     resolve(origin);

@@ -3,6 +3,9 @@
 
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <array>
@@ -91,6 +94,25 @@ core::Status<Errno> send(int fd, std::span<const std::byte> data) {
   if (n < 0) return core::Unexpected{last_errno()};
   if (static_cast<size_t>(n) != data.size()) return core::Unexpected{Errno{EMSGSIZE}};
   return {};
+}
+
+core::Result<ipc::UniqueFd, Errno> open_refclock_socket(const std::string& path) {
+  sockaddr_un sa{};
+  sa.sun_family = AF_UNIX;
+  if (path.empty() || path.size() >= sizeof sa.sun_path) return core::Unexpected{Errno{ENAMETOOLONG}};
+  std::memcpy(sa.sun_path, path.c_str(), path.size() + 1);
+  ipc::UniqueFd fd(socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  if (!fd) return core::Unexpected{last_errno()};
+  struct stat st {};
+  if (lstat(path.c_str(), &st) == 0) {
+    if (!S_ISSOCK(st.st_mode)) return core::Unexpected{Errno{EEXIST}};
+    unlink(path.c_str());
+  }
+  const mode_t old = umask(0177);
+  const int rc = bind(fd.get(), reinterpret_cast<const sockaddr*>(&sa), sizeof sa);
+  umask(old);
+  if (rc != 0) return core::Unexpected{last_errno()};
+  return fd;
 }
 
 core::Timestamp realtime_now() {

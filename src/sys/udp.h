@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 
 #include "core/ip.h"
 #include "core/result.h"
@@ -37,6 +38,10 @@ core::Result<Received, Errno> receive(int fd, std::span<std::byte> buf);
 
 // Sends on a connected socket.
 core::Status<Errno> send(int fd, std::span<const std::byte> data);
+
+// A unix datagram socket bound at `path` (a stale socket file there is replaced), mode 0600:
+// only root may send samples (refclock SOCK, as gpsd does). Call before the sandbox closes.
+core::Result<ipc::UniqueFd, Errno> open_refclock_socket(const std::string& path);
 
 // CLOCK_REALTIME now.
 core::Timestamp realtime_now();

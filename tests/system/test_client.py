@@ -5,8 +5,11 @@
 Usage: test_client.py TEMPUSD TEMPUSCTL"""
 import os
 import shutil
+import socket
+import struct
 import subprocess
 import sys
+import threading
 import time
 import unittest
 
@@ -188,6 +191,44 @@ class Client(unittest.TestCase):
         st = wait_for(d, lambda s: s["synchronised"] and s["tracking"]["leap"] == "insert")
         self.assertEqual(st["tracking"]["leap"], "insert", f"{st}\n{d.log_text()}")
         self.assertEqual(st["tracking"]["tai_minus_utc_s"], 10)
+
+    def test_refclock_sock(self):
+        # A gpsd-like writer sends chrony's SOCK samples (native struct timeval, double offset,
+        # pulse, leap, pad, magic) saying the reference is 100 µs ahead of the system clock.
+        paths = [f"/tmp/tempus-test-sock-{os.getpid()}-{i}.sock" for i in (1, 2)]
+        stop = threading.Event()
+
+        def writer():
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+            while not stop.wait(0.25):
+                now = time.time()
+                sample = struct.pack("@qqdiiii", int(now), int((now % 1) * 1e6), 0.0001, 0, 0, 0,
+                                     0x534F434B)
+                for p in paths:
+                    try:
+                        s.sendto(sample, p)
+                    except OSError:
+                        pass
+            s.close()
+
+        t = threading.Thread(target=writer, daemon=True)
+        t.start()
+        self.addCleanup(lambda: (stop.set(), t.join(5)))
+        # -Q reports the offset the samples carry.
+        q = Daemon(TEMPUSD, TEMPUSCTL, [], args=("-Q", f"refclock SOCK {paths[0]} refid GPS"))
+        self.addCleanup(q.stop)
+        self.assertEqual(q.wait_exit(60), 0, q.log_text())
+        self.assertRegex(q.log_text(), r"System clock wrong by 0\.0000(9|10)\d* seconds")
+        # As a source: selected, and we serve stratum 1 on it.
+        d, st = self.start_synced([f"refclock SOCK {paths[1]} refid GPS"])
+        src = st["sources"][0]
+        self.assertTrue(src["refclock"])
+        self.assertEqual(src["state"], "*")
+        self.assertEqual(src["name"], "GPS")
+        self.assertEqual(st["tracking"]["stratum"], 1)
+        r = d.ctl("status")
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("synchronised to NTP server (GPS) at stratum 1", r.stdout)
 
     def test_silent_server_is_given_up(self):
         port = free_udp_port()

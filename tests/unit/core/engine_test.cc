@@ -273,6 +273,30 @@ TEST(Engine, LeapTableDecidesTheLeapAndTaiOffset) {
   EXPECT_EQ(st2->tai_offset_s, 10);
 }
 
+TEST(Engine, RefclockIsSelectedAndServedAtStratumOne) {
+  Engine engine(SelectionConfig{}, DisciplineConfig{}, std::nullopt);
+  Timestamp now = kT0;
+  engine.start(now);
+  Engine::RefclockOptions o;
+  o.ref_id = ref_id_ascii("GPS");
+  o.precision = Duration::us(1);
+  engine.add_refclock(7, o);
+  CountingRandom rng;
+  EXPECT_FALSE(engine.make_request(7, now, rng).has_value());  // never polled
+  for (int k = 0; k < 8; ++k) {
+    engine.on_refclock_sample(7, now, Duration::us(40), Leap::kNone);
+    now = now + Duration::s(1);
+  }
+  EXPECT_EQ(engine.selected(), 7u);
+  EXPECT_TRUE(engine.synchronised());
+  EXPECT_EQ(engine.tracking(now).stratum, 1);
+  EXPECT_EQ(engine.tracking(now).ref_id, ref_id_ascii("GPS"));
+  // Silence for longer than kRefclockTimeout: unreachable, unselected.
+  now = now + Engine::kRefclockTimeout + Duration::s(1);
+  EXPECT_FALSE(engine.check_reachability(now).empty());
+  EXPECT_FALSE(engine.synchronised());
+}
+
 TEST(Engine, SilentSelectedSourceIsUnselected) {
   Harness h;
   h.add(1, {.offset = Duration::ms(1)});
