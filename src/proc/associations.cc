@@ -106,6 +106,7 @@ struct Associations::Assoc {
   uint16_t port;
   ipc::UniqueFd fd;
   core::Timestamp t1;  // when the last request left (local clock)
+  std::optional<core::Timestamp> tx;  // the kernel's transmit time of it (CLOCK_REALTIME)
   sys::Event timer;
   sys::Event readable;
 };
@@ -227,6 +228,8 @@ void Associations::poll(Assoc& a) {
               a.address.to_string().c_str());
     return;
   }
+  (void)sys::last_tx_timestamp(a.fd.get());  // a stale one must not pass for this request's
+  a.tx.reset();
   a.t1 = clock_.now();
   if (auto st = sys::send(a.fd.get(), req->packet); !st)
     sys::logf(sys::Severity::kDebug, "send to %s: %s", a.address.to_string().c_str(),
@@ -266,12 +269,20 @@ void Associations::reap() {
 }
 
 void Associations::on_readable(Assoc& a) {
+  // A transmit timestamp on the error queue also wakes us (EPOLLERR): always drain it.
+  if (auto tx = sys::last_tx_timestamp(a.fd.get())) a.tx = tx;
   std::array<std::byte, 1024> buf;
   for (int i = 0; i < 16; ++i) {  // bounded per wake-up
     auto r = sys::receive(a.fd.get(), buf);
     if (!r) return;  // EAGAIN (or ECONNREFUSED from an ICMP error: the poll counts it lost)
     if (r->size == 0) continue;
     const core::Timestamp t4 = r->kernel_rx ? clock_.from_realtime(*r->kernel_rx) : clock_.now();
+    // The kernel's transmit time of our request, when it gave one, is a better T1.
+    if (a.tx) {
+      const core::Timestamp t1 = clock_.from_realtime(*a.tx);
+      if (t1 >= a.t1 && t1 <= t4) a.t1 = t1;
+      a.tx.reset();
+    }
     auto out = engine_.on_reply(a.id, std::span(buf.data(), r->size), a.t1, t4);
     if (out.error)
       sys::logf(sys::Severity::kDebug, "reply from %s dropped: %s", a.address.to_string().c_str(),

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: ISC
 #include "sys/udp.h"
 
+#include <linux/errqueue.h>
+#include <linux/net_tstamp.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -47,6 +49,24 @@ Endpoint from_sockaddr(const sockaddr_storage& ss) {
   return e;
 }
 
+// The software timestamp in a message's control data (SCM_TIMESTAMPING's first entry, or
+// SCM_TIMESTAMPNS), if any.
+std::optional<core::Timestamp> software_timestamp(msghdr& msg) {
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level != SOL_SOCKET) continue;
+    timespec ts{};
+    if (c->cmsg_type == SCM_TIMESTAMPING && c->cmsg_len >= CMSG_LEN(sizeof(scm_timestamping))) {
+      std::memcpy(&ts, CMSG_DATA(c), sizeof ts);  // ts[0]: software
+    } else if (c->cmsg_type == SCM_TIMESTAMPNS && c->cmsg_len >= CMSG_LEN(sizeof(timespec))) {
+      std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
+    } else {
+      continue;
+    }
+    if (ts.tv_sec != 0 || ts.tv_nsec != 0) return core::Timestamp::from_unix(ts.tv_sec, ts.tv_nsec);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 core::Result<ipc::UniqueFd, Errno> open_client_socket(const Endpoint& server) {
@@ -54,9 +74,14 @@ core::Result<ipc::UniqueFd, Errno> open_client_socket(const Endpoint& server) {
   const socklen_t len = to_sockaddr(server, ss);
   ipc::UniqueFd fd(socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!fd) return core::Unexpected{last_errno()};
-  const int on = 1;
-  if (setsockopt(fd.get(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) != 0)
-    return core::Unexpected{last_errno()};
+  // Software RX and TX timestamps; TX ones come back on the error queue without the packet.
+  const int flags = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_TX_SOFTWARE |
+                    SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_OPT_TSONLY;
+  if (setsockopt(fd.get(), SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof flags) != 0) {
+    const int on = 1;  // older kernels: receive timestamps only
+    if (setsockopt(fd.get(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) != 0)
+      return core::Unexpected{last_errno()};
+  }
   if (connect(fd.get(), reinterpret_cast<const sockaddr*>(&ss), len) != 0)
     return core::Unexpected{last_errno()};
   return fd;
@@ -78,15 +103,25 @@ core::Result<Received, Errno> receive(int fd, std::span<std::byte> buf) {
   Received r;
   r.size = (msg.msg_flags & MSG_TRUNC) ? 0 : static_cast<size_t>(n);
   r.from = from_sockaddr(from);
-  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS &&
-        c->cmsg_len >= CMSG_LEN(sizeof(timespec))) {
-      timespec ts;
-      std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
-      r.kernel_rx = core::Timestamp::from_unix(ts.tv_sec, ts.tv_nsec);
-    }
-  }
+  r.kernel_rx = software_timestamp(msg);
   return r;
+}
+
+std::optional<core::Timestamp> last_tx_timestamp(int fd) {
+  std::optional<core::Timestamp> last;
+  for (int i = 0; i < 8; ++i) {  // bounded: the queue holds one entry per datagram sent
+    alignas(cmsghdr) char control[256];
+    char data[64];
+    iovec iov{data, sizeof data};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    if (recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) break;
+    if (auto t = software_timestamp(msg)) last = t;
+  }
+  return last;
 }
 
 core::Status<Errno> send(int fd, std::span<const std::byte> data) {

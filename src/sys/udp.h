@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: ISC
-// UDP sockets for NTP with kernel receive timestamps (SO_TIMESTAMPNS: CLOCK_REALTIME at the
-// moment the kernel took the packet, which excludes the event loop's latency).
+// UDP sockets for NTP with kernel timestamps (SO_TIMESTAMPING, software): CLOCK_REALTIME at the
+// moment the kernel took an incoming packet, and at the moment it handed an outgoing one to the
+// device (read back from the socket's error queue), which excludes our own latencies.
 #pragma once
 
 #include <cstddef>
@@ -32,6 +33,10 @@ struct Received {
   std::optional<core::Timestamp> kernel_rx;  // the kernel's receive time, when it gave one
   Endpoint from;
 };
+
+// The kernel's transmit time of the last datagram sent on `fd`, if one is waiting on the error
+// queue (drains it; nullopt when the kernel gave none).
+std::optional<core::Timestamp> last_tx_timestamp(int fd);
 
 // One datagram, or EAGAIN when none is waiting. Truncated datagrams are reported with size 0.
 core::Result<Received, Errno> receive(int fd, std::span<std::byte> buf);
