@@ -27,6 +27,7 @@
 #include "sys/seccomp.h"
 #include "sys/spawn.h"
 #include "sys/state_files.h"
+#include "sys/udp.h"
 #include "sys/virtual_clock.h"
 #include "tempus_build.h"
 
@@ -68,14 +69,8 @@ std::string basename_of(const std::string& path) { return path.substr(path.rfind
 std::unique_ptr<sys::ClockBackend> make_backend(const Options& opts, sys::KernelClockApi& api) {
   if (opts.no_adjust) return nullptr;
 #ifdef TEMPUS_TEST_HOOKS
-  if (const char* c = std::getenv("TEMPUS_TEST_CLOCK"); c && std::string(c) == "virtual") {
-    auto host_time = [] {
-      timespec ts{};
-      clock_gettime(CLOCK_REALTIME, &ts);
-      return core::Timestamp::from_unix(ts.tv_sec, ts.tv_nsec);
-    };
-    return std::make_unique<sys::VirtualClock>(host_time, sys::VirtualClock::Options{});
-  }
+  if (const char* c = std::getenv("TEMPUS_TEST_CLOCK"); c && std::string(c) == "virtual")
+    return std::make_unique<sys::VirtualClock>(&sys::realtime_now, sys::VirtualClock::Options{});
 #endif
   return std::make_unique<sys::LinuxClock>(api);
 }
