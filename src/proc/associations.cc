@@ -117,6 +117,7 @@ Associations::Associations(event_base* base, const config::Config& cfg, LocalClo
     : base_(base), clock_(clock), fatal_(std::move(fatal)),
       engine_(selection_config(cfg), discipline_config(cfg), initial) {
   engine_.set_leap_table(std::move(leaps));
+  local_ = cfg.local;
   execute(engine_.start(clock_.now()));
   reaper_ = sys::Event::timer(base_, [this](short) { reap(); });
   reach_ = sys::Event::timer(base_, [this](short) {
@@ -364,6 +365,26 @@ nlohmann::json Associations::tracking_json() const {
   j["leap"] = kLeap[static_cast<int>(t.leap) & 3];
   j["tai_minus_utc_s"] = engine_.tai_minus_utc(now);
   return j;
+}
+
+core::ServerState Associations::server_state() const {
+  const core::Timestamp now = const_cast<LocalClock&>(clock_).now();
+  core::ServerState s;
+  if (synchronised()) {
+    const core::TrackingReport t = engine_.tracking(now);
+    s.leap = t.leap == core::Leap::kUnsync ? core::Leap::kNone : t.leap;
+    s.stratum = t.stratum;
+    s.root_delay = t.root_delay;
+    s.root_dispersion = t.root_dispersion;
+    s.ref_id = t.ref_id;
+    s.ref_time = t.ref_time;
+  } else if (local_) {
+    s.leap = core::Leap::kNone;
+    s.stratum = static_cast<uint8_t>(local_->stratum);
+    s.ref_id = 0x7f7f0101;  // 127.127.1.1, chronyd's local reference ID
+    s.ref_time = now;
+  }
+  return s;
 }
 
 nlohmann::json Associations::status_json() const {

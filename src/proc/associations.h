@@ -13,6 +13,7 @@
 
 #include "config/model.h"
 #include "core/engine.h"
+#include "core/server.h"
 #include "core/ip.h"
 #include "ipc/unique_fd.h"
 #include "proc/local_clock.h"
@@ -63,6 +64,9 @@ class Associations {
   nlohmann::json sources_json() const;
   nlohmann::json tracking_json() const;
   bool synchronised() const { return engine_.synchronised(); }
+  // What the NTP server tells clients: our tracking when synchronised, else the `local`
+  // reference (stratum N, refid 127.127.1.1 like chronyd) when configured, else unsynchronised.
+  core::ServerState server_state() const;
   // For ntpstat: the selected source's address, our stratum, the error bound, the poll.
   nlohmann::json status_json() const;
 
@@ -82,6 +86,7 @@ class Associations {
   LocalClock& clock_;
   std::function<void()> fatal_;
   std::function<void(core::Duration)> hook_;
+  std::optional<config::LocalReference> local_;
   std::function<void(size_t)> replace_;
   sys::Event reaper_;  // drops marked associations outside their own callbacks
   sys::Event reach_;   // re-checks reachability (refclocks have no poll to do it)

@@ -14,6 +14,7 @@
 #include "proc/control.h"
 #include "proc/local_clock.h"
 #include "proc/net_state.h"
+#include "proc/ntp_server.h"
 #include "sys/log.h"
 #include "sys/state_files.h"
 #include "sys/udp.h"
@@ -230,6 +231,9 @@ int run_net(const Options& opts, const config::Config& cfg) {
   const auto initial = read_drift(cfg.drift_file);
   auto leaps = read_leap_table(cfg);
   // Reference clocks: their sockets exist before the sandbox closes (it forbids creating them).
+  // The NTP server's sockets (port 123 needs root).
+  std::vector<ipc::UniqueFd> server_sockets;
+  if (server_enabled(cfg)) server_sockets = open_server_sockets(cfg, opts);
   std::vector<std::pair<const config::Refclock*, ipc::UniqueFd>> refclocks;
   for (const auto& rc : cfg.refclocks) {
     if (rc.driver != "SOCK") {
@@ -271,6 +275,13 @@ int run_net(const Options& opts, const config::Config& cfg) {
                                           std::move(leaps), [&] { stop(1); });
   state.set_associations(assocs.get());
   for (auto& [rc, fd] : refclocks) assocs->add_sock_refclock(*rc, std::move(fd));
+  std::unique_ptr<NtpServer> server;
+  if (!server_sockets.empty()) {
+    server = std::make_unique<NtpServer>(base.get(), std::move(server_sockets), access_table(cfg),
+                                         *clock, [&] { return assocs->server_state(); });
+    state.set_server(server.get());
+    sys::logf(sys::Severity::kInfo, "serving NTP on port %u", cfg.port);
+  }
   assocs->set_replace_hook([&](size_t origin) {
     state.begin_resolve_again(origin);
     resolve(origin);

@@ -125,6 +125,7 @@ std::string NetState::state_json(core::Timestamp now) const {
   j["names"] = sources;
   j["sources"] = assocs_ ? assocs_->sources_json() : nlohmann::json::array();
   if (assocs_) j["tracking"] = assocs_->tracking_json();
+  if (server_) j["server"] = server_->stats_json();
   return j.dump();
 }
 

@@ -15,6 +15,7 @@
 #include "core/time.h"
 #include "ipc/resolve.h"
 #include "proc/associations.h"
+#include "proc/ntp_server.h"
 
 namespace tempus::proc {
 
@@ -50,6 +51,7 @@ class NetState {
   void set_dns_pid(uint32_t dns) { dns_pid_ = dns; }
   // The NTP client (absent only in unit tests of the name handling).
   void set_associations(const Associations* a) { assocs_ = a; }
+  void set_server(const NtpServer* s) { server_ = s; }
   bool synchronised() const { return assocs_ && assocs_->synchronised(); }
 
   // Request dispatcher of the control socket: "status", "state"; anything else → an error reply.
@@ -64,6 +66,7 @@ class NetState {
   core::Timestamp started_;
   uint32_t parent_pid_ = 0, net_pid_ = 0, dns_pid_ = 0;
   const Associations* assocs_ = nullptr;
+  const NtpServer* server_ = nullptr;
 };
 
 core::IpAddress to_core(const ipc::IpAddress& a);

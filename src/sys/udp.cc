@@ -87,6 +87,33 @@ core::Result<ipc::UniqueFd, Errno> open_client_socket(const Endpoint& server) {
   return fd;
 }
 
+core::Result<ipc::UniqueFd, Errno> open_server_socket(const Endpoint& local) {
+  sockaddr_storage ss;
+  const socklen_t len = to_sockaddr(local, ss);
+  ipc::UniqueFd fd(socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  if (!fd) return core::Unexpected{last_errno()};
+  const int on = 1;
+  if (ss.ss_family == AF_INET6 &&
+      setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on) != 0)
+    return core::Unexpected{last_errno()};
+  const int flags = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE;
+  if (setsockopt(fd.get(), SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof flags) != 0 &&
+      setsockopt(fd.get(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) != 0)
+    return core::Unexpected{last_errno()};
+  if (bind(fd.get(), reinterpret_cast<const sockaddr*>(&ss), len) != 0)
+    return core::Unexpected{last_errno()};
+  return fd;
+}
+
+core::Status<Errno> send_to(int fd, std::span<const std::byte> data, const Endpoint& to) {
+  sockaddr_storage ss;
+  const socklen_t len = to_sockaddr(to, ss);
+  const ssize_t n = sendto(fd, data.data(), data.size(), MSG_DONTWAIT | MSG_NOSIGNAL,
+                           reinterpret_cast<const sockaddr*>(&ss), len);
+  if (n < 0) return core::Unexpected{last_errno()};
+  return {};
+}
+
 core::Result<Received, Errno> receive(int fd, std::span<std::byte> buf) {
   sockaddr_storage from{};
   iovec iov{buf.data(), buf.size()};

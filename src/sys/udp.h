@@ -44,6 +44,13 @@ core::Result<Received, Errno> receive(int fd, std::span<std::byte> buf);
 // Sends on a connected socket.
 core::Status<Errno> send(int fd, std::span<const std::byte> data);
 
+// A non-blocking server socket bound to `local` (an IPv6 one is IPv6-only), with receive
+// timestamps. Binding port 123 needs root: call before the sandbox closes.
+core::Result<ipc::UniqueFd, Errno> open_server_socket(const Endpoint& local);
+
+// Sends a datagram to `to` on an unconnected socket.
+core::Status<Errno> send_to(int fd, std::span<const std::byte> data, const Endpoint& to);
+
 // A unix datagram socket bound at `path` (a stale socket file there is replaced), mode 0600:
 // only root may send samples (refclock SOCK, as gpsd does). Call before the sandbox closes.
 core::Result<ipc::UniqueFd, Errno> open_refclock_socket(const std::string& path);

@@ -1,14 +1,22 @@
 // SPDX-License-Identifier: ISC
-// Packet codec: decode must never crash, and whatever decodes must re-encode to the same bytes.
+// Packet codec: decode must never crash, and whatever decodes must re-encode to the same bytes;
+// the server's reply to any input is a bare header or nothing.
 #include <cstdlib>
 #include <vector>
 
 #include "core/packet.h"
+#include "core/server.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace tempus::core;
   const Bytes in{reinterpret_cast<const std::byte*>(data), size};
   (void)peek_version_mode(in);
+  // The server's answer to arbitrary input: none, or a bare header that decodes, never longer.
+  const Timestamp t = Timestamp::from_unix(1'700'000'000, 0);
+  if (auto reply = make_reply(in, t, t, ServerState{})) {
+    if (reply->size() != kHeaderLen || reply->size() > in.size() || !decode_header(*reply))
+      std::abort();
+  }
   auto p = decode_packet(in);
   if (!p) return 0;
   std::vector<std::byte> out;

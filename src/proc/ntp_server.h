@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: ISC
+// The net process's NTP server shell: UDP sockets bound before the sandbox (port 123 needs
+// root), answering client requests allowed by allow/deny with core::make_reply, receive time
+// from the kernel and transmit time taken as late as possible before the send.
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "config/model.h"
+#include "core/server.h"
+#include "ipc/unique_fd.h"
+#include "proc/local_clock.h"
+#include "proc/options.h"
+#include "sys/event.h"
+
+namespace tempus::proc {
+
+// chrony's rule: the server port opens only when an allow/deny line exists and `port` is not 0.
+bool server_enabled(const config::Config& cfg);
+// The access table from allow/deny (host-name targets are not resolved yet: warned, skipped).
+core::AccessTable access_table(const config::Config& cfg);
+// Opens the server sockets (IPv4 and IPv6 on bindaddress and port, as -4/-6 allow). Errors are
+// fatal for the caller: an admin who asked for a server must not get a silent client.
+std::vector<ipc::UniqueFd> open_server_sockets(const config::Config& cfg, const Options& opts);
+
+class NtpServer {
+ public:
+  using StateFn = std::function<core::ServerState()>;
+  NtpServer(event_base* base, std::vector<ipc::UniqueFd> sockets, core::AccessTable access,
+            LocalClock& clock, StateFn state);
+
+  nlohmann::json stats_json() const;
+
+ private:
+  struct Socket {
+    ipc::UniqueFd fd;
+    sys::Event ev;
+  };
+  void on_readable(int fd);
+
+  core::AccessTable access_;
+  LocalClock& clock_;
+  StateFn state_;
+  std::vector<std::unique_ptr<Socket>> sockets_;
+  uint64_t received_ = 0, answered_ = 0, denied_ = 0, dropped_ = 0;
+};
+
+}  // namespace tempus::proc
