@@ -64,4 +64,10 @@ std::optional<std::vector<std::byte>> make_reply(Bytes request, Timestamp rx, Ti
   return out;
 }
 
+std::optional<std::vector<std::byte>> make_kod_reply(Bytes request, Timestamp rx, uint32_t kiss) {
+  ServerState s;  // leap 3, stratum 0
+  s.ref_id = kiss;
+  return make_reply(request, rx, rx, s);
+}
+
 }  // namespace tempus::core

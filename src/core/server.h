@@ -56,4 +56,8 @@ struct ServerState {
 std::optional<std::vector<std::byte>> make_reply(Bytes request, Timestamp rx, Timestamp tx,
                                                  const ServerState& s);
 
+// A kiss-o'-death reply (RFC 5905 §7.4) to the same requests make_reply() answers: leap 3,
+// stratum 0, the kiss code as reference ID, origin = the request's transmit timestamp.
+std::optional<std::vector<std::byte>> make_kod_reply(Bytes request, Timestamp rx, uint32_t kiss);
+
 }  // namespace tempus::core

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: ISC
 #include "proc/ntp_server.h"
 
+#include <algorithm>
 #include <array>
 
 #include "sys/log.h"
@@ -45,9 +46,20 @@ std::vector<ipc::UniqueFd> open_server_sockets(const config::Config& cfg, const 
   return out;
 }
 
+std::optional<core::RateLimitConfig> rate_limit_config(const config::Config& cfg) {
+  if (!cfg.rate_limit.enabled || cfg.no_client_log) return std::nullopt;
+  return core::RateLimitConfig{.interval_log2 = cfg.rate_limit.interval_log2,
+                               .burst = cfg.rate_limit.burst,
+                               .leak = cfg.rate_limit.leak,
+                               .kod = cfg.rate_limit.kod,
+                               .max_clients = std::max<size_t>(16, cfg.client_log_limit / 128)};
+}
+
 NtpServer::NtpServer(event_base* base, std::vector<ipc::UniqueFd> sockets,
-                     core::AccessTable access, LocalClock& clock, StateFn state)
+                     core::AccessTable access, std::optional<core::RateLimitConfig> limiter,
+                     LocalClock& clock, StateFn state)
     : access_(std::move(access)), clock_(clock), state_(std::move(state)) {
+  if (limiter) limiter_.emplace(*limiter);
   for (auto& fd : sockets) {
     auto s = std::make_unique<Socket>();
     s->fd = std::move(fd);
@@ -73,9 +85,22 @@ void NtpServer::on_readable(int fd) {
       continue;
     }
     const core::Timestamp rx = r->kernel_rx ? clock_.from_realtime(*r->kernel_rx) : clock_.now();
+    const std::span<const std::byte> request(buf.data(), r->size);
+    if (limiter_) {
+      const core::RateDecision d = limiter_->check(r->from.address, rx);
+      if (d != core::RateDecision::kAnswer) {
+        ++limited_;
+        if (d == core::RateDecision::kKodRate) {
+          if (auto kod = core::make_kod_reply(request, rx, core::kKissRate)) {
+            if (sys::send_to(fd, *kod, r->from)) ++kod_;
+          }
+        }
+        continue;
+      }
+    }
     const core::ServerState st = state_();
     // The transmit timestamp as late as possible: read right before the send.
-    auto reply = core::make_reply(std::span(buf.data(), r->size), rx, clock_.now(), st);
+    auto reply = core::make_reply(request, rx, clock_.now(), st);
     if (!reply) {
       ++dropped_;
       continue;
@@ -86,7 +111,7 @@ void NtpServer::on_readable(int fd) {
 
 nlohmann::json NtpServer::stats_json() const {
   return {{"received", received_}, {"answered", answered_}, {"denied", denied_},
-          {"dropped", dropped_}};
+          {"dropped", dropped_}, {"rate_limited", limited_}, {"kod_sent", kod_}};
 }
 
 }  // namespace tempus::proc

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config/model.h"
+#include "core/ratelimit.h"
 #include "core/server.h"
 #include "ipc/unique_fd.h"
 #include "proc/local_clock.h"
@@ -25,12 +26,16 @@ core::AccessTable access_table(const config::Config& cfg);
 // Opens the server sockets (IPv4 and IPv6 on bindaddress and port, as -4/-6 allow). Errors are
 // fatal for the caller: an admin who asked for a server must not get a silent client.
 std::vector<ipc::UniqueFd> open_server_sockets(const config::Config& cfg, const Options& opts);
+// ratelimit (unless noclientlog, which keeps no per-client state): chrony's parameters, the
+// client table sized from clientloglimit (128 bytes a client).
+std::optional<core::RateLimitConfig> rate_limit_config(const config::Config& cfg);
 
 class NtpServer {
  public:
   using StateFn = std::function<core::ServerState()>;
+  // limiter: per-client rate limiting (ratelimit), or nullopt.
   NtpServer(event_base* base, std::vector<ipc::UniqueFd> sockets, core::AccessTable access,
-            LocalClock& clock, StateFn state);
+            std::optional<core::RateLimitConfig> limiter, LocalClock& clock, StateFn state);
 
   nlohmann::json stats_json() const;
 
@@ -42,10 +47,11 @@ class NtpServer {
   void on_readable(int fd);
 
   core::AccessTable access_;
+  std::optional<core::RateLimiter> limiter_;
   LocalClock& clock_;
   StateFn state_;
   std::vector<std::unique_ptr<Socket>> sockets_;
-  uint64_t received_ = 0, answered_ = 0, denied_ = 0, dropped_ = 0;
+  uint64_t received_ = 0, answered_ = 0, denied_ = 0, dropped_ = 0, limited_ = 0, kod_ = 0;
 };
 
 }  // namespace tempus::proc

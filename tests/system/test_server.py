@@ -5,6 +5,8 @@ without CAP_SYS_TIME) and tempusd -Q itself. The server runs with -x.
 Usage: test_server.py TEMPUSD TEMPUSCTL"""
 import os
 import shutil
+import socket
+import struct
 import subprocess
 import sys
 import unittest
@@ -68,6 +70,31 @@ class Server(unittest.TestCase):
         self.addCleanup(q.stop)
         self.assertEqual(q.wait_exit(60), 1, q.log_text())
         self.assertGreaterEqual(d.state()["server"]["answered"], 1)
+
+    def test_rate_limit_and_kod(self):
+        d, port = self.serve(["local stratum 10", "allow 127.0.0.1",
+                              "ratelimit interval 3 burst 4 leak 2 kod 2"])
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sock.settimeout(0.3)
+        replies = kods = 0
+        for i in range(24):
+            req = bytes([0x23]) + bytes(39) + struct.pack(">Q", 0x1000 + i)
+            sock.sendto(req, ("127.0.0.1", port))
+            try:
+                r = sock.recv(100)
+            except socket.timeout:
+                continue
+            if r[1] == 0 and r[12:16] == b"RATE":
+                kods += 1
+            else:
+                replies += 1
+        sock.close()
+        # 4 from the bucket, then 1 in 4 of the 20 limited ones; 1 in 2 of the rest get KoD.
+        self.assertEqual(replies, 4 + 5)
+        self.assertGreaterEqual(kods, 5)
+        st = d.state()["server"]
+        self.assertEqual(st["rate_limited"], 20 - 5)
+        self.assertEqual(st["kod_sent"], kods)
 
     def test_no_allow_no_server_socket(self):
         d, port = self.serve(["local stratum 10"])

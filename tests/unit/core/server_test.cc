@@ -97,6 +97,18 @@ TEST(ServerReply, UnsynchronisedServerSaysSo) {
   EXPECT_TRUE(h->reference_ts.is_zero());
 }
 
+TEST(ServerReply, KissOfDeath) {
+  const Timestamp t = Timestamp::from_unix(1'700'000'000, 0);
+  auto r = make_kod_reply(bytes(request()), t, kKissRate);
+  ASSERT_TRUE(r);
+  auto h = decode_header(*r);
+  EXPECT_EQ(h->stratum, 0);
+  EXPECT_EQ(h->leap, Leap::kUnsync);
+  EXPECT_EQ(h->ref_id, kKissRate);
+  EXPECT_EQ(h->origin_ts, request().transmit_ts);
+  EXPECT_FALSE(make_kod_reply(bytes(request(4, Mode::kServer)), t, kKissRate));
+}
+
 TEST(ServerReply, DropsWhatIsNotAClientRequest) {
   const Timestamp t = Timestamp::from_unix(1, 0);
   for (Mode m : {Mode::kSymmetricActive, Mode::kServer, Mode::kBroadcast})
