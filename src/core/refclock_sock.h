@@ -36,7 +36,7 @@ struct SockSample {
 enum class SockError : uint8_t { kBadLength, kBadMagic, kBadTime, kBadOffset, kBadLeap };
 std::string_view to_string(SockError e);
 
-// Rejects a wrong length or magic, tv_usec outside 0..999999, a non-finite offset or one beyond
+// Rejects a wrong length or magic, tv_sec outside 0..2^33 or tv_usec outside 0..999999, a non-finite offset or one beyond
 // ±1e6 s, a leap indicator outside 0..3.
 Result<SockSample, SockError> decode_sock_sample(Bytes in);
 

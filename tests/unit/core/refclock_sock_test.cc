@@ -30,6 +30,10 @@ TEST(SockSample, Rejections) {
   EXPECT_EQ(decode_sock_sample(encode_sock_sample(1, 1'000'000, 0.0, 0, 0)).error(),
             SockError::kBadTime);
   EXPECT_EQ(decode_sock_sample(encode_sock_sample(-5, 0, 0.0, 0, 0)).error(), SockError::kBadTime);
+  // Found by fuzz_sock under UBSan: seconds whose nanoseconds overflow int64.
+  EXPECT_EQ(decode_sock_sample(encode_sock_sample(int64_t{1} << 39, 0, 0.0, 0, 0)).error(),
+            SockError::kBadTime);
+  EXPECT_TRUE(decode_sock_sample(encode_sock_sample(int64_t{1} << 33, 0, 0.0, 0, 0)).ok());
   EXPECT_EQ(decode_sock_sample(encode_sock_sample(1, 0, std::nan(""), 0, 0)).error(),
             SockError::kBadOffset);
   EXPECT_EQ(decode_sock_sample(encode_sock_sample(1, 0, 2e6, 0, 0)).error(), SockError::kBadOffset);
