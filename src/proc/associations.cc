@@ -33,12 +33,6 @@ KernelRandom& kernel_random() {
 constexpr core::Duration kTickInterval = core::Duration::s(600);
 constexpr core::Duration kReachCheckInterval = core::Duration::s(16);
 
-uint32_t refid_value(const std::string& refid) {
-  uint32_t v = 0;
-  for (size_t i = 0; i < 4; ++i)
-    v = (v << 8) | (i < refid.size() ? static_cast<uint8_t>(refid[i]) : 0u);
-  return v;
-}
 
 double seconds(core::Duration d) { return d.to_seconds_f(); }
 
@@ -186,7 +180,7 @@ void Associations::add_sock_refclock(const config::Refclock& rc, ipc::UniqueFd f
   a->port = 0;
   a->fd = std::move(fd);
   core::Engine::RefclockOptions o;
-  o.ref_id = refid_value(a->name);
+  o.ref_id = core::ref_id_ascii(a->name);
   o.offset = rc.offset;
   o.delay = rc.delay;
   if (rc.precision > core::Duration()) o.precision = rc.precision;

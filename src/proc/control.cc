@@ -2,34 +2,25 @@
 #include "proc/control.h"
 
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 
+#include "sys/udp.h"
+
 namespace tempus::proc {
 
 core::Result<ipc::UniqueFd, std::string> open_control_socket(const std::string& path) {
-  sockaddr_un sa{};
-  sa.sun_family = AF_UNIX;
-  if (path.empty() || path.size() >= sizeof sa.sun_path)
-    return core::Unexpected{"control socket path too long: " + path};
-  std::memcpy(sa.sun_path, path.c_str(), path.size() + 1);
-  ipc::UniqueFd fd(socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-  if (!fd) return core::Unexpected{std::string("socket: ") + strerror(errno)};
-  struct stat st {};
-  if (lstat(path.c_str(), &st) == 0) {
-    if (!S_ISSOCK(st.st_mode)) return core::Unexpected{path + " exists and is not a socket"};
-    unlink(path.c_str());
+  auto fd = sys::bind_unix_socket(path, SOCK_STREAM, 0666);
+  if (!fd) {
+    if (fd.error().code == ENAMETOOLONG)
+      return core::Unexpected{"control socket path too long: " + path};
+    if (fd.error().code == EEXIST) return core::Unexpected{path + " exists and is not a socket"};
+    return core::Unexpected{"bind " + path + ": " + sys::to_string(fd.error())};
   }
-  const mode_t old = umask(0111);
-  const int rc = bind(fd.get(), reinterpret_cast<const sockaddr*>(&sa), sizeof sa);
-  umask(old);
-  if (rc != 0) return core::Unexpected{"bind " + path + ": " + strerror(errno)};
-  if (listen(fd.get(), 16) != 0) return core::Unexpected{std::string("listen: ") + strerror(errno)};
-  return fd;
+  if (listen(fd->get(), 16) != 0) return core::Unexpected{std::string("listen: ") + strerror(errno)};
+  return std::move(*fd);
 }
 
 ControlServer::ControlServer(event_base* base, ipc::UniqueFd listener, Handler handler)

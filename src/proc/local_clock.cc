@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/drift.h"
 #include "ipc/any_message.h"
 #include "sys/udp.h"
 #include "sys/virtual_clock.h"
@@ -12,10 +13,9 @@ namespace tempus::proc {
 
 namespace {
 
-int64_t to_scaled_ppm(double ppm) {
-  const double bounded = std::clamp(ppm, -500.0, 500.0);
-  return static_cast<int64_t>(std::llround(bounded * 65536.0));
-}
+// The kernel's ±500 ppm bound first (ppm_to_scaled's own saturation is the drift file's wider one;
+// it also maps NaN to 0).
+int64_t to_scaled_ppm(double ppm) { return core::ppm_to_scaled(std::clamp(ppm, -500.0, 500.0)); }
 
 int64_t to_error_us(core::Duration d) {
   return std::clamp<int64_t>(d.count_ns() / 1000, 0, ipc::kKernelMaxErrorUs);

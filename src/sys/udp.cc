@@ -158,19 +158,21 @@ core::Status<Errno> send(int fd, std::span<const std::byte> data) {
   return {};
 }
 
-core::Result<ipc::UniqueFd, Errno> open_refclock_socket(const std::string& path) {
+core::Result<ipc::UniqueFd, Errno> bind_unix_socket(const std::string& path, int type,
+                                                    mode_t mode) {
   sockaddr_un sa{};
   sa.sun_family = AF_UNIX;
   if (path.empty() || path.size() >= sizeof sa.sun_path) return core::Unexpected{Errno{ENAMETOOLONG}};
   std::memcpy(sa.sun_path, path.c_str(), path.size() + 1);
-  ipc::UniqueFd fd(socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  ipc::UniqueFd fd(socket(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!fd) return core::Unexpected{last_errno()};
   struct stat st {};
   if (lstat(path.c_str(), &st) == 0) {
     if (!S_ISSOCK(st.st_mode)) return core::Unexpected{Errno{EEXIST}};
     unlink(path.c_str());
   }
-  const mode_t old = umask(0177);
+  // bind() creates the file with 0777 & ~umask: the umask gives it exactly `mode`.
+  const mode_t old = umask(static_cast<mode_t>(~mode & 0777));
   const int rc = bind(fd.get(), reinterpret_cast<const sockaddr*>(&sa), sizeof sa);
   umask(old);
   if (rc != 0) return core::Unexpected{last_errno()};

@@ -7,6 +7,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <sys/socket.h>
+#include <sys/types.h>
+
 #include <span>
 #include <string>
 
@@ -51,9 +54,16 @@ core::Result<ipc::UniqueFd, Errno> open_server_socket(const Endpoint& local);
 // Sends a datagram to `to` on an unconnected socket.
 core::Status<Errno> send_to(int fd, std::span<const std::byte> data, const Endpoint& to);
 
-// A unix datagram socket bound at `path` (a stale socket file there is replaced), mode 0600:
-// only root may send samples (refclock SOCK, as gpsd does). Call before the sandbox closes.
-core::Result<ipc::UniqueFd, Errno> open_refclock_socket(const std::string& path);
+// A non-blocking unix socket of `type` (SOCK_STREAM, SOCK_DGRAM) bound at `path` with file mode
+// `mode`; a stale socket file there is replaced, any other file there is EEXIST, a path too
+// long for sockaddr_un is ENAMETOOLONG. Call before the sandbox closes.
+core::Result<ipc::UniqueFd, Errno> bind_unix_socket(const std::string& path, int type, mode_t mode);
+
+// The refclock SOCK socket: a datagram socket, mode 0600, so only root may send samples (as
+// gpsd does).
+inline core::Result<ipc::UniqueFd, Errno> open_refclock_socket(const std::string& path) {
+  return bind_unix_socket(path, SOCK_DGRAM, 0600);
+}
 
 // CLOCK_REALTIME now.
 core::Timestamp realtime_now();
