@@ -34,34 +34,47 @@ def free_udp_port():
         return s.getsockname()[1]
 
 
-class Chronyd:
+class PeerDaemon:
+    """What the third-party daemons share: a private directory with their config, pid and log
+    files; waiting for the pid file; terminate() and clean-up on stop()."""
+
+    def __init__(self, prefix, conf_name, pid_name, log_name):
+        self.pid = None
+        self.dir = tempfile.mkdtemp(prefix=prefix)
+        os.chmod(self.dir, 0o755)
+        self.conf = os.path.join(self.dir, conf_name)
+        self.pidfile = os.path.join(self.dir, pid_name)
+        self.log = os.path.join(self.dir, log_name)
+
+    def wait_pid(self, timeout=10):
+        deadline = time.monotonic() + timeout
+        while not os.path.exists(self.pidfile) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        with open(self.pidfile) as f:
+            self.pid = int(f.read())
+
+    def stop(self):
+        terminate(self.pid)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Chronyd(PeerDaemon):
     """chronyd -x serving `local stratum 10` on 127.0.0.1:port."""
 
     def __init__(self, port):
+        super().__init__("tempus-chronyd-", "chrony.conf", "chronyd.pid", "chronyd.log")
         self.port = port
-        self.dir = tempfile.mkdtemp(prefix="tempus-chronyd-")
-        os.chmod(self.dir, 0o755)
-        conf = os.path.join(self.dir, "chrony.conf")
-        self.pidfile = os.path.join(self.dir, "chronyd.pid")
-        self.log = os.path.join(self.dir, "chronyd.log")
+        conf = self.conf
         with open(conf, "w") as f:
             f.write(f"port {port}\nlocal stratum 10\nallow 127.0.0.0/8\ncmdport 0\n"
                     f"bindcmdaddress /\npidfile {self.pidfile}\n")
         subprocess.run(["capsh", "--drop=cap_sys_time", "--", "-c",
                         f"exec chronyd -x -f {conf} -l {self.log}"], check=True, timeout=10)
-        deadline = time.monotonic() + 10
-        while not os.path.exists(self.pidfile) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        with open(self.pidfile) as f:
-            self.pid = int(f.read())
+        self.wait_pid()
         with open(self.log) as f:
             if "Disabled control of system clock" not in f.read():
                 self.stop()
                 raise RuntimeError("chronyd did not report disabled clock control")
-
-    def stop(self):
-        terminate(getattr(self, "pid", None))
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 class FakeServer:
@@ -105,7 +118,7 @@ class FakeServer:
         self.sock.close()
 
 
-class Ntpsec:
+class Ntpsec(PeerDaemon):
     """ntpsec's ntpd (unpacked under TEMPUS_NTPSEC_ROOT) serving in orphan mode at stratum 10 on
     127.0.0.1:123 of a network namespace of its own (it cannot change its port). 'disable ntp'
     and 'disable kernel' stop its discipline; capsh drops CAP_SYS_TIME because it still calls
@@ -114,11 +127,8 @@ class Ntpsec:
     NETNS = "tempus-test-ntpsec"
 
     def __init__(self, root):
-        self.dir = tempfile.mkdtemp(prefix="tempus-ntpsec-")
-        os.chmod(self.dir, 0o755)
-        conf = os.path.join(self.dir, "ntp.conf")
-        self.pidfile = os.path.join(self.dir, "ntpd.pid")
-        self.log = os.path.join(self.dir, "ntpd.log")
+        super().__init__("tempus-ntpsec-", "ntp.conf", "ntpd.pid", "ntpd.log")
+        conf = self.conf
         with open(conf, "w") as f:
             f.write("tos orphan 10\ntos orphanwait 0\ndisable ntp\ndisable kernel\n"
                     "restrict default nomodify noquery\nrestrict 127.0.0.0 mask 255.0.0.0\n")
@@ -127,17 +137,12 @@ class Ntpsec:
         subprocess.run(["ip", "netns", "exec", self.NETNS, "capsh", "--drop=cap_sys_time", "--",
                         "-c", f"exec {root}/usr/sbin/ntpd -c {conf} -p {self.pidfile} -l {self.log}"],
                        check=True, timeout=10)
-        deadline = time.monotonic() + 10
-        while not os.path.exists(self.pidfile) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        with open(self.pidfile) as f:
-            self.pid = int(f.read())
+        self.wait_pid()
         time.sleep(1.5)  # orphan mode starts answering as stratum 10 after its first tick
 
     def stop(self):
-        terminate(getattr(self, "pid", None))
+        super().stop()
         subprocess.run(["ip", "netns", "del", self.NETNS], check=False, capture_output=True)
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 if __name__ == "__main__":
