@@ -347,7 +347,9 @@ int Parent::run(const std::vector<std::string>& argv) {
 
   spawn_children(argv);
   close_sandbox();
-  if (opts_.timeout) {
+  // -t ends the daemon, except with -q/-Q, where net owns the timeout and reports the outcome
+  // ("No suitable source", exit 1): two timers firing together raced to pick the exit status.
+  if (opts_.timeout && opts_.one_shot == OneShot::kNone) {
     lifetime_timer_ = sys::Event::timer(base_.get(), [this](short) { begin_stop(0, "timeout (-t)"); });
     lifetime_timer_.add(*opts_.timeout);
   }
