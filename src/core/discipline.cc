@@ -94,8 +94,10 @@ UpdateResult Discipline::update(const ReferenceUpdate& u) {
   const Duration pending = pending_slew(now);
   const bool step_allowed = cfg_.make_step_threshold > Duration() && cfg_.make_step_limit != 0 &&
                             (cfg_.make_step_limit < 0 || update_no < cfg_.make_step_limit);
+  const bool init_step = update_no == 0 && cfg_.init_step_threshold > Duration() &&
+                         u.offset.abs() > cfg_.init_step_threshold;
   Duration phase = u.offset;
-  if (step_allowed && u.offset.abs() > cfg_.make_step_threshold &&
+  if ((init_step || (step_allowed && u.offset.abs() > cfg_.make_step_threshold)) &&
       u.offset + pending != Duration()) {
     if (pending != Duration()) r.commands.emplace_back(SlewCommand{Duration()});
     r.commands.emplace_back(StepCommand{u.offset + pending});

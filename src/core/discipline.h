@@ -65,6 +65,9 @@ struct DisciplineConfig {
   // (limit < 0: on every update; limit 0 or threshold ≤ 0: never).
   Duration make_step_threshold;
   int make_step_limit = 0;
+  // initstepslew THRESHOLD: the first update steps when |offset| > this, whatever makestep
+  // says (0: off).
+  Duration init_step_threshold;
   double max_update_skew_ppm = 1000.0;   // maxupdateskew: no frequency update above this skew
   double max_slew_rate_ppm = 1e6 / 12.0; // maxslewrate (see header comment)
   double corr_time_ratio = 3.0;          // corrtimeratio (no effect, see header comment)

@@ -3,6 +3,7 @@
 
 #include <sys/random.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 
@@ -51,6 +52,8 @@ core::DisciplineConfig discipline_config(const config::Config& cfg) {
   core::DisciplineConfig d;
   d.make_step_threshold = cfg.make_step_threshold;
   d.make_step_limit = cfg.make_step_limit;
+  if (cfg.init_step_slew && !cfg.init_step_slew->hosts.empty())
+    d.init_step_threshold = cfg.init_step_slew->threshold;
   d.max_update_skew_ppm = cfg.max_update_skew_ppm;
   d.max_slew_rate_ppm = cfg.max_slew_rate_ppm;
   d.corr_time_ratio = cfg.corr_time_ratio;
@@ -112,6 +115,11 @@ Associations::Associations(event_base* base, const config::Config& cfg, LocalClo
       engine_(selection_config(cfg), discipline_config(cfg), initial) {
   engine_.set_leap_table(std::move(leaps));
   local_ = cfg.local;
+  const uint16_t acq_port = cfg.acquisition_port.value_or(0);
+  if (acq_port != 0 || !cfg.bind_acq_address4.is_unspecified())
+    acq_local4_ = sys::Endpoint{cfg.bind_acq_address4, acq_port};
+  if (acq_port != 0 || !cfg.bind_acq_address6.is_unspecified())
+    acq_local6_ = sys::Endpoint{cfg.bind_acq_address6, acq_port};
   execute(engine_.start(clock_.now()));
   reaper_ = sys::Event::timer(base_, [this](short) { reap(); });
   reach_ = sys::Event::timer(base_, [this](short) {
@@ -136,13 +144,24 @@ size_t Associations::count(size_t origin) const {
 
 bool Associations::add(const config::NtpSource& src, size_t origin,
                        const core::IpAddress& address) {
+  if (!init_active_ && is_init_origin(origin)) return false;  // initstepslew is over
   for (const auto& a : assocs_)
     if (!a->dropped && a->address == address && a->port == src.port) return false;
   const core::Timestamp now = clock_.now();
   std::erase_if(avoid_, [&](const auto& e) { return now - e.second > kAvoidDropped; });
   for (const auto& e : avoid_)
     if (e.first == address) return false;
-  auto fd = sys::open_client_socket({address, src.port});
+  const auto& local = address.is_v4() ? acq_local4_ : acq_local6_;
+  auto fd = sys::open_client_socket({address, src.port}, local);
+  if (!fd && local) {
+    // chrony binds as root; the sandboxed net process cannot take a port below 1024 (nor one
+    // another program holds): say so and fall back to a random port, as a client must poll.
+    sys::logf(sys::Severity::kWarning,
+              "cannot bind the client socket for %s to %s port %u: %s; using a random port",
+              address.to_string().c_str(), local->address.to_string().c_str(), local->port,
+              sys::to_string(fd.error()).c_str());
+    fd = sys::open_client_socket({address, src.port});
+  }
   if (!fd) {
     sys::logf(sys::Severity::kWarning, "cannot open a socket to %s: %s",
               address.to_string().c_str(), sys::to_string(fd.error()).c_str());
@@ -256,11 +275,36 @@ void Associations::reap() {
   std::erase_if(assocs_, [&](const std::unique_ptr<Assoc>& a) {
     if (!a->dropped) return false;
     engine_.remove_source(a->id);
-    origins.push_back(a->origin);
-    avoid_.emplace_back(a->address, clock_.now());
+    if (a->pool) {
+      origins.push_back(a->origin);
+      avoid_.emplace_back(a->address, clock_.now());
+    }
     return true;
   });
-  for (size_t o : origins) replace_(o);
+  if (replace_)
+    for (size_t o : origins) replace_(o);
+}
+
+void Associations::set_init_origins(std::vector<size_t> origins) {
+  init_origins_ = std::move(origins);
+  init_active_ = !init_origins_.empty();
+  if (!init_active_) return;
+  init_timeout_ = sys::Event::timer(base_, [this](short) { end_init_step_slew("no update"); });
+  init_timeout_.add(kInitStepSlewTimeout);
+}
+
+bool Associations::is_init_origin(size_t origin) const {
+  return std::find(init_origins_.begin(), init_origins_.end(), origin) != init_origins_.end();
+}
+
+void Associations::end_init_step_slew(const char* why) {
+  if (!init_active_) return;
+  for (auto& a : assocs_)
+    if (is_init_origin(a->origin)) a->dropped = true;
+  init_active_ = false;
+  init_timeout_.del();
+  reaper_.add(core::Duration::ns(0));
+  sys::logf(sys::Severity::kInfo, "initstepslew done (%s); its hosts are no longer polled", why);
 }
 
 void Associations::on_readable(Assoc& a) {
@@ -290,6 +334,7 @@ bool Associations::handle(const core::ReplyOutcome& out, core::Timestamp t) {
   const bool updated =
       out.sample && engine_.synchronised() && engine_.tracking(t).ref_time == t;
   execute(out.commands);
+  if (updated && init_active_) end_init_step_slew("first update");
   if (updated && hook_) hook_(engine_.tracking(t).last_offset);
   if (out.fatal) {
     sys::logf(sys::Severity::kCritical, "maxchange: correction too large, exiting");

@@ -18,6 +18,7 @@
 #include "ipc/unique_fd.h"
 #include "proc/local_clock.h"
 #include "sys/event.h"
+#include "sys/udp.h"
 
 namespace tempus::proc {
 
@@ -54,6 +55,12 @@ class Associations {
   static constexpr core::Duration kAvoidDropped = core::Duration::s(3600);
   void set_replace_hook(std::function<void(size_t origin)> hook) { replace_ = std::move(hook); }
 
+  // initstepslew: the associations of these origins serve the first reference update only
+  // (the discipline steps it above initstepslew's threshold); they are dropped after it, or
+  // after kInitStepSlewTimeout without one, and normal operation goes on with the rest.
+  static constexpr core::Duration kInitStepSlewTimeout = core::Duration::s(60);
+  void set_init_origins(std::vector<size_t> origins);
+
   // Final drift write and the like.
   void shutdown();
 
@@ -75,6 +82,7 @@ class Associations {
   void poll(Assoc& a);
   bool should_replace(Assoc& a, const core::SourceView& v);
   void reap();
+  void end_init_step_slew(const char* why);
   void on_readable(Assoc& a);
   void on_refclock(Assoc& a);
   void execute(const std::vector<core::ClockCommand>& cmds);
@@ -87,6 +95,8 @@ class Associations {
   std::function<void()> fatal_;
   std::function<void(core::Duration)> hook_;
   std::optional<config::LocalReference> local_;
+  // bindacqaddress / acquisitionport: where client sockets are bound (nullopt: unbound).
+  std::optional<sys::Endpoint> acq_local4_, acq_local6_;
   std::function<void(size_t)> replace_;
   sys::Event reaper_;  // drops marked associations outside their own callbacks
   sys::Event reach_;   // re-checks reachability (refclocks have no poll to do it)
@@ -94,6 +104,10 @@ class Associations {
   core::Engine engine_;
   std::vector<std::unique_ptr<Assoc>> assocs_;
   sys::Event tick_;
+  std::vector<size_t> init_origins_;  // initstepslew's sources
+  bool init_active_ = false;          // ...which are polled until the first update
+  bool is_init_origin(size_t origin) const;
+  sys::Event init_timeout_;
   uint32_t next_id_ = 1;
 };
 

@@ -18,6 +18,10 @@ ipc::ClockBounds clock_bounds(const config::Config& cfg, const Options& opts) {
     steps = static_cast<uint32_t>(
         std::min<int>(cfg.make_step_limit, static_cast<int>(ipc::kMaxStepsPerHourCap)));
   }
+  // initstepslew may step once at start, beside makestep's own steps.
+  if (cfg.init_step_slew && !cfg.init_step_slew->hosts.empty() &&
+      cfg.init_step_slew->threshold > core::Duration())
+    steps = std::min(steps + 1, ipc::kMaxStepsPerHourCap);
   b.max_steps_per_hour = steps;
   b.max_step_ns = steps > 0 ? kMaxStepBoundNs : 0;
   return b;

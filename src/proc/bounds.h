@@ -5,7 +5,8 @@
 //              (makestep) or not at all, as no slew at 500 ppm would finish within a day.
 //   step       allowed only with makestep (or -q); any magnitude up to 200 years, since a machine
 //              without a working RTC may boot decades off. The rate is what is bounded: at most
-//              makestep's LIMIT steps per hour (LIMIT < 0, "always": 4 per hour; -q: 1).
+//              makestep's LIMIT steps per hour (LIMIT < 0, "always": 4 per hour; -q: 1), one more
+//              with initstepslew.
 //   frequency  the kernel's own ±500 ppm.
 #pragma once
 

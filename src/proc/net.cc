@@ -85,15 +85,35 @@ const config::NtpSource& source_at(const config::Config& cfg, size_t i) {
 // -q/-Q give up after this long without an update unless -t says otherwise.
 constexpr core::Duration kOneShotTimeout = core::Duration::s(60);
 
-// -q corrects the clock once by stepping whatever the offset (the parent admits one step);
-// otherwise the configuration is used as written.
-config::Config one_shot_config(const config::Config& cfg, const Options& opts) {
+// The configuration net runs: -q corrects the clock once by stepping whatever the offset (the
+// parent admits one step); initstepslew's hosts become extra sources (iburst, chrony's
+// defaults otherwise) after every configured one, which serve the first update only
+// (Associations::set_init_origins). Otherwise the configuration is used as written.
+config::Config effective_config(const config::Config& cfg, const Options& opts) {
   config::Config c = cfg;
   if (opts.one_shot == OneShot::kSetOnce) {
     c.make_step_threshold = core::Duration::ns(1);
     c.make_step_limit = 1;
   }
+  if (c.init_step_slew) {
+    for (const auto& host : c.init_step_slew->hosts) {
+      config::NtpSource s;
+      s.kind = config::SourceKind::kServer;
+      s.host = host;
+      s.iburst = true;
+      c.sources.push_back(s);
+    }
+  }
   return c;
+}
+
+// The origins (source_at indices) effective_config() gave initstepslew's hosts.
+std::vector<size_t> init_origins(const config::Config& file_cfg) {
+  std::vector<size_t> v;
+  if (file_cfg.init_step_slew)
+    for (size_t i = 0; i < file_cfg.init_step_slew->hosts.size(); ++i)
+      v.push_back(file_cfg.sources.size() + i);
+  return v;
 }
 
 // Starts the NTP client on a resolved entry: a server uses its first address, a pool up to
@@ -138,7 +158,8 @@ void run_parent_hooks(const std::string& hook, LinkedChannel& parent) {
 
 }  // namespace
 
-int run_net(const Options& opts, const config::Config& cfg) {
+int run_net(const Options& opts, const config::Config& file_cfg) {
+  const config::Config cfg = effective_config(file_cfg, opts);
   auto base = sys::make_event_base();
   if (!base) sys::fatal("cannot create event base");
   int exit_code = 0;
@@ -271,8 +292,9 @@ int run_net(const Options& opts, const config::Config& cfg) {
       std::visit([&parent](const auto& verb) { parent.send(verb); }, m);
     }, cfg.rtc_sync);
   }
-  assocs = std::make_unique<Associations>(base.get(), one_shot_config(cfg, opts), *clock, initial,
-                                          std::move(leaps), [&] { stop(1); });
+  assocs = std::make_unique<Associations>(base.get(), cfg, *clock, initial, std::move(leaps),
+                                          [&] { stop(1); });
+  assocs->set_init_origins(init_origins(file_cfg));
   state.set_associations(assocs.get());
   for (auto& [rc, fd] : refclocks) assocs->add_sock_refclock(*rc, std::move(fd));
   std::unique_ptr<NtpServer> server;

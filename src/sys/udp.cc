@@ -69,7 +69,8 @@ std::optional<core::Timestamp> software_timestamp(msghdr& msg) {
 
 }  // namespace
 
-core::Result<ipc::UniqueFd, Errno> open_client_socket(const Endpoint& server) {
+core::Result<ipc::UniqueFd, Errno> open_client_socket(const Endpoint& server,
+                                                       const std::optional<Endpoint>& local) {
   sockaddr_storage ss;
   const socklen_t len = to_sockaddr(server, ss);
   ipc::UniqueFd fd(socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
@@ -80,6 +81,15 @@ core::Result<ipc::UniqueFd, Errno> open_client_socket(const Endpoint& server) {
   if (setsockopt(fd.get(), SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof flags) != 0) {
     const int on = 1;  // older kernels: receive timestamps only
     if (setsockopt(fd.get(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) != 0)
+      return core::Unexpected{last_errno()};
+  }
+  if (local) {
+    sockaddr_storage ls;
+    const socklen_t llen = to_sockaddr(*local, ls);
+    const int on = 1;
+    if (local->port != 0 && setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0)
+      return core::Unexpected{last_errno()};
+    if (bind(fd.get(), reinterpret_cast<const sockaddr*>(&ls), llen) != 0)
       return core::Unexpected{last_errno()};
   }
   if (connect(fd.get(), reinterpret_cast<const sockaddr*>(&ss), len) != 0)

@@ -28,8 +28,12 @@ struct Endpoint {
 
 // A non-blocking client socket connected to `server` from a kernel-chosen ephemeral port (a new
 // random port per socket, RFC 9109), with receive timestamps enabled. Connecting makes the
-// kernel drop datagrams from any other address or port.
-core::Result<ipc::UniqueFd, Errno> open_client_socket(const Endpoint& server);
+// kernel drop datagrams from any other address or port. `local` (bindacqaddress,
+// acquisitionport) binds it first; with a fixed port the socket is SO_REUSEADDR so that every
+// source's socket can share that port (the kernel gives each datagram to the socket connected
+// to its sender).
+core::Result<ipc::UniqueFd, Errno> open_client_socket(const Endpoint& server,
+                                                       const std::optional<Endpoint>& local = {});
 
 struct Received {
   size_t size = 0;                         // bytes written into the buffer (truncated: dropped)

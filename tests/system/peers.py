@@ -86,6 +86,7 @@ class FakeServer:
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.bind((host, port))
         self.sock.settimeout(0.2)
+        self.seen = set()  # (address, port) of every request
         self.running = True
         self.thread = threading.Thread(target=self.serve, daemon=True)
         self.thread.start()
@@ -105,6 +106,7 @@ class FakeServer:
                 return
             if len(req) < 48 or req[0] & 7 != 3:
                 continue
+            self.seen.add(addr)
             t2 = time.time() + self.offset
             b0 = (self.leap << 6) | (4 << 3) | 4
             hdr = struct.pack(">BBbbII4s", b0, self.stratum, req[2], -20, 0x100, 0x100, b"FAKE")

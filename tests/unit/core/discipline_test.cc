@@ -91,6 +91,26 @@ TEST(Discipline, MakestepLimitCountsUpdates) {
   EXPECT_FALSE(edge.update(upd(0, Duration::ms(100))).stepped);
 }
 
+TEST(Discipline, InitStepSlewStepsOnlyTheFirstUpdate) {
+  DisciplineConfig c;
+  c.init_step_threshold = Duration::ms(50);
+  Discipline d(c, std::nullopt);
+  d.start(kT0);
+  EXPECT_TRUE(d.update(upd(0, Duration::ms(-80))).stepped);
+  EXPECT_FALSE(d.update(upd(64, Duration::ms(-80))).stepped);  // later updates slew
+  // Below the threshold the first update slews too.
+  Discipline small(c, std::nullopt);
+  EXPECT_FALSE(small.update(upd(0, Duration::ms(30))).stepped);
+  EXPECT_FALSE(small.update(upd(64, Duration::ms(300))).stepped);
+  // With makestep as well, each keeps its own rule.
+  c.make_step_threshold = Duration::s(1);
+  c.make_step_limit = 3;
+  Discipline both(c, std::nullopt);
+  EXPECT_TRUE(both.update(upd(0, Duration::ms(80))).stepped);    // initstepslew
+  EXPECT_FALSE(both.update(upd(64, Duration::ms(80))).stepped);  // below makestep's 1 s
+  EXPECT_TRUE(both.update(upd(128, Duration::s(2))).stepped);    // makestep, update 3
+}
+
 TEST(Discipline, SlewReplacesRemainder) {
   Discipline d({}, std::nullopt);
   d.update(upd(0, Duration::ms(10)));                       // 10 ms at 500 ppm: 20 s

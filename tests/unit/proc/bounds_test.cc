@@ -42,5 +42,22 @@ TEST(ClockBounds, SetOnceAllowsOneStep) {
   EXPECT_GT(b.max_step_ns, 0);
 }
 
+TEST(ClockBounds, InitStepSlewAddsOneStep) {
+  config::Config cfg;
+  cfg.init_step_slew = config::InitStepSlew{core::Duration::ms(50), {"192.0.2.1"}};
+  auto b = clock_bounds(cfg, Options{});
+  EXPECT_EQ(b.max_steps_per_hour, 1u);
+  EXPECT_EQ(b.max_step_ns, kMaxStepBoundNs);
+  cfg.make_step_threshold = core::Duration::s(1);
+  cfg.make_step_limit = 3;
+  EXPECT_EQ(clock_bounds(cfg, Options{}).max_steps_per_hour, 4u);
+  cfg.make_step_limit = 1000;
+  EXPECT_EQ(clock_bounds(cfg, Options{}).max_steps_per_hour, ipc::kMaxStepsPerHourCap);
+  // No hosts: initstepslew does nothing, so it earns no step.
+  config::Config empty;
+  empty.init_step_slew = config::InitStepSlew{core::Duration::ms(50), {}};
+  EXPECT_EQ(clock_bounds(empty, Options{}).max_steps_per_hour, 0u);
+}
+
 }  // namespace
 }  // namespace tempus::proc
