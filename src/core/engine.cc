@@ -114,11 +114,18 @@ ReplyOutcome Engine::add_and_reselect(Source& src, Sample s, Timestamp now) {
   return out;
 }
 
-std::optional<Request> Engine::make_request(uint32_t id, Timestamp now, RandomSource& rng) {
+std::optional<Request> Engine::make_request(uint32_t id, Timestamp now, RandomSource& rng,
+                                            const ServerState* self) {
   Source* s = find(id);
   if (!s || s->refclock || s->client.state() == ClientState::kDenied) return std::nullopt;
   s->epoch_at_request = step_epoch_;
-  return s->client.make_request(now, rng);
+  return s->client.make_request(now, rng, self);
+}
+
+std::vector<std::byte> Engine::make_response(uint32_t id, Timestamp now, const ServerState& self) {
+  Source* s = find(id);
+  if (!s || !s->opts.client.symmetric || !s->client.response_due()) return {};
+  return s->client.make_response(now, self);
 }
 
 std::vector<ClockCommand> Engine::check_reachability(Timestamp now) {
@@ -146,12 +153,19 @@ ReplyOutcome Engine::on_reply(uint32_t id, Bytes packet, Timestamp t1, Timestamp
     out.error = ReplyError::kNoRequest;
     return out;
   }
-  if (src->epoch_at_request != step_epoch_) {
-    // The clock was stepped between T1 and T4: the exchange measures the step, not the source.
+  // The clock was stepped between T1 and T4: the exchange measures the step, not the source.
+  // A peer's packet is still taken in (its timestamps are echoed, it may want an answer).
+  const bool spans_step = src->epoch_at_request != step_epoch_;
+  if (spans_step && !src->opts.client.symmetric) {
     out.spans_step = true;
     return out;
   }
   auto sample = src->client.handle_reply(packet, t1, t4);
+  out.respond = src->client.response_due();
+  if (spans_step) {
+    out.spans_step = true;
+    return out;
+  }
   if (!sample) {
     out.error = sample.error();
     // KoD DENY/RSTR ends the association (RFC 5905 §7.4): take the source out of the selection

@@ -57,6 +57,7 @@ struct ReplyOutcome {
   bool sample = false;                 // a sample was added
   std::vector<ClockCommand> commands;  // execute in order
   bool fatal = false;                  // maxchange exhausted: the daemon must exit
+  bool respond = false;                // a peer's packet wants an answer now (make_response)
 };
 
 class Engine {
@@ -96,8 +97,12 @@ class Engine {
   // clock (> 0: local behind), with the refclock's leap indicator.
   ReplyOutcome on_refclock_sample(uint32_t id, Timestamp local_time, Duration offset, Leap leap);
 
-  // The next request for source `id`, or nullopt (unknown id, refclock, or denied).
-  std::optional<Request> make_request(uint32_t id, Timestamp now, RandomSource& rng);
+  // The next request for source `id`, or nullopt (unknown id, refclock, or denied). A peer
+  // (EngineSourceOptions::client.symmetric) needs `self`, our system variables.
+  std::optional<Request> make_request(uint32_t id, Timestamp now, RandomSource& rng,
+                                      const ServerState* self = nullptr);
+  // A peer's immediate answer when on_reply() said `respond` (empty otherwise).
+  std::vector<std::byte> make_response(uint32_t id, Timestamp now, const ServerState& self);
   // Wait before the next make_request() of `id` (Duration::max() when it is denied).
   Duration next_poll_interval(uint32_t id, RandomSource& rng) const;
   // Call after every make_request(): when the selected source has stopped answering (its reach

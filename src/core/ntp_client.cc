@@ -22,6 +22,7 @@ std::string_view to_string(ReplyError e) {
     case ReplyError::kBadLocalInterval: return "local clock went backwards";
     case ReplyError::kBadServerInterval: return "bad server processing time";
     case ReplyError::kDelayTooHigh: return "delay above maxdelay";
+    case ReplyError::kSyncLoop: return "source synchronised to us";
   }
   return "unknown reply error";
 }
@@ -59,6 +60,9 @@ void NtpClient::reset() {
   end_burst();
   rate_backoff_ = open_ = answered_ = false;
   expected_ = NtpTimestamp();
+  peer_transmit_ = NtpTimestamp();
+  peer_arrival_ = Timestamp();
+  response_due_ = false;
   undo_.reset();
   last_sample_time_.reset();
   last_request_time_.reset();
@@ -99,9 +103,37 @@ void NtpClient::answer_request() {
   ++counters_.valid_replies;
 }
 
-Request NtpClient::make_request(Timestamp now, RandomSource& rng) {
+std::vector<std::byte> NtpClient::symmetric_packet(Timestamp now, const ServerState& self) const {
+  Header h;
+  h.leap = self.leap;
+  h.version = static_cast<uint8_t>(opts_.version);
+  h.mode = Mode::kSymmetricActive;
+  // Unsynchronised: stratum 0 on the wire with leap 3, as chronyd and ntpd send it.
+  h.stratum = self.leap == Leap::kUnsync ? 0 : self.stratum;
+  h.poll = poll_.log2;
+  h.precision = self.precision;
+  h.root_delay = ShortFixed::from_duration(self.root_delay);
+  h.root_dispersion = ShortFixed::from_duration(self.root_dispersion);
+  h.ref_id = self.ref_id;
+  h.reference_ts = self.leap == Leap::kUnsync ? NtpTimestamp() : NtpTimestamp::from_time(self.ref_time);
+  h.origin_ts = peer_transmit_;
+  h.receive_ts = peer_transmit_.is_zero() ? NtpTimestamp() : NtpTimestamp::from_time(peer_arrival_);
+  h.transmit_ts = NtpTimestamp::from_time(now);
+  std::vector<std::byte> out;
+  out.reserve(kHeaderLen);
+  ByteWriter w{out};
+  encode_header(h, w);
+  return out;
+}
+
+std::vector<std::byte> NtpClient::make_response(Timestamp now, const ServerState& self) {
+  response_due_ = false;
+  return symmetric_packet(now, self);
+}
+
+Request NtpClient::make_request(Timestamp now, RandomSource& rng, const ServerState* self) {
   Request req;
-  if (state_ == ClientState::kDenied) return req;
+  if (state_ == ClientState::kDenied || (opts_.symmetric && !self)) return req;
   mark_lost();
   undo_.reset();
   rate_backoff_ = false;
@@ -113,6 +145,18 @@ Request NtpClient::make_request(Timestamp now, RandomSource& rng) {
     start_burst(1, span >= 2 ? kBurstMaxTotal : 1 << span);
   }
   if (in_burst() && --burst_total_left_ == 0) end_burst();
+
+  if (opts_.symmetric) {
+    req.packet = symmetric_packet(now, *self);
+    expected_ = NtpTimestamp::from_time(now);
+    if (expected_.is_zero()) expected_ = NtpTimestamp::from_wire(1);
+    req.transmit = expected_;
+    open_ = true;
+    answered_ = false;
+    last_request_time_ = now;
+    ++counters_.requests;
+    return req;
+  }
 
   // RFC 9109 §3 spirit / data minimisation: the transmit field is not our clock but a nonce;
   // zero is reserved (RFC 5905 §8 test 3 treats a zero origin as invalid).
@@ -145,16 +189,33 @@ Result<Sample, ReplyError> NtpClient::handle_reply(Bytes packet, Timestamp t1_lo
     ++counters_.bogus;
     return Unexpected{e};
   };
+  response_due_ = false;
   auto decoded = decode_packet(packet);
   if (!decoded) return drop(ReplyError::kMalformed);
   const Header& h = decoded->header;
-  if (h.mode != Mode::kServer) return drop(ReplyError::kNotServerMode);
-
-  // RFC 5905 §8 tests 1 and 2: only the newest request, only once, only with our nonce.
   const bool ours = !expected_.is_zero() && h.origin_ts == expected_;
-  if (ours && answered_) return drop(ReplyError::kDuplicate);
-  if (!open_) return drop(ReplyError::kNoRequest);
-  if (!ours) return drop(ReplyError::kBogusOrigin);
+  if (opts_.symmetric) {
+    if (h.mode != Mode::kSymmetricActive && h.mode != Mode::kSymmetricPassive)
+      return drop(ReplyError::kNotServerMode);
+    // Test 1 on the peer's own transmit timestamp: each of its packets is used once.
+    if (h.transmit_ts.is_zero()) return drop(ReplyError::kZeroTimestamp);
+    if (h.transmit_ts == peer_transmit_) return drop(ReplyError::kDuplicate);
+    peer_transmit_ = h.transmit_ts;
+    peer_arrival_ = t4_local;
+    const Duration held = h.transmit_ts - h.receive_ts;
+    const bool prompt = open_ && ours && !h.receive_ts.is_zero() && held >= Duration() &&
+                        held <= kMaxServerInterval;
+    response_due_ = h.mode == Mode::kSymmetricActive && !prompt;
+  } else {
+    if (h.mode != Mode::kServer) return drop(ReplyError::kNotServerMode);
+    // RFC 5905 §8 tests 1 and 2: only the newest request, only once, only with our nonce.
+    if (ours && answered_) return drop(ReplyError::kDuplicate);
+  }
+  // A peer's own poll answers nothing of ours: normal in symmetric mode, not bogus.
+  if (!open_) return opts_.symmetric ? Unexpected{ReplyError::kNoRequest}
+                                     : drop(ReplyError::kNoRequest);
+  if (!ours) return opts_.symmetric ? Unexpected{ReplyError::kBogusOrigin}
+                                    : drop(ReplyError::kBogusOrigin);
 
   // RFC 5905 §7.4 kiss-o'-death, trusted only now that the origin proved it on-path.
   if (h.stratum == 0) {
@@ -194,6 +255,8 @@ Result<Sample, ReplyError> NtpClient::handle_reply(Bytes packet, Timestamp t1_lo
     return Unexpected{ReplyError::kBadRootDistance};
   }
   shift_reach(true);
+  if (opts_.own_ref_id != 0 && h.stratum > 1 && h.ref_id == opts_.own_ref_id)
+    return Unexpected{ReplyError::kSyncLoop};
 
   auto sample = measure(h, t1_local, t4_local);
   if (!sample) return sample;  // a poor measurement: not counted, a running burst goes on
@@ -214,7 +277,8 @@ Result<Sample, ReplyError> NtpClient::measure(const Header& h, Timestamp t1, Tim
   const Duration local_interval = t4 - t1;                     // T4 − T1
   const Duration server_interval = h.transmit_ts - h.receive_ts;  // T3 − T2
   if (local_interval < Duration()) return Unexpected{ReplyError::kBadLocalInterval};
-  if (server_interval < Duration() || server_interval > kMaxServerInterval)
+  const Duration max_interval = opts_.symmetric ? kMaxSymmetricInterval : kMaxServerInterval;
+  if (server_interval < Duration() || server_interval > max_interval)
     return Unexpected{ReplyError::kBadServerInterval};
 
   // θ = ((T2 − T1) + (T3 − T4)) / 2; each term is < 2^31 s, so the sum fits int64 ns.

@@ -33,6 +33,18 @@
 //     probed less often, never more (shortening would flood a server that is down or blocking);
 //   - KoD RATE lengthens the poll by one and adds 4 × the interval to the next wait (chrony);
 //   - the poll always stays in [minpoll, maxpoll].
+// Symmetric active mode (`peer`, RFC 5905 mode 1; ClientOptions::symmetric): requests are mode
+// 1 packets that carry our system variables (the caller's ServerState) and real timestamps:
+// transmit = our clock at `now` (the peer measures with it), origin/receive = the peer's last
+// transmit timestamp and when it arrived. Mode 1 and 2 packets from the peer are accepted; any
+// new one (transmit ≠ the last seen) updates that origin/receive pair even when it measures
+// nothing, so each side can measure whatever the other sends. A sample comes from a packet that
+// answers our newest request (origin = its transmit), however long the peer held it (its own
+// poll, RFC 5905 basic mode: T3 − T2 up to kMaxSymmetricInterval). A mode 1 packet that is not
+// a prompt answer to our open request (the peer's own poll) asks for an immediate response
+// (response_due(), make_response()), so the peer gets a measurement with a short T3 − T2;
+// prompt answers are never answered, so two tempus peers do not ping-pong.
+//
 // Bursts (chrony): a burst sends requests min(2 s, interval / 4) apart until it has collected
 // its good samples or sent its requests. iburst: 4 good of at most 8 requests, at start, after
 // on_online() and after reset(). burst: every regular poll above minpoll opens a burst of 1 good
@@ -50,6 +62,7 @@
 #include "core/packet.h"
 #include "core/result.h"
 #include "core/sample.h"
+#include "core/server.h"
 #include "core/time.h"
 
 namespace tempus::core {
@@ -73,6 +86,11 @@ struct ClientOptions {
   Duration offset_correction;   // offset S: added to every measured offset (> 0: source ahead)
   Duration local_precision = Duration::ns(100);  // our clock's reading precision (net measures
                                                  // it or takes `clockprecision`)
+  bool symmetric = false;       // peer: symmetric active mode (see the header comment)
+  // Our own address toward the source as a reference ID (0: unknown). A source above stratum 1
+  // that names it as its reference is synchronised to us: its samples would close a loop
+  // (chrony's test D), so they are not used.
+  uint32_t own_ref_id = 0;
 };
 
 // What to send. `packet` is empty when the client is kDenied (send nothing).
@@ -87,7 +105,7 @@ struct Request {
 enum class ReplyError : uint8_t {
   // --- dropped, request left open; counted in ClientCounters::bogus
   kMalformed = 1,      // decode_packet() failed
-  kNotServerMode,      // mode is not 4 (server)
+  kNotServerMode,      // mode is not 4 (server); for a peer, not 1 or 2 (symmetric)
   kDuplicate,          // the request was already answered (RFC 5905 §8 test 1: one reply only)
   kNoRequest,          // no request outstanding (none sent, timed out, denied, reset)
   kBogusOrigin,        // origin timestamp ≠ our random transmit timestamp (test 2)
@@ -103,6 +121,7 @@ enum class ReplyError : uint8_t {
   kBadLocalInterval,   // t4 < t1: the local clock went backwards during the exchange
   kBadServerInterval,  // T3 < T2, or T3 − T2 > 4 s (chrony's MAX_SERVER_INTERVAL)
   kDelayTooHigh,       // delay − dispersion > max_delay, or the precisions exceed it (chrony)
+  kSyncLoop,           // the source is synchronised to us (its reference ID is our address)
 };
 std::string_view to_string(ReplyError e);
 
@@ -135,8 +154,12 @@ inline constexpr int8_t kRequestPrecision = 32;
 inline constexpr int64_t kPhiPpm = 15;
 // Largest root distance (root_delay / 2 + root_dispersion) a reply may carry (RFC 5905 MAXDISP).
 inline constexpr Duration kMaxRootDistance = Duration::s(16);
-// Longest server processing time T3 − T2 accepted (chrony MAX_SERVER_INTERVAL).
+// Longest server processing time T3 − T2 accepted (chrony MAX_SERVER_INTERVAL); a packet that
+// answers within it is a prompt answer for a peer.
 inline constexpr Duration kMaxServerInterval = Duration::s(4);
+// A peer's packet may answer ours at its own next poll: T3 − T2 up to about a poll interval
+// (2^17 s, chrony's largest maxpoll, bounds it).
+inline constexpr Duration kMaxSymmetricInterval = Duration::s(int64_t{1} << 17);
 // Burst request spacing cap (chrony MAX_BURST_INTERVAL); the spacing is also ≤ interval / 4.
 inline constexpr Duration kMaxBurstInterval = Duration::s(2);
 inline constexpr int kIburstGood = 4, kIburstTotal = 8, kBurstMaxTotal = 4;
@@ -152,8 +175,15 @@ class NtpClient {
   // as lost first (reach bit 0, back-off). The transmit field gets 64 random bits (never 0),
   // remembered as the one origin a reply may carry; only the newest request can be answered.
   // `now` is the local time of the call, kept for reports. When kDenied: empty packet, no
-  // state change.
-  Request make_request(Timestamp now, RandomSource& rng);
+  // state change. Symmetric mode: `self` (our system variables) fills the header and the
+  // transmit timestamp is `now` (rng unused); required then, ignored otherwise.
+  Request make_request(Timestamp now, RandomSource& rng, const ServerState* self = nullptr);
+
+  // Symmetric mode: whether the packet handle_reply() just took asks for an immediate answer,
+  // and that answer (mode 1, transmit = `now`). It is not a request: nothing is left open, the
+  // reach register and the poll do not change.
+  bool response_due() const { return response_due_; }
+  std::vector<std::byte> make_response(Timestamp now, const ServerState& self);
 
   // Validates a reply to the outstanding request and measures (RFC 5905 §8). t1_local: when the
   // request left; t4_local: when this reply arrived (both local clock). Checks in the order of
@@ -211,6 +241,7 @@ class NtpClient {
   void mark_lost();
   void answer_request();
   Result<Sample, ReplyError> measure(const Header& h, Timestamp t1, Timestamp t4);
+  std::vector<std::byte> symmetric_packet(Timestamp now, const ServerState& self) const;
 
   ClientOptions opts_;
   ClientState state_ = ClientState::kActive;
@@ -229,6 +260,11 @@ class NtpClient {
   std::optional<Timestamp> last_request_time_;
   uint32_t last_kiss_ = 0;
   ClientCounters counters_;
+  // Symmetric mode: the peer's newest transmit timestamp and its local arrival time (echoed as
+  // origin and receive), and whether the last packet asked for a response.
+  NtpTimestamp peer_transmit_;
+  Timestamp peer_arrival_;
+  bool response_due_ = false;
 };
 
 }  // namespace tempus::core

@@ -80,6 +80,7 @@ core::EngineSourceOptions source_options(const config::NtpSource& s, const core:
   o.client.poll_target = s.poll_target;
   o.client.min_stratum = s.min_stratum;
   o.client.offset_correction = s.offset;
+  o.client.symmetric = s.kind == config::SourceKind::kPeer;
   if (s.max_samples) o.stats.max_samples = static_cast<size_t>(std::max(1, *s.max_samples));
   if (s.min_samples) o.stats.min_samples = static_cast<size_t>(std::max(0, *s.min_samples));
   o.ref_id = core::ref_id_for_address(a.bytes(), a.is_v4(), a.is_v4() ? a.v4_value() : 0);
@@ -94,6 +95,8 @@ struct Associations::Assoc {
   uint32_t id;
   size_t origin;        // index of the configured source
   bool pool;            // a pool member (replaceable)
+  bool peer = false;    // symmetric active mode
+  int shared_fd = -1;   // a peer's packets go out on the server socket (not owned), or -1
   bool dropped = false; // marked for reap()
   bool refclock = false; // a reference clock: `name` is its refid, `path` its socket
   std::string path;
@@ -151,6 +154,9 @@ bool Associations::add(const config::NtpSource& src, size_t origin,
   std::erase_if(avoid_, [&](const auto& e) { return now - e.second > kAvoidDropped; });
   for (const auto& e : avoid_)
     if (e.first == address) return false;
+  const bool peer = src.kind == config::SourceKind::kPeer;
+  const int shared = !peer ? -1 : address.is_v4() ? sym_fd4_ : sym_fd6_;
+  if (shared >= 0) return add_with(src, origin, address, ipc::UniqueFd(), shared);
   const auto& local = address.is_v4() ? acq_local4_ : acq_local6_;
   auto fd = sys::open_client_socket({address, src.port}, local);
   if (!fd && local) {
@@ -167,24 +173,37 @@ bool Associations::add(const config::NtpSource& src, size_t origin,
               address.to_string().c_str(), sys::to_string(fd.error()).c_str());
     return false;
   }
+  return add_with(src, origin, address, std::move(*fd), -1);
+}
+
+bool Associations::add_with(const config::NtpSource& src, size_t origin,
+                            const core::IpAddress& address, ipc::UniqueFd fd, int shared_fd) {
   auto a = std::make_unique<Assoc>();
   a->id = next_id_++;
   a->origin = origin;
   a->pool = src.kind == config::SourceKind::kPool;
+  a->peer = src.kind == config::SourceKind::kPeer;
   a->name = src.host;
   a->address = address;
   a->port = src.port;
-  a->fd = std::move(*fd);
+  a->fd = std::move(fd);
+  a->shared_fd = shared_fd;
   Assoc* raw = a.get();
   a->timer = sys::Event::timer(base_, [this, raw](short) { poll(*raw); });
-  a->readable = sys::Event(base_, a->fd.get(), EV_READ | EV_PERSIST,
-                           [this, raw](short) { on_readable(*raw); });
-  a->readable.add();
-  engine_.add_source(a->id, source_options(src, address));
+  if (a->fd) {
+    a->readable = sys::Event(base_, a->fd.get(), EV_READ | EV_PERSIST,
+                             [this, raw](short) { on_readable(*raw); });
+    a->readable.add();
+  }
+  core::EngineSourceOptions opts = source_options(src, address);
+  if (auto local = sys::local_address(a->fd ? a->fd.get() : -1, {address, src.port}))
+    opts.client.own_ref_id = core::ref_id_for_address(local->bytes(), local->is_v4(),
+                                                      local->is_v4() ? local->v4_value() : 0);
+  engine_.add_source(a->id, opts);
   assocs_.push_back(std::move(a));
   raw->timer.add(core::Duration::ns(0));
-  sys::logf(sys::Severity::kInfo, "polling %s (%s port %u)", src.host.c_str(),
-            address.to_string().c_str(), src.port);
+  sys::logf(sys::Severity::kInfo, "%s %s (%s port %u)", raw->peer ? "peering with" : "polling",
+            src.host.c_str(), address.to_string().c_str(), src.port);
   return true;
 }
 
@@ -235,19 +254,28 @@ void Associations::on_refclock(Assoc& a) {
   }
 }
 
+void Associations::send_packet(Assoc& a, std::span<const std::byte> packet) {
+  auto st = a.shared_fd >= 0 ? sys::send_to(a.shared_fd, packet, {a.address, a.port})
+                             : sys::send(a.fd.get(), packet);
+  if (!st)
+    sys::logf(sys::Severity::kDebug, "send to %s: %s", a.address.to_string().c_str(),
+              sys::to_string(st.error()).c_str());
+}
+
 void Associations::poll(Assoc& a) {
-  auto req = engine_.make_request(a.id, clock_.now(), kernel_random());
+  // A peer's packet carries our system variables and the time it leaves (taken just before).
+  const core::ServerState self = server_state();
+  const core::Timestamp now = clock_.now();
+  auto req = engine_.make_request(a.id, now, kernel_random(), a.peer ? &self : nullptr);
   if (!req || req->packet.empty()) {
     sys::logf(sys::Severity::kWarning, "%s denied us service (KoD); no more requests",
               a.address.to_string().c_str());
     return;
   }
-  (void)sys::last_tx_timestamp(a.fd.get());  // a stale one must not pass for this request's
+  if (a.fd) (void)sys::last_tx_timestamp(a.fd.get());  // a stale one must not pass for this one
   a.tx.reset();
-  a.t1 = clock_.now();
-  if (auto st = sys::send(a.fd.get(), req->packet); !st)
-    sys::logf(sys::Severity::kDebug, "send to %s: %s", a.address.to_string().c_str(),
-              sys::to_string(st.error()).c_str());
+  a.t1 = a.peer ? now : clock_.now();
+  send_packet(a, req->packet);
   a.timer.add(engine_.next_poll_interval(a.id, kernel_random()));
   execute(engine_.check_reachability(clock_.now()));
   if (!a.pool || !replace_) return;
@@ -316,18 +344,39 @@ void Associations::on_readable(Assoc& a) {
     if (!r) return;  // EAGAIN (or ECONNREFUSED from an ICMP error: the poll counts it lost)
     if (r->size == 0) continue;
     const core::Timestamp t4 = r->kernel_rx ? clock_.from_realtime(*r->kernel_rx) : clock_.now();
-    // The kernel's transmit time of our request, when it gave one, is a better T1.
+    // The kernel's transmit time of our request, when it gave one, is a better T1 (not for a
+    // peer: its T1 is the transmit timestamp it sent, which the peer measures with too).
     if (a.tx) {
       const core::Timestamp t1 = clock_.from_realtime(*a.tx);
-      if (t1 >= a.t1 && t1 <= t4) a.t1 = t1;
+      if (!a.peer && t1 >= a.t1 && t1 <= t4) a.t1 = t1;
       a.tx.reset();
     }
-    auto out = engine_.on_reply(a.id, std::span(buf.data(), r->size), a.t1, t4);
-    if (out.error)
-      sys::logf(sys::Severity::kDebug, "reply from %s dropped: %s", a.address.to_string().c_str(),
-                std::string(core::to_string(*out.error)).c_str());
-    if (!handle(out, t4)) return;
+    if (!take_reply(a, std::span(buf.data(), r->size), t4)) return;
   }
+}
+
+bool Associations::take_reply(Assoc& a, std::span<const std::byte> packet, core::Timestamp t4) {
+  auto out = engine_.on_reply(a.id, packet, a.t1, t4);
+  if (out.respond) {
+    const auto answer = engine_.make_response(a.id, clock_.now(), server_state());
+    if (!answer.empty()) send_packet(a, answer);
+  }
+  if (out.error)
+    sys::logf(sys::Severity::kDebug, "reply from %s dropped: %s", a.address.to_string().c_str(),
+              std::string(core::to_string(*out.error)).c_str());
+  return handle(out, t4);
+}
+
+bool Associations::on_symmetric(int fd, std::span<const std::byte> packet,
+                                const sys::Endpoint& from, core::Timestamp rx) {
+  for (auto& a : assocs_) {
+    if (!a->peer || a->dropped || a->shared_fd != fd || a->address != from.address ||
+        a->port != from.port)
+      continue;
+    (void)take_reply(*a, packet, rx);
+    return true;
+  }
+  return false;
 }
 
 bool Associations::handle(const core::ReplyOutcome& out, core::Timestamp t) {

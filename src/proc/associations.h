@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,14 @@ class Associations {
   // socket cannot be opened or the address is polled already.
   bool add(const config::NtpSource& src, size_t origin, const core::IpAddress& address);
   size_t size() const { return assocs_.size(); }
+  // Peers send from the NTP server's socket of their family (chrony: the NTP port), so the
+  // peer sees our packets come from the port it was configured with; -1 where there is none
+  // (`port 0`: a peer is then polled from a random port like a server).
+  void set_symmetric_sockets(int fd4, int fd6) { sym_fd4_ = fd4, sym_fd6_ = fd6; }
+  // A mode 1 or 2 packet that reached the server socket: true when it is from a configured
+  // peer (address and port), which then took it (and may have answered at once on `fd`).
+  bool on_symmetric(int fd, std::span<const std::byte> packet, const sys::Endpoint& from,
+                    core::Timestamp rx);
   // A reference clock of driver SOCK on a socket opened before the sandbox (sys/udp.h).
   void add_sock_refclock(const config::Refclock& rc, ipc::UniqueFd fd);
 
@@ -79,6 +88,8 @@ class Associations {
 
  private:
   struct Assoc;
+  bool add_with(const config::NtpSource& src, size_t origin, const core::IpAddress& address,
+                ipc::UniqueFd fd, int shared_fd);
   void poll(Assoc& a);
   bool should_replace(Assoc& a, const core::SourceView& v);
   void reap();
@@ -86,6 +97,10 @@ class Associations {
   void on_readable(Assoc& a);
   void on_refclock(Assoc& a);
   void execute(const std::vector<core::ClockCommand>& cmds);
+  // A packet from source `a` that arrived at local time t4: the engine, a peer's immediate
+  // answer, the commands. False when the daemon must stop.
+  bool take_reply(Assoc& a, std::span<const std::byte> packet, core::Timestamp t4);
+  void send_packet(Assoc& a, std::span<const std::byte> packet);
   // Executes an outcome's commands, reports an update to the hook; false when the daemon must
   // stop (maxchange).
   bool handle(const core::ReplyOutcome& out, core::Timestamp t);
@@ -97,6 +112,7 @@ class Associations {
   std::optional<config::LocalReference> local_;
   // bindacqaddress / acquisitionport: where client sockets are bound (nullopt: unbound).
   std::optional<sys::Endpoint> acq_local4_, acq_local6_;
+  int sym_fd4_ = -1, sym_fd6_ = -1;
   std::function<void(size_t)> replace_;
   sys::Event reaper_;  // drops marked associations outside their own callbacks
   sys::Event reach_;   // re-checks reachability (refclocks have no poll to do it)

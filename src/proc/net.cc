@@ -4,6 +4,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "ipc/any_message.h"
@@ -116,15 +117,10 @@ std::vector<size_t> init_origins(const config::Config& file_cfg) {
   return v;
 }
 
-// Starts the NTP client on a resolved entry: a server uses its first address, a pool up to
-// maxsources addresses (peers are not supported yet and are skipped with a warning).
+// Starts the NTP client on a resolved entry: a server or peer uses its first address, a pool up
+// to maxsources addresses.
 void start_polling(Associations& assocs, const config::NtpSource& src, size_t origin,
                    const std::vector<core::IpAddress>& addresses) {
-  if (src.kind == config::SourceKind::kPeer) {
-    sys::logf(sys::Severity::kWarning, "peer %s: symmetric mode is not supported yet; ignored",
-              src.host.c_str());
-    return;
-  }
   const size_t want = src.kind == config::SourceKind::kPool
                           ? static_cast<size_t>(std::max(1, src.max_sources))
                           : 1;
@@ -253,8 +249,17 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
   auto leaps = read_leap_table(cfg);
   // Reference clocks: their sockets exist before the sandbox closes (it forbids creating them).
   // The NTP server's sockets (port 123 needs root).
+  // Peers use them too (chrony: symmetric packets go from and to the NTP port), so they open
+  // for a `peer` line even when nothing is served.
   std::vector<ipc::UniqueFd> server_sockets;
-  if (server_enabled(cfg)) server_sockets = open_server_sockets(cfg, opts);
+  const auto is_peer = [](const config::NtpSource& s) {
+    return s.kind == config::SourceKind::kPeer;
+  };
+  const bool peers = std::any_of(cfg.sources.begin(), cfg.sources.end(), is_peer) ||
+                     std::any_of(cfg.sourcedir_sources.begin(), cfg.sourcedir_sources.end(),
+                                 is_peer);
+  if (server_enabled(cfg) || (peers && cfg.port != 0))
+    server_sockets = open_server_sockets(cfg, opts);
   std::vector<std::pair<const config::Refclock*, ipc::UniqueFd>> refclocks;
   for (const auto& rc : cfg.refclocks) {
     if (rc.driver != "SOCK") {
@@ -303,7 +308,13 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
                                          rate_limit_config(cfg), *clock,
                                          [&] { return assocs->server_state(); });
     state.set_server(server.get());
-    sys::logf(sys::Severity::kInfo, "serving NTP on port %u", cfg.port);
+    assocs->set_symmetric_sockets(server->socket_for(core::IpFamily::kV4),
+                                  server->socket_for(core::IpFamily::kV6));
+    server->set_symmetric_handler([&](int fd, std::span<const std::byte> packet,
+                                      const sys::Endpoint& from, core::Timestamp rx) {
+      return assocs->on_symmetric(fd, packet, from, rx);
+    });
+    if (server_enabled(cfg)) sys::logf(sys::Severity::kInfo, "serving NTP on port %u", cfg.port);
   }
   assocs->set_replace_hook([&](size_t origin) {
     state.begin_resolve_again(origin);

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <array>
 
+#include <sys/socket.h>
+
 #include "sys/log.h"
 #include "sys/udp.h"
 
@@ -80,6 +82,11 @@ void NtpServer::on_readable(int fd) {
       ++dropped_;
       continue;
     }
+    const auto mode = static_cast<unsigned>(buf[0]) & 7u;
+    if ((mode == 1 || mode == 2) && symmetric_) {
+      const core::Timestamp t4 = r->kernel_rx ? clock_.from_realtime(*r->kernel_rx) : clock_.now();
+      if (symmetric_(fd, std::span<const std::byte>(buf.data(), r->size), r->from, t4)) continue;
+    }
     if (!access_.allowed(r->from.address)) {
       ++denied_;  // chrony answers nothing to a denied client either
       continue;
@@ -107,6 +114,16 @@ void NtpServer::on_readable(int fd) {
     }
     if (sys::send_to(fd, *reply, r->from)) ++answered_;
   }
+}
+
+int NtpServer::socket_for(core::IpFamily family) const {
+  for (const auto& s : sockets_) {
+    sockaddr_storage ss{};
+    socklen_t len = sizeof ss;
+    if (getsockname(s->fd.get(), reinterpret_cast<sockaddr*>(&ss), &len) != 0) continue;
+    if ((ss.ss_family == AF_INET) == (family == core::IpFamily::kV4)) return s->fd.get();
+  }
+  return -1;
 }
 
 nlohmann::json NtpServer::stats_json() const {

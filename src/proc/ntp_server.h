@@ -16,6 +16,7 @@
 #include "proc/local_clock.h"
 #include "proc/options.h"
 #include "sys/event.h"
+#include "sys/udp.h"
 
 namespace tempus::proc {
 
@@ -39,6 +40,14 @@ class NtpServer {
 
   nlohmann::json stats_json() const;
 
+  // Symmetric-mode (1, 2) packets go first to `fn` (the peers' associations), which returns
+  // true when one of them took the packet; the rest meet the access table like any request.
+  using SymmetricFn = std::function<bool(int fd, std::span<const std::byte> packet,
+                                         const sys::Endpoint& from, core::Timestamp rx)>;
+  void set_symmetric_handler(SymmetricFn fn) { symmetric_ = std::move(fn); }
+  // The socket of a family (peers send from it), or -1.
+  int socket_for(core::IpFamily family) const;
+
  private:
   struct Socket {
     ipc::UniqueFd fd;
@@ -50,6 +59,7 @@ class NtpServer {
   std::optional<core::RateLimiter> limiter_;
   LocalClock& clock_;
   StateFn state_;
+  SymmetricFn symmetric_;
   std::vector<std::unique_ptr<Socket>> sockets_;
   uint64_t received_ = 0, answered_ = 0, denied_ = 0, dropped_ = 0, limited_ = 0, kod_ = 0;
 };

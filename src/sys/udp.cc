@@ -97,6 +97,23 @@ core::Result<ipc::UniqueFd, Errno> open_client_socket(const Endpoint& server,
   return fd;
 }
 
+std::optional<core::IpAddress> local_address(int fd, const Endpoint& remote) {
+  ipc::UniqueFd probe;
+  if (fd < 0) {
+    sockaddr_storage ss;
+    const socklen_t len = to_sockaddr(remote, ss);
+    probe = ipc::UniqueFd(socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    // connect() on UDP sends nothing: it only picks the route and the source address.
+    if (!probe || connect(probe.get(), reinterpret_cast<const sockaddr*>(&ss), len) != 0)
+      return std::nullopt;
+    fd = probe.get();
+  }
+  sockaddr_storage local{};
+  socklen_t llen = sizeof local;
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &llen) != 0) return std::nullopt;
+  return from_sockaddr(local).address;
+}
+
 core::Result<ipc::UniqueFd, Errno> open_server_socket(const Endpoint& local) {
   sockaddr_storage ss;
   const socklen_t len = to_sockaddr(local, ss);

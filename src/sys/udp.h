@@ -35,6 +35,10 @@ struct Endpoint {
 core::Result<ipc::UniqueFd, Errno> open_client_socket(const Endpoint& server,
                                                        const std::optional<Endpoint>& local = {});
 
+// The local address the kernel uses toward `remote` (a connected socket's own address, or the
+// route's source address found with a throwaway connected socket when fd < 0).
+std::optional<core::IpAddress> local_address(int fd, const Endpoint& remote);
+
 struct Received {
   size_t size = 0;                         // bytes written into the buffer (truncated: dropped)
   std::optional<core::Timestamp> kernel_rx;  // the kernel's receive time, when it gave one

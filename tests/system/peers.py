@@ -2,6 +2,7 @@
 """Third-party and fake NTP servers on loopback for system tests. chronyd always runs with -x
 and under `capsh --drop=cap_sys_time`, so it can never touch the host clock."""
 import os
+import pwd
 import shutil
 import signal
 import socket
@@ -59,15 +60,19 @@ class PeerDaemon:
 
 
 class Chronyd(PeerDaemon):
-    """chronyd -x serving `local stratum 10` on 127.0.0.1:port."""
+    """chronyd -x serving `local stratum 10` on 127.0.0.1:port (`lines` replace that and the
+    allow line); `log measurements` goes to measurements_log()."""
 
-    def __init__(self, port):
+    def __init__(self, port, lines=("local stratum 10", "allow 127.0.0.0/8")):
         super().__init__("tempus-chronyd-", "chrony.conf", "chronyd.pid", "chronyd.log")
         self.port = port
         conf = self.conf
+        if _has_user("_chrony"):  # chronyd writes its logs after dropping to _chrony
+            os.chown(self.dir, pwd.getpwnam("_chrony").pw_uid, -1)
         with open(conf, "w") as f:
-            f.write(f"port {port}\nlocal stratum 10\nallow 127.0.0.0/8\ncmdport 0\n"
-                    f"bindcmdaddress /\npidfile {self.pidfile}\n")
+            f.write(f"port {port}\n" + "".join(f"{l}\n" for l in lines) +
+                    f"cmdport 0\nbindcmdaddress /\npidfile {self.pidfile}\n"
+                    f"logdir {self.dir}\nlog measurements\n")
         subprocess.run(["capsh", "--drop=cap_sys_time", "--", "-c",
                         f"exec chronyd -x -f {conf} -l {self.log}"], check=True, timeout=10)
         self.wait_pid()
@@ -75,6 +80,22 @@ class Chronyd(PeerDaemon):
             if "Disabled control of system clock" not in f.read():
                 self.stop()
                 raise RuntimeError("chronyd did not report disabled clock control")
+
+
+    def measurements_log(self):
+        try:
+            with open(os.path.join(self.dir, "measurements.log")) as f:
+                return f.read()
+        except OSError:
+            return ""
+
+
+def _has_user(name):
+    try:
+        pwd.getpwnam(name)
+        return True
+    except KeyError:
+        return False
 
 
 class FakeServer:
