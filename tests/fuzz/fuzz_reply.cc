@@ -73,5 +73,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   (void)c.next_poll_interval(rng);
   if (c.state() == ClientState::kDenied) check(c.make_request(t4, rng).packet.empty());
+
+  // A peer (symmetric mode): the same bytes as mode 1 answering our request; an answer it may
+  // ask for is a 48-octet mode 1 packet echoing its transmit timestamp.
+  ClientOptions popts = opts;
+  popts.symmetric = true;
+  popts.own_ref_id = pick & 8 ? 0x7f000001 : 0;
+  NtpClient p{popts};
+  ServerState self;
+  const Request preq = p.make_request(t1, rng, &self);
+  check(preq.packet.size() == kHeaderLen);
+  v[0] = (v[0] & std::byte{0xf8}) | std::byte{1};
+  for (size_t i = 0; i < 8; ++i)
+    v[24 + i] = std::byte(static_cast<uint8_t>(preq.transmit.wire() >> (56 - 8 * i)));
+  auto pr = p.handle_reply(v, t1, t4);
+  check_invariants(p);
+  if (pr) check(!p.handle_reply(v, t1, t4).ok());  // each peer packet is used once
+  if (p.response_due()) {
+    const auto answer = p.make_response(t4, self);
+    auto h = decode_header(answer);
+    check(h.ok() && h->mode == Mode::kSymmetricActive && answer.size() == kHeaderLen);
+    check(!p.response_due());
+  }
   return 0;
 }
