@@ -17,6 +17,7 @@
 #include "core/ip.h"
 #include "ipc/unique_fd.h"
 #include "proc/local_clock.h"
+#include "proc/refclock_phc.h"
 #include "sys/event.h"
 
 namespace tempus::proc {
@@ -41,6 +42,9 @@ class Associations {
   size_t size() const { return assocs_.size(); }
   // A reference clock of driver SOCK on a socket opened before the sandbox (sys/udp.h).
   void add_sock_refclock(const config::Refclock& rc, ipc::UniqueFd fd);
+  // A reference clock of driver PHC on a device opened before the sandbox, read every
+  // 2^dpoll s.
+  void add_phc_refclock(const config::Refclock& rc, std::unique_ptr<PhcRefclock> phc);
 
   // Associations started for configured source `origin`.
   size_t count(size_t origin) const;
@@ -77,6 +81,7 @@ class Associations {
   void reap();
   void on_readable(Assoc& a);
   void on_refclock(Assoc& a);
+  void on_phc(Assoc& a);
   void execute(const std::vector<core::ClockCommand>& cmds);
   // Executes an outcome's commands, reports an update to the hook; false when the daemon must
   // stop (maxchange).
