@@ -82,15 +82,16 @@ struct NtpSource {
   bool operator==(const NtpSource&) const = default;
 };
 
-// refclock DRIVER PARAMETER [options]. The common options are typed; the rest (lock, rate,
-// local, pps, tai, stratum, width, minsamples, maxsamples, maxunreach, maxlockage,
-// maxdispersion) are validated and kept in `other_options` as "name" or "name value" with the
-// name lowercased, in file order.
+// refclock DRIVER PARAMETER [options]. The options the drivers use are typed; the rest (lock,
+// rate, local, pps, width, maxunreach, maxlockage) are validated and kept in `other_options` as
+// "name" or "name value" with the name lowercased, in file order. The parser warns (file:line)
+// about drivers other than SOCK and PHC, and about options or PHC suffixes a driver ignores.
 struct Refclock {
   std::string driver;     // PPS, SHM, SOCK, PHC or RTC (case-sensitive, as chrony)
-  std::string parameter;  // device or path, with any ":option" suffixes
+  std::string parameter;  // device or path, with any ":option" suffixes, as written
+  std::string device;     // parameter without its ":option" suffixes
   Location where;
-  std::string refid;  // refid ID, up to 4 characters; empty = driver default
+  std::string refid;  // refid ID, up to 4 characters; default: driver[0..3) + index % 10 ("PHC0")
   int poll = 4;       // poll N, log2 s, -32..32
   int dpoll = 0;      // dpoll N, log2 s, -32..32
   int filter = 64;    // filter N samples
@@ -101,6 +102,12 @@ struct Refclock {
   core::Duration offset;                         // offset S
   core::Duration delay = core::Duration::ns(1);  // delay S
   core::Duration precision;                      // precision S, 0 = driver default
+  int stratum = 0;                               // stratum N, 0..15
+  bool tai = false;                              // tai: the clock keeps TAI, not UTC
+  std::optional<int> min_samples;                // minsamples N; unset = the global setting
+  std::optional<int> max_samples;                // maxsamples N; unset = the global setting
+  std::optional<core::Duration> max_dispersion;  // maxdispersion S; unset = no limit
+  bool nocrossts = false;                        // PHC ":nocrossts": no PTP_SYS_OFFSET_PRECISE
   std::vector<std::string> other_options;
 
   bool operator==(const Refclock&) const = default;

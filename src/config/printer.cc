@@ -87,6 +87,11 @@ void print_refclock(Printer& p, const Refclock& r) {
   p.flag("require", r.require);
   p.opt_secs("offset", r.offset).opt_secs("delay", r.delay);
   if (r.precision != core::Duration{}) p.opt_secs("precision", r.precision);
+  if (r.stratum != 0) p.opt("stratum", r.stratum);
+  p.flag("tai", r.tai);
+  if (r.min_samples) p.opt("minsamples", *r.min_samples);
+  if (r.max_samples) p.opt("maxsamples", *r.max_samples);
+  if (r.max_dispersion) p.opt_secs("maxdispersion", *r.max_dispersion);
   for (const std::string& o : r.other_options) p.word(o);
 }
 

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: ISC
 // server/pool/peer, refclock and allow/deny-style directives (chrony 4.8 cmdparse.c, conf.c).
+#include <algorithm>
 #include <climits>
 #include <limits>
+#include <span>
 
 #include "config/parser_internal.h"
 
@@ -200,6 +202,58 @@ Status source_option(const Args& a, size_t& i, NtpSource& s) {
               "unknown " + std::string(to_string(s.kind)) + " option " + quoted(a[i]))};
 }
 
+// PHC ":option" suffixes (chrony's nocrossts, extpps, pin=N, channel=N, clear). Only nocrossts
+// changes anything here; the external-timestamp ones are warned about and ignored.
+Status phc_suffixes(const Args& a, Refclock& r) {
+  std::string_view rest(r.parameter);
+  rest.remove_prefix(r.device.size());
+  while (!rest.empty()) {
+    rest.remove_prefix(1);  // the ':'
+    const std::string_view opt = rest.substr(0, rest.find(':'));
+    rest.remove_prefix(opt.size());
+    if (opt == "nocrossts") {
+      r.nocrossts = true;
+      continue;
+    }
+    if (opt.starts_with("pin=") || opt.starts_with("channel=")) {
+      const std::string_view name = opt.substr(0, opt.find('='));
+      const auto v = a.integer(name, opt.substr(name.size() + 1), 0, kIntMax);
+      if (!v.ok()) return core::Unexpected{v.error()};
+    } else if (opt != "extpps" && opt != "clear") {
+      return core::Unexpected{a.error(ErrorKind::kUnknownOption,
+                                      "unknown refclock PHC option " + quoted(":" + std::string(opt)))};
+    }
+    a.warn("refclock PHC " + quoted(":" + std::string(opt)) +
+           " is not supported yet (no external timestamps); ignored");
+  }
+  return {};
+}
+
+// Warns about a refclock of a driver the daemon lacks, or about options its driver ignores
+// (each name once).
+void warn_ignored_options(const Args& a, const std::string& driver,
+                          const std::vector<std::string>& seen) {
+  if (driver != "SOCK" && driver != "PHC") {
+    a.warn("refclock " + driver + " is not supported yet; ignored");
+    return;
+  }
+  // Options the driver uses: the common ones, then the driver's own.
+  static constexpr std::string_view kCommon[] = {
+      "refid",      "offset", "delay",    "precision", "stratum", "minsamples",
+      "maxsamples", "prefer", "noselect", "trust",     "require"};
+  static constexpr std::string_view kPhc[] = {"poll", "dpoll", "filter", "maxdispersion", "tai"};
+  std::vector<std::string> warned;
+  for (const std::string& opt : seen) {
+    const auto used = [&](std::span<const std::string_view> names) {
+      return std::find(names.begin(), names.end(), opt) != names.end();
+    };
+    if (used(kCommon) || (driver == "PHC" && used(kPhc))) continue;
+    if (std::find(warned.begin(), warned.end(), opt) != warned.end()) continue;
+    warned.push_back(opt);
+    a.warn("refclock " + driver + " option " + quoted(opt) + " is not supported yet; ignored");
+  }
+}
+
 }  // namespace
 
 std::optional<SourceKind> source_kind(std::string_view name) {
@@ -234,17 +288,27 @@ Status parse_refclock(const Args& a, Config& c) {
   r.where = a.where();
   r.driver = a[0];
   r.parameter = a[1];
+  r.device = r.parameter.substr(0, r.parameter.find(':'));
   if (r.driver != "PPS" && r.driver != "SHM" && r.driver != "SOCK" && r.driver != "PHC" &&
       r.driver != "RTC") {
     return core::Unexpected{
         a.error(ErrorKind::kInvalidValue, "unknown refclock driver " + quoted(r.driver))};
   }
+  if (r.driver == "PHC") {
+    if (Status st = phc_suffixes(a, r); !st.ok()) return st;
+  }
+  std::vector<std::string> seen;  // option names, for the warnings below
   for (size_t i = 2; i < a.size(); ++i) {
     const std::string opt = lowercase(a[i]);
+    seen.push_back(opt);
     Status st;
     if (selection_option(opt, r)) continue;
-    if (opt == "local" || opt == "pps" || opt == "tai") {
+    if (opt == "local" || opt == "pps") {
       r.other_options.push_back(opt);
+      continue;
+    }
+    if (opt == "tai") {
+      r.tai = true;
       continue;
     }
     if (opt == "refid" || opt == "lock") {
@@ -259,6 +323,7 @@ Status parse_refclock(const Args& a, Config& c) {
         r.other_options.push_back(opt + " " + *text);
       continue;
     }
+    int v = 0;
     if (opt == "poll")
       st = take_int(a, i, opt, r.poll, -32, 32);
     else if (opt == "dpoll")
@@ -271,14 +336,21 @@ Status parse_refclock(const Args& a, Config& c) {
       st = take_seconds(a, i, opt, r.delay);
     else if (opt == "precision")
       st = take_seconds(a, i, opt, r.precision);
-    else if (opt == "rate" || opt == "minsamples" || opt == "maxsamples" || opt == "maxunreach" ||
-             opt == "maxlockage" || opt == "stratum") {
-      int v = 0;
-      st = take_int(a, i, opt, v, opt == "rate" ? 1 : 0, opt == "stratum" ? 15 : kIntMax);
+    else if (opt == "stratum")
+      st = take_int(a, i, opt, r.stratum, 0, 15);
+    else if (opt == "minsamples" || opt == "maxsamples") {
+      st = take_int(a, i, opt, v, 0, kIntMax);
+      if (st.ok()) (opt == "minsamples" ? r.min_samples : r.max_samples) = v;
+    } else if (opt == "maxdispersion") {
+      core::Duration d;
+      st = take_seconds(a, i, opt, d);
+      if (st.ok()) r.max_dispersion = d;
+    } else if (opt == "rate" || opt == "maxunreach" || opt == "maxlockage") {
+      st = take_int(a, i, opt, v, opt == "rate" ? 1 : 0, kIntMax);
       if (st.ok()) r.other_options.push_back(opt + " " + a[i]);
-    } else if (opt == "maxdispersion" || opt == "width") {
-      double v = 0;
-      st = take_real(a, i, opt, v);
+    } else if (opt == "width") {
+      double w = 0;
+      st = take_real(a, i, opt, w);
       if (st.ok()) r.other_options.push_back(opt + " " + a[i]);
     } else {
       return core::Unexpected{
@@ -286,6 +358,10 @@ Status parse_refclock(const Args& a, Config& c) {
     }
     if (!st.ok()) return st;
   }
+  warn_ignored_options(a, r.driver, seen);
+  // chrony's default: the driver's first three letters and the refclock's index, e.g. PHC0.
+  if (r.refid.empty())
+    r.refid = r.driver.substr(0, 3) + static_cast<char>('0' + c.refclocks.size() % 10);
   c.refclocks.push_back(std::move(r));
   return {};
 }

@@ -76,11 +76,12 @@ void Engine::add_refclock(uint32_t id, const RefclockOptions& opts) {
   o.require = opts.require;
   sources_.push_back(Source{id, o, NtpClient(o.client), SourceStats(o.stats)});
   sources_.back().refclock = opts;
+  if (opts.filter) sources_.back().filter.emplace(*opts.filter);
 }
 
 bool Engine::reachable(const Source& s, Timestamp now) const {
   if (!s.refclock) return s.client.reachable();
-  return s.last_refclock_sample && now - *s.last_refclock_sample < kRefclockTimeout;
+  return s.last_refclock_sample && now - *s.last_refclock_sample < s.refclock->timeout;
 }
 
 ReplyOutcome Engine::on_refclock_sample(uint32_t id, Timestamp local_time, Duration offset,
@@ -99,11 +100,38 @@ ReplyOutcome Engine::on_refclock_sample(uint32_t id, Timestamp local_time, Durat
   s.dispersion = r.precision;
   s.root_delay = r.delay;
   s.root_dispersion = r.precision;
-  s.stratum = 0;
+  s.stratum = r.stratum;
   s.leap = leap;
   s.ref_id = r.ref_id;
   src->last_refclock_sample = local_time;
   return add_and_reselect(*src, s, local_time);
+}
+
+ReplyOutcome Engine::on_refclock_read(uint32_t id, Timestamp now,
+                                      std::optional<RefclockSample> sample) {
+  ReplyOutcome out;
+  Source* src = find(id);
+  if (!src || !src->filter) {
+    out.error = ReplyError::kNoRequest;
+    return out;
+  }
+  const RefclockOptions& r = *src->refclock;
+  // Cooked when read: later corrections reach it through the filter's apply_correction().
+  if (sample) sample->offset += r.offset - discipline_.pending_slew(sample->time);
+  const auto filtered = src->filter->on_read(sample);
+  if (!filtered) return out;
+  Sample s;
+  s.local_time = filtered->time;
+  s.offset = filtered->offset;
+  s.delay = r.delay;
+  s.dispersion = filtered->dispersion;
+  s.root_delay = r.delay;
+  s.root_dispersion = filtered->dispersion;
+  s.stratum = r.stratum;
+  s.leap = Leap::kNone;
+  s.ref_id = r.ref_id;
+  src->last_refclock_sample = now;
+  return add_and_reselect(*src, s, now);
 }
 
 ReplyOutcome Engine::add_and_reselect(Source& src, Sample s, Timestamp now) {
@@ -267,8 +295,12 @@ void Engine::reselect_and_update(Source& src, Timestamp now, ReplyOutcome& out) 
   out.fatal = r.fatal;
   if (r.stepped) ++step_epoch_;
   if (r.correction) {
-    for (auto& o : sources_)
+    for (auto& o : sources_) {
       o.stats.apply_correction(r.correction->when, r.correction->phase, r.correction->dfreq_ppm);
+      if (o.filter)
+        o.filter->apply_correction(r.correction->when, r.correction->phase,
+                                   r.correction->dfreq_ppm);
+    }
   }
 }
 

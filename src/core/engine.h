@@ -21,6 +21,7 @@
 #include "core/discipline.h"
 #include "core/leapsec.h"
 #include "core/ntp_client.h"
+#include "core/refclock_filter.h"
 #include "core/sample.h"
 #include "core/selection.h"
 #include "core/sourcestats.h"
@@ -80,22 +81,31 @@ class Engine {
   void remove_source(uint32_t id);
   bool has_source(uint32_t id) const;
 
-  // A reference clock (refclock SOCK, ...): no polling; its samples come through
+  // A reference clock (refclock SOCK, PHC): no polling; its samples come through
   // on_refclock_sample(). It is reachable while samples keep coming: the last one is younger
-  // than kRefclockTimeout. Its samples carry stratum 0, so we serve stratum 1 on it.
+  // than `timeout`. Its samples carry its stratum option (normally 0, so we serve stratum 1).
+  static constexpr Duration kRefclockTimeout = Duration::s(64);
   struct RefclockOptions {
     SourceStatsConfig stats;
     uint32_t ref_id = 0;     // the refid (e.g. "GPS"), as reported when selected
     Duration offset;         // refclock offset option: added to every sample
     Duration delay = Duration::ns(1);       // its delay option (root delay of its samples)
     Duration precision = Duration::us(1);   // its error per sample (dispersion)
+    uint8_t stratum = 0;                    // its stratum option, 0..15
+    Duration timeout = kRefclockTimeout;    // unreachable after this long without a sample
+    std::optional<RefclockFilterConfig> filter;  // polled drivers: on_refclock_read()
     bool prefer = false, noselect = false, trust = false, require = false;
   };
-  static constexpr Duration kRefclockTimeout = Duration::s(64);
   void add_refclock(uint32_t id, const RefclockOptions& opts);
   // A refclock sample: at local time `local_time` the reference was `offset` ahead of the local
   // clock (> 0: local behind), with the refclock's leap indicator.
   ReplyOutcome on_refclock_sample(uint32_t id, Timestamp local_time, Duration offset, Leap leap);
+  // A polled refclock (PHC; RefclockOptions::filter set): one driver read at local time `now`,
+  // its sample (reference − local clock at sample->time, dispersion included) or nullopt when
+  // the read failed. The engine applies the offset option and the pending slew, keeps the
+  // sample in the source's median filter (clock corrections are applied to it as to the
+  // statistics), and on every refclock poll adds the filtered sample as the measurement.
+  ReplyOutcome on_refclock_read(uint32_t id, Timestamp now, std::optional<RefclockSample> sample);
 
   // The next request for source `id`, or nullopt (unknown id, refclock, or denied). A peer
   // (EngineSourceOptions::client.symmetric) needs `self`, our system variables.
@@ -133,6 +143,7 @@ class Engine {
     SelectState state = SelectState::kUnusable;
     std::optional<RefclockOptions> refclock;  // set for a reference clock
     std::optional<Timestamp> last_refclock_sample;
+    std::optional<RefclockFilter> filter;  // a polled refclock's median filter
   };
   bool reachable(const Source& s, Timestamp now) const;
   ReplyOutcome add_and_reselect(Source& src, Sample s, Timestamp now);

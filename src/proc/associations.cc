@@ -107,6 +107,7 @@ struct Associations::Assoc {
   ipc::UniqueFd fd;
   core::Timestamp t1;  // when the last request left (local clock)
   std::optional<core::Timestamp> tx;  // the kernel's transmit time of it (CLOCK_REALTIME)
+  std::unique_ptr<PhcRefclock> phc;   // refclock PHC
   sys::Event timer;
   sys::Event readable;
 };
@@ -213,26 +214,46 @@ void Associations::add_sock_refclock(const config::Refclock& rc, ipc::UniqueFd f
   a->origin = static_cast<size_t>(-1);
   a->pool = false;
   a->refclock = true;
-  a->name = rc.refid.empty() ? "SOCK" : rc.refid;
-  a->path = rc.parameter.substr(0, rc.parameter.find(':'));
+  a->name = rc.refid;
+  a->path = rc.device;
   a->port = 0;
   a->fd = std::move(fd);
-  core::Engine::RefclockOptions o;
-  o.ref_id = core::ref_id_ascii(a->name);
-  o.offset = rc.offset;
-  o.delay = rc.delay;
-  if (rc.precision > core::Duration()) o.precision = rc.precision;
-  o.prefer = rc.prefer;
-  o.noselect = rc.noselect;
-  o.trust = rc.trust;
-  o.require = rc.require;
-  engine_.add_refclock(a->id, o);
+  engine_.add_refclock(a->id, refclock_options(rc));
   Assoc* raw = a.get();
   a->readable = sys::Event(base_, a->fd.get(), EV_READ | EV_PERSIST,
                            [this, raw](short) { on_refclock(*raw); });
   a->readable.add();
   sys::logf(sys::Severity::kInfo, "refclock SOCK %s (refid %s)", a->path.c_str(), a->name.c_str());
   assocs_.push_back(std::move(a));
+}
+
+void Associations::add_phc_refclock(const config::Refclock& rc, std::unique_ptr<PhcRefclock> phc) {
+  auto a = std::make_unique<Assoc>();
+  a->id = next_id_++;
+  a->origin = static_cast<size_t>(-1);
+  a->pool = false;
+  a->refclock = true;
+  a->name = rc.refid;
+  a->path = rc.device;
+  a->port = 0;
+  a->phc = std::move(phc);
+  const auto opts = refclock_options(rc);
+  engine_.add_refclock(a->id, opts);
+  const core::Duration interval = core::RefclockFilter(*opts.filter).read_interval();
+  Assoc* raw = a.get();
+  a->timer = sys::Event::timer(base_, [this, raw, interval](short) {
+    raw->timer.add(interval);
+    on_phc(*raw);
+  });
+  a->timer.add(interval);
+  sys::logf(sys::Severity::kInfo, "refclock PHC %s (refid %s)", a->path.c_str(), a->name.c_str());
+  assocs_.push_back(std::move(a));
+}
+
+void Associations::on_phc(Assoc& a) {
+  const core::Timestamp now = clock_.now();
+  const auto sample = a.phc->read(clock_, engine_.tai_minus_utc(now));
+  handle(engine_.on_refclock_read(a.id, now, sample), now);
 }
 
 void Associations::on_refclock(Assoc& a) {

@@ -18,6 +18,7 @@
 #include "core/ip.h"
 #include "ipc/unique_fd.h"
 #include "proc/local_clock.h"
+#include "proc/refclock_phc.h"
 #include "sys/event.h"
 #include "sys/udp.h"
 
@@ -51,6 +52,9 @@ class Associations {
                     core::Timestamp rx);
   // A reference clock of driver SOCK on a socket opened before the sandbox (sys/udp.h).
   void add_sock_refclock(const config::Refclock& rc, ipc::UniqueFd fd);
+  // A reference clock of driver PHC on a device opened before the sandbox, read every
+  // 2^dpoll s.
+  void add_phc_refclock(const config::Refclock& rc, std::unique_ptr<PhcRefclock> phc);
 
   // Associations started for configured source `origin`.
   size_t count(size_t origin) const;
@@ -96,6 +100,7 @@ class Associations {
   void end_init_step_slew(const char* why);
   void on_readable(Assoc& a);
   void on_refclock(Assoc& a);
+  void on_phc(Assoc& a);
   void execute(const std::vector<core::ClockCommand>& cmds);
   // A packet from source `a` that arrived at local time t4: the engine, a peer's immediate
   // answer, the commands. False when the daemon must stop.

@@ -260,17 +260,15 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
                                  is_peer);
   if (server_enabled(cfg) || (peers && cfg.port != 0))
     server_sockets = open_server_sockets(cfg, opts);
+  // (The parser has warned about drivers other than SOCK and PHC.)
   std::vector<std::pair<const config::Refclock*, ipc::UniqueFd>> refclocks;
+  std::vector<std::pair<const config::Refclock*, std::unique_ptr<PhcRefclock>>> phcs;
   for (const auto& rc : cfg.refclocks) {
-    if (rc.driver != "SOCK") {
-      sys::logf(sys::Severity::kWarning, "refclock %s is not supported yet; ignored",
-                rc.driver.c_str());
-      continue;
-    }
-    const std::string path = rc.parameter.substr(0, rc.parameter.find(':'));
-    auto fd = sys::open_refclock_socket(path);
+    if (rc.driver == "PHC") phcs.emplace_back(&rc, PhcRefclock::open(rc, leaps.has_value()));
+    if (rc.driver != "SOCK") continue;
+    auto fd = sys::open_refclock_socket(rc.device);
     if (!fd) {
-      sys::logf(sys::Severity::kError, "refclock SOCK %s: %s", path.c_str(),
+      sys::logf(sys::Severity::kError, "refclock SOCK %s: %s", rc.device.c_str(),
                 sys::to_string(fd.error()).c_str());
       continue;
     }
@@ -302,6 +300,7 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
   assocs->set_init_origins(init_origins(file_cfg));
   state.set_associations(assocs.get());
   for (auto& [rc, fd] : refclocks) assocs->add_sock_refclock(*rc, std::move(fd));
+  for (auto& [rc, phc] : phcs) assocs->add_phc_refclock(*rc, std::move(phc));
   std::unique_ptr<NtpServer> server;
   if (!server_sockets.empty()) {
     server = std::make_unique<NtpServer>(base.get(), std::move(server_sockets), access_table(cfg),

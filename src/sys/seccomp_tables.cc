@@ -4,6 +4,7 @@
 // OpenSSL providers, chroot, setresuid) is deliberately absent. Observed with strace on glibc 2.36,
 // libevent 2.1, libsystemd 252.
 #include <fcntl.h>
+#include <linux/ptp_clock.h>
 #include <linux/netlink.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -183,6 +184,14 @@ constexpr ArgRule kNetSetsockopt[] = {
     rule(eq(1, "level", V(IPPROTO_TCP)), eq(2, "optname", V(TCP_NODELAY))),
 };
 constexpr ArgRule kSolSocket[] = {rule(eq(1, "level", V(SOL_SOCKET)))};
+// FIONREAD, and refclock PHC's three read-only offset measurements (sys/phc.h) on its device,
+// opened read-only before the sandbox: nothing that sets or adjusts a clock or configures pins.
+constexpr ArgRule kNetIoctl[] = {
+    rule(eq(1, "request", V(FIONREAD))),
+    rule(eq(1, "request", V(PTP_SYS_OFFSET))),
+    rule(eq(1, "request", V(PTP_SYS_OFFSET_EXTENDED))),
+    rule(eq(1, "request", V(PTP_SYS_OFFSET_PRECISE))),
+};
 
 constexpr auto kNetOnly = std::to_array<AllowedSyscall>({
     {"socket", kNetSocket, "new ephemeral client sockets (NTP, NTS-KE TCP)", kAllow, false},
@@ -198,7 +207,7 @@ constexpr auto kNetOnly = std::to_array<AllowedSyscall>({
     {"recvfrom", {}, "UDP receive without ancillary data", kAllow, false},
     {"recvmmsg", {}, "batched UDP receive (server)", kAllow, false},
     {"sendmmsg", {}, "batched UDP send (server)", kAllow, false},
-    {"ioctl", kIoctlFionread, "size of the pending datagram", kAllow, false},
+    {"ioctl", kNetIoctl, "size of the pending datagram; refclock PHC readings", kAllow, false},
     {"lseek", {}, "rewind a /proc fd opened before the sandbox", kAllow, false},
     {"pread64", {}, "re-read a /proc fd opened before the sandbox", kAllow, false},
     {"getppid", {}, "notice the parent has gone", kAllow, false},

@@ -101,7 +101,8 @@ TEST(Printer, EverythingRoundTrips) {
       "server ntsport-only.example ntsport 1 certset 7\n"
       "sourcedir /run/dhcp\nconfdir /etc/chrony.d\n"
       "refclock PHC /dev/ptp0:extpps refid GPS poll 2 dpoll -2 filter 16 prefer trust noselect "
-      "require offset 0.0005 delay 0.00002 precision 1e-9 lock PPS rate 1 tai width 0.1\n"
+      "require offset 0.0005 delay 0.00002 precision 1e-9 lock PPS rate 1 tai width 0.1 "
+      "stratum 2 minsamples 3 maxsamples 9 maxdispersion 0.25\n"
       "refclock SHM 0\n"
       "initstepslew 30 192.0.2.1 ntp.example.com\nmanual\nacquisitionport 1123\n"
       "bindacqaddress 192.0.2.3\nbindacqaddress ::1\n"
@@ -151,10 +152,11 @@ TEST(Printer, EverythingRoundTrips) {
             std::string::npos);
   EXPECT_NE(out.find("refclock PHC /dev/ptp0:extpps refid GPS poll 2 dpoll -2 filter 16 prefer "
                      "noselect trust require offset 0.0005 delay 0.00002 precision 0.000000001 "
-                     "lock PPS rate 1 tai width 0.1\n"),
+                     "stratum 2 tai minsamples 3 maxsamples 9 maxdispersion 0.25 lock PPS rate 1 width 0.1\n"),
             std::string::npos)
       << out;
-  EXPECT_NE(out.find("refclock SHM 0 poll 4 dpoll 0 filter 64 offset 0 delay 0.000000001\n"),
+  EXPECT_NE(out.find("refclock SHM 0 refid SHM1 poll 4 dpoll 0 filter 64 offset 0 "
+                     "delay 0.000000001\n"),
             std::string::npos)
       << out;
 }

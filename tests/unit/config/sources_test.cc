@@ -218,6 +218,8 @@ TEST(Refclock, TypedAndRawOptions) {
   const Refclock& r = p.config.refclocks[0];
   EXPECT_EQ(r.driver, "PHC");
   EXPECT_EQ(r.parameter, "/dev/ptp0:extpps:pin=0");
+  EXPECT_EQ(r.device, "/dev/ptp0");
+  EXPECT_FALSE(r.nocrossts);
   EXPECT_EQ(r.refid, "GPS");
   EXPECT_EQ(r.poll, 2);
   EXPECT_EQ(r.dpoll, -2);
@@ -226,19 +228,69 @@ TEST(Refclock, TypedAndRawOptions) {
   EXPECT_EQ(r.offset, Duration::us(500));
   EXPECT_EQ(r.delay, Duration::us(20));
   EXPECT_EQ(r.precision, Duration::ns(1));
+  EXPECT_EQ(r.stratum, 1);
+  EXPECT_TRUE(r.tai);
+  EXPECT_EQ(r.min_samples, 3);
+  EXPECT_EQ(r.max_samples, 9);
+  EXPECT_EQ(r.max_dispersion, Duration::ms(500));
   EXPECT_EQ(r.other_options,
-            (std::vector<std::string>{"lock PPS", "rate 1", "tai", "width 0.1", "stratum 1",
-                                      "local", "pps", "minsamples 3", "maxsamples 9",
-                                      "maxunreach 7", "maxlockage 3", "maxdispersion 0.5"}));
+            (std::vector<std::string>{"lock PPS", "rate 1", "width 0.1", "local", "pps",
+                                      "maxunreach 7", "maxlockage 3"}));
   const Refclock& d = p.config.refclocks[1];
-  EXPECT_EQ(d.refid, "");
+  EXPECT_EQ(d.refid, "SHM1");  // chrony's default: driver prefix and index
+  EXPECT_EQ(d.device, "0");
   EXPECT_EQ(d.poll, 4);
   EXPECT_EQ(d.dpoll, 0);
   EXPECT_EQ(d.filter, 64);
   EXPECT_EQ(d.offset, Duration{});
   EXPECT_EQ(d.delay, Duration::ns(1));
   EXPECT_EQ(d.precision, Duration{});
+  EXPECT_EQ(d.stratum, 0);
+  EXPECT_FALSE(d.tai);
+  EXPECT_FALSE(d.min_samples || d.max_samples || d.max_dispersion);
   EXPECT_TRUE(d.other_options.empty());
+}
+
+TEST(Refclock, PhcSuffixesAndWarnings) {
+  const Parsed p = parse(
+      "refclock PHC /dev/ptp_hyperv:nocrossts poll 0 dpoll -2\n"
+      "refclock PHC /dev/ptp1:extpps:pin=2:channel=1:clear:nocrossts lock GPS rate 2 width 0.2 "
+      "local pps maxlockage 2 maxunreach 4\n"
+      "refclock SOCK /run/chrony.ttyS0.sock poll 2 dpoll 1 filter 8 tai maxdispersion 1 "
+      "stratum 2 minsamples 2 maxsamples 8 refid GPS poll 3\n"
+      "refclock PPS /dev/pps0 lock GPS\n");
+  ASSERT_TRUE(p.ok) << p.error;
+  ASSERT_EQ(p.config.refclocks.size(), 4u);
+  EXPECT_EQ(p.config.refclocks[0].device, "/dev/ptp_hyperv");
+  EXPECT_TRUE(p.config.refclocks[0].nocrossts);
+  EXPECT_EQ(p.config.refclocks[0].refid, "PHC0");
+  EXPECT_EQ(p.config.refclocks[1].device, "/dev/ptp1");
+  EXPECT_TRUE(p.config.refclocks[1].nocrossts);
+  EXPECT_EQ(p.config.refclocks[1].refid, "PHC1");
+  EXPECT_EQ(p.config.refclocks[2].refid, "GPS");
+  EXPECT_EQ(p.config.refclocks[2].poll, 3);
+  EXPECT_EQ(p.config.refclocks[3].refid, "PPS3");
+  const std::string ext = " is not supported yet (no external timestamps); ignored";
+  EXPECT_EQ(p.warnings,
+            (std::vector<std::string>{
+                "t.conf:2: refclock PHC ':extpps'" + ext,
+                "t.conf:2: refclock PHC ':pin=2'" + ext,
+                "t.conf:2: refclock PHC ':channel=1'" + ext,
+                "t.conf:2: refclock PHC ':clear'" + ext,
+                "t.conf:2: refclock PHC option 'lock' is not supported yet; ignored",
+                "t.conf:2: refclock PHC option 'rate' is not supported yet; ignored",
+                "t.conf:2: refclock PHC option 'width' is not supported yet; ignored",
+                "t.conf:2: refclock PHC option 'local' is not supported yet; ignored",
+                "t.conf:2: refclock PHC option 'pps' is not supported yet; ignored",
+                "t.conf:2: refclock PHC option 'maxlockage' is not supported yet; ignored",
+                "t.conf:2: refclock PHC option 'maxunreach' is not supported yet; ignored",
+                "t.conf:3: refclock SOCK option 'poll' is not supported yet; ignored",
+                "t.conf:3: refclock SOCK option 'dpoll' is not supported yet; ignored",
+                "t.conf:3: refclock SOCK option 'filter' is not supported yet; ignored",
+                "t.conf:3: refclock SOCK option 'tai' is not supported yet; ignored",
+                "t.conf:3: refclock SOCK option 'maxdispersion' is not supported yet; ignored",
+                "t.conf:4: refclock PPS is not supported yet; ignored",
+            }));
 }
 
 TEST(Refclock, Errors) {
@@ -250,14 +302,33 @@ TEST(Refclock, Errors) {
             "t.conf:1: missing value for 'lock' in 'refclock'");
   EXPECT_EQ(error_of("refclock PPS /dev/pps0 poll 33"),
             "t.conf:1: invalid poll '33' (range -32..32)");
+  EXPECT_EQ(error_of("refclock PHC /dev/ptp0 dpoll -33"),
+            "t.conf:1: invalid dpoll '-33' (range -32..32)");
+  EXPECT_EQ(error_of("refclock PHC /dev/ptp0 filter -1"),
+            "t.conf:1: invalid filter '-1' (range 0..2147483647)");
   EXPECT_EQ(error_of("refclock PPS /dev/pps0 rate 0"),
             "t.conf:1: invalid rate '0' (range 1..2147483647)");
   EXPECT_EQ(error_of("refclock PPS /dev/pps0 stratum 16"),
             "t.conf:1: invalid stratum '16' (range 0..15)");
+  EXPECT_EQ(error_of("refclock PHC /dev/ptp0 minsamples -1"),
+            "t.conf:1: invalid minsamples '-1' (range 0..2147483647)");
+  EXPECT_EQ(error_of("refclock PHC /dev/ptp0 maxsamples x"),
+            "t.conf:1: invalid maxsamples 'x'");
+  EXPECT_EQ(error_of("refclock PHC /dev/ptp0 maxdispersion x"),
+            "t.conf:1: invalid maxdispersion 'x'");
+  EXPECT_EQ(error_of("refclock PHC /dev/ptp0 precision"),
+            "t.conf:1: missing value for 'precision' in 'refclock'");
+  EXPECT_EQ(error_of("refclock PHC /dev/ptp0 delay x"), "t.conf:1: invalid delay 'x'");
   EXPECT_EQ(error_of("refclock PPS /dev/pps0 width x"), "t.conf:1: invalid width 'x'");
   EXPECT_EQ(error_of("refclock PPS /dev/pps0 offset x"), "t.conf:1: invalid offset 'x'");
   EXPECT_EQ(error_of("refclock PPS /dev/pps0 iburst"),
             "t.conf:1: unknown refclock option 'iburst'");
+  EXPECT_EQ(error_of("\nrefclock PHC /dev/ptp0:crossts"),
+            "t.conf:2: unknown refclock PHC option ':crossts'");
+  EXPECT_EQ(error_of("refclock PHC /dev/ptp0:"), "t.conf:1: unknown refclock PHC option ':'");
+  EXPECT_EQ(error_of("refclock PHC /dev/ptp0:pin=x"), "t.conf:1: invalid pin 'x'");
+  EXPECT_EQ(error_of("refclock PHC /dev/ptp0:channel=-1"),
+            "t.conf:1: invalid channel '-1' (range 0..2147483647)");
 }
 
 std::vector<AccessRule> rules(std::string_view text) {

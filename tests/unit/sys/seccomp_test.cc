@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 #include <linux/audit.h>
 #include <linux/netlink.h>
+#include <linux/ptp_clock.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -202,8 +203,8 @@ int fcntl_cmd(int cmd) {
 
 int ioctl_req(unsigned long req) {
   const int fd = socket(AF_INET, SOCK_DGRAM, 0);
-  int v = 0;
-  ioctl(fd, req, &v);
+  alignas(8) unsigned char arg[1024] = {};  // room for struct ptp_sys_offset
+  ioctl(fd, req, arg);
   return 0;
 }
 
@@ -311,6 +312,15 @@ std::vector<Case> all_cases() {
       {N, "getsockopt", T, "TCP_INFO", [] { return get_opt(AF_INET, IPPROTO_TCP, TCP_INFO); }},
       {N, "ioctl", A, "FIONREAD", [] { return ioctl_req(FIONREAD); }},
       {N, "ioctl", T, "SIOCGIFCONF", [] { return ioctl_req(SIOCGIFCONF); }},
+      // refclock PHC: the three offset readings pass (a socket answers ENOTTY); a PHC's other
+      // requests, which set pins or enable outputs, and PTP_SYS_OFFSET's newer twin do not.
+      {N, "ioctl", A, "PTP_SYS_OFFSET", [] { return ioctl_req(PTP_SYS_OFFSET); }},
+      {N, "ioctl", A, "PTP_SYS_OFFSET_EXTENDED", [] { return ioctl_req(PTP_SYS_OFFSET_EXTENDED); }},
+      {N, "ioctl", A, "PTP_SYS_OFFSET_PRECISE", [] { return ioctl_req(PTP_SYS_OFFSET_PRECISE); }},
+      {N, "ioctl", T, "PTP_PIN_SETFUNC", [] { return ioctl_req(PTP_PIN_SETFUNC); }},
+      {N, "ioctl", T, "PTP_ENABLE_PPS", [] { return ioctl_req(PTP_ENABLE_PPS); }},
+      {N, "ioctl", T, "PTP_SYS_OFFSET2", [] { return ioctl_req(PTP_SYS_OFFSET2); }},
+      {D, "ioctl", T, "PTP_SYS_OFFSET (dns)", [] { return ioctl_req(PTP_SYS_OFFSET); }},
       {N, "execve", T, "execve", exec_true},
 #ifdef __x86_64__
       // The x32 ABI shares AUDIT_ARCH_X86_64; its numbers carry bit 30 and must not slip through.
@@ -499,10 +509,25 @@ TEST(SeccompFilter, EveryCase) {
 }
 
 // Every argument-filtered allow rule is exercised both ways for its role, and every kill entry at
-// least once per role that has it (the dns kill list by sample: the important ones).
+// least once per role that has it (the dns kill list by sample: the important ones). Each ioctl
+// request number opens its own kernel path, so each allowed one has a case of its own (named by
+// the request in `what`).
 TEST(SeccompFilter, CoversEveryArgumentRule) {
   std::set<std::tuple<FilterRole, std::string_view, Expect>> seen;
-  for (const Case& c : all_cases()) seen.insert({c.role, c.syscall, c.expect});
+  std::set<std::pair<FilterRole, std::string_view>> ioctls_allowed;
+  for (const Case& c : all_cases()) {
+    seen.insert({c.role, c.syscall, c.expect});
+    if (c.syscall == "ioctl" && c.expect == Expect::kAllowed) ioctls_allowed.insert({c.role, c.what});
+  }
+  for (FilterRole r : {FilterRole::kParent, FilterRole::kNet, FilterRole::kDns}) {
+    for (const AllowedSyscall& s : allowed_syscalls(r)) {
+      if (s.name != "ioctl" || s.action != RuleAction::kAllow) continue;
+      for (const ArgRule& rule : s.rules) {
+        EXPECT_TRUE(ioctls_allowed.count({r, rule.cmp[0].value_name}))
+            << to_string(r) << " ioctl " << rule.cmp[0].value_name;
+      }
+    }
+  }
   for (FilterRole r : {FilterRole::kParent, FilterRole::kNet, FilterRole::kDns}) {
     for (const AllowedSyscall& s : allowed_syscalls(r)) {
       if (s.rules.empty() || s.action != RuleAction::kAllow) continue;
@@ -623,6 +648,10 @@ TEST(SeccompTable, DescribesArguments) {
     return std::string("missing");
   };
   EXPECT_EQ(find(FilterRole::kNet, "socket"), "domain in {AF_INET, AF_INET6}");
+  EXPECT_EQ(find(FilterRole::kNet, "ioctl"),
+            "request in {FIONREAD, PTP_SYS_OFFSET, PTP_SYS_OFFSET_EXTENDED, "
+            "PTP_SYS_OFFSET_PRECISE}");
+  EXPECT_EQ(find(FilterRole::kDns, "ioctl"), "request == FIONREAD");
   EXPECT_EQ(find(FilterRole::kNet, "read"), "any");
   EXPECT_EQ(find(FilterRole::kNet, "mprotect"), "prot without PROT_EXEC");
   EXPECT_EQ(find(FilterRole::kParent, "kill"), "pid == child pid");
