@@ -99,6 +99,8 @@ struct Associations::Assoc {
   core::IpAddress address;
   uint16_t port;
   ipc::UniqueFd fd;
+  bool tx_timestamps = false;  // the kernel queues a transmit timestamp per request
+  uint32_t tx_queued = 0;      // transmit timestamps not read yet
   core::Timestamp t1;  // when the last request left (local clock)
   std::optional<core::Timestamp> tx;  // the kernel's transmit time of it (CLOCK_REALTIME)
   sys::Event timer;
@@ -155,7 +157,8 @@ bool Associations::add(const config::NtpSource& src, size_t origin,
   a->name = src.host;
   a->address = address;
   a->port = src.port;
-  a->fd = std::move(*fd);
+  a->fd = std::move(fd->fd);
+  a->tx_timestamps = fd->tx_timestamps;
   Assoc* raw = a.get();
   a->timer = sys::Event::timer(base_, [this, raw](short) { poll(*raw); });
   a->readable = sys::Event(base_, a->fd.get(), EV_READ | EV_PERSIST,
@@ -223,12 +226,17 @@ void Associations::poll(Assoc& a) {
               a.address.to_string().c_str());
     return;
   }
-  (void)sys::last_tx_timestamp(a.fd.get());  // a stale one must not pass for this request's
-  a.tx.reset();
+  (void)sys::last_tx_timestamp(a.fd.get(), a.tx_queued);  // a stale one must not pass for this
+  a.tx.reset();                                             // request's
   a.t1 = clock_.now();
-  if (auto st = sys::send(a.fd.get(), req->packet); !st)
+  if (auto st = sys::send(a.fd.get(), req->packet); !st) {
     sys::logf(sys::Severity::kDebug, "send to %s: %s", a.address.to_string().c_str(),
               sys::to_string(st.error()).c_str());
+  } else if (a.tx_timestamps) {
+    // Often queued already; reading it now also suits clknetsim, which stamps it when read.
+    ++a.tx_queued;
+    a.tx = sys::last_tx_timestamp(a.fd.get(), a.tx_queued);
+  }
   a.timer.add(engine_.next_poll_interval(a.id, kernel_random()));
   execute(engine_.check_reachability(clock_.now()));
   if (!a.pool || !replace_) return;
@@ -264,8 +272,8 @@ void Associations::reap() {
 }
 
 void Associations::on_readable(Assoc& a) {
-  // A transmit timestamp on the error queue also wakes us (EPOLLERR): always drain it.
-  if (auto tx = sys::last_tx_timestamp(a.fd.get())) a.tx = tx;
+  // A transmit timestamp on the error queue also wakes us (EPOLLERR): drain what is queued.
+  if (auto tx = sys::last_tx_timestamp(a.fd.get(), a.tx_queued)) a.tx = tx;
   std::array<std::byte, 1024> buf;
   for (int i = 0; i < 16; ++i) {  // bounded per wake-up
     auto r = sys::receive(a.fd.get(), buf);

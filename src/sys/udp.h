@@ -28,8 +28,13 @@ struct Endpoint {
 
 // A non-blocking client socket connected to `server` from a kernel-chosen ephemeral port (a new
 // random port per socket, RFC 9109), with receive timestamps enabled. Connecting makes the
-// kernel drop datagrams from any other address or port.
-core::Result<ipc::UniqueFd, Errno> open_client_socket(const Endpoint& server);
+// kernel drop datagrams from any other address or port. tx_timestamps: the kernel also queues a
+// transmit timestamp per datagram sent (SO_TIMESTAMPING was accepted).
+struct ClientSocket {
+  ipc::UniqueFd fd;
+  bool tx_timestamps = false;
+};
+core::Result<ClientSocket, Errno> open_client_socket(const Endpoint& server);
 
 struct Received {
   size_t size = 0;                         // bytes written into the buffer (truncated: dropped)
@@ -38,8 +43,13 @@ struct Received {
 };
 
 // The kernel's transmit time of the last datagram sent on `fd`, if one is waiting on the error
-// queue (drains it; nullopt when the kernel gave none).
-std::optional<core::Timestamp> last_tx_timestamp(int fd);
+// queue (nullopt when the kernel gave none). `queued` is the caller's count of transmit
+// timestamps not read yet (one per datagram sent): at most that many entries are read (and at
+// most kMaxQueuedTx), each one read is subtracted. The error queue is never read beyond what
+// was sent, because clknetsim's recvmsg(MSG_ERRQUEUE) on an empty queue hands out the next
+// ordinary datagram instead of failing with EAGAIN as the kernel does.
+inline constexpr uint32_t kMaxQueuedTx = 8;
+std::optional<core::Timestamp> last_tx_timestamp(int fd, uint32_t& queued);
 
 // One datagram, or EAGAIN when none is waiting. Truncated datagrams are reported with size 0.
 core::Result<Received, Errno> receive(int fd, std::span<std::byte> buf);
@@ -67,5 +77,7 @@ inline core::Result<ipc::UniqueFd, Errno> open_refclock_socket(const std::string
 
 // CLOCK_REALTIME now.
 core::Timestamp realtime_now();
+// CLOCK_MONOTONIC now, in ns.
+int64_t monotonic_ns();
 
 }  // namespace tempus::sys
