@@ -96,8 +96,8 @@ config::Config one_shot_config(const config::Config& cfg, const Options& opts) {
   return c;
 }
 
-// Starts the NTP client on a resolved entry: a server uses its first address, a pool up to
-// maxsources addresses (peers are not supported yet and are skipped with a warning).
+}  // namespace
+
 void start_polling(Associations& assocs, const config::NtpSource& src, size_t origin,
                    const std::vector<core::IpAddress>& addresses) {
   if (src.kind == config::SourceKind::kPeer) {
@@ -113,6 +113,8 @@ void start_polling(Associations& assocs, const config::NtpSource& src, size_t or
     assocs.add(src, origin, a);  // an address polled already is skipped
   }
 }
+
+namespace {
 
 ipc::QueryFamily query_family(const Options& opts, config::AddressFamily f) {
   if (f == config::AddressFamily::kIpv4 || opts.family == AddressFamily::kIpv4)
