@@ -105,6 +105,8 @@ struct Associations::Assoc {
   core::IpAddress address;
   uint16_t port;
   ipc::UniqueFd fd;
+  bool tx_timestamps = false;  // the kernel queues a transmit timestamp per request
+  uint32_t tx_queued = 0;      // transmit timestamps not read yet
   core::Timestamp t1;  // when the last request left (local clock)
   std::optional<core::Timestamp> tx;  // the kernel's transmit time of it (CLOCK_REALTIME)
   std::unique_ptr<PhcRefclock> phc;   // refclock PHC
@@ -157,7 +159,7 @@ bool Associations::add(const config::NtpSource& src, size_t origin,
     if (e.first == address) return false;
   const bool peer = src.kind == config::SourceKind::kPeer;
   const int shared = !peer ? -1 : address.is_v4() ? sym_fd4_ : sym_fd6_;
-  if (shared >= 0) return add_with(src, origin, address, ipc::UniqueFd(), shared);
+  if (shared >= 0) return add_with(src, origin, address, sys::ClientSocket{}, shared);
   const auto& local = address.is_v4() ? acq_local4_ : acq_local6_;
   auto fd = sys::open_client_socket({address, src.port}, local);
   if (!fd && local) {
@@ -178,7 +180,7 @@ bool Associations::add(const config::NtpSource& src, size_t origin,
 }
 
 bool Associations::add_with(const config::NtpSource& src, size_t origin,
-                            const core::IpAddress& address, ipc::UniqueFd fd, int shared_fd) {
+                            const core::IpAddress& address, sys::ClientSocket sock, int shared_fd) {
   auto a = std::make_unique<Assoc>();
   a->id = next_id_++;
   a->origin = origin;
@@ -187,7 +189,8 @@ bool Associations::add_with(const config::NtpSource& src, size_t origin,
   a->name = src.host;
   a->address = address;
   a->port = src.port;
-  a->fd = std::move(fd);
+  a->fd = std::move(sock.fd);
+  a->tx_timestamps = sock.tx_timestamps;
   a->shared_fd = shared_fd;
   Assoc* raw = a.get();
   a->timer = sys::Event::timer(base_, [this, raw](short) { poll(*raw); });
@@ -275,12 +278,13 @@ void Associations::on_refclock(Assoc& a) {
   }
 }
 
-void Associations::send_packet(Assoc& a, std::span<const std::byte> packet) {
+bool Associations::send_packet(Assoc& a, std::span<const std::byte> packet) {
   auto st = a.shared_fd >= 0 ? sys::send_to(a.shared_fd, packet, {a.address, a.port})
                              : sys::send(a.fd.get(), packet);
   if (!st)
     sys::logf(sys::Severity::kDebug, "send to %s: %s", a.address.to_string().c_str(),
               sys::to_string(st.error()).c_str());
+  return st.ok();
 }
 
 void Associations::poll(Assoc& a) {
@@ -293,10 +297,14 @@ void Associations::poll(Assoc& a) {
               a.address.to_string().c_str());
     return;
   }
-  if (a.fd) (void)sys::last_tx_timestamp(a.fd.get());  // a stale one must not pass for this one
-  a.tx.reset();
+  if (a.fd) (void)sys::last_tx_timestamp(a.fd.get(), a.tx_queued);  // a stale one must not
+  a.tx.reset();                                                       // pass for this one's
   a.t1 = a.peer ? now : clock_.now();
-  send_packet(a, req->packet);
+  if (send_packet(a, req->packet) && a.tx_timestamps) {
+    // Often queued already; reading it now also suits clknetsim, which stamps it when read.
+    ++a.tx_queued;
+    a.tx = sys::last_tx_timestamp(a.fd.get(), a.tx_queued);
+  }
   a.timer.add(engine_.next_poll_interval(a.id, kernel_random()));
   execute(engine_.check_reachability(clock_.now()));
   if (!a.pool || !replace_) return;
@@ -357,8 +365,8 @@ void Associations::end_init_step_slew(const char* why) {
 }
 
 void Associations::on_readable(Assoc& a) {
-  // A transmit timestamp on the error queue also wakes us (EPOLLERR): always drain it.
-  if (auto tx = sys::last_tx_timestamp(a.fd.get())) a.tx = tx;
+  // A transmit timestamp on the error queue also wakes us (EPOLLERR): drain what is queued.
+  if (auto tx = sys::last_tx_timestamp(a.fd.get(), a.tx_queued)) a.tx = tx;
   std::array<std::byte, 1024> buf;
   for (int i = 0; i < 16; ++i) {  // bounded per wake-up
     auto r = sys::receive(a.fd.get(), buf);
@@ -380,7 +388,8 @@ bool Associations::take_reply(Assoc& a, std::span<const std::byte> packet, core:
   auto out = engine_.on_reply(a.id, packet, a.t1, t4);
   if (out.respond) {
     const auto answer = engine_.make_response(a.id, clock_.now(), server_state());
-    if (!answer.empty()) send_packet(a, answer);
+    // Its transmit timestamp (own socket) is queued too: count it so the queue is drained.
+    if (!answer.empty() && send_packet(a, answer) && a.fd && a.tx_timestamps) ++a.tx_queued;
   }
   if (out.error)
     sys::logf(sys::Severity::kDebug, "reply from %s dropped: %s", a.address.to_string().c_str(),

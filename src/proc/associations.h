@@ -93,7 +93,7 @@ class Associations {
  private:
   struct Assoc;
   bool add_with(const config::NtpSource& src, size_t origin, const core::IpAddress& address,
-                ipc::UniqueFd fd, int shared_fd);
+                sys::ClientSocket sock, int shared_fd);
   void poll(Assoc& a);
   bool should_replace(Assoc& a, const core::SourceView& v);
   void reap();
@@ -105,7 +105,7 @@ class Associations {
   // A packet from source `a` that arrived at local time t4: the engine, a peer's immediate
   // answer, the commands. False when the daemon must stop.
   bool take_reply(Assoc& a, std::span<const std::byte> packet, core::Timestamp t4);
-  void send_packet(Assoc& a, std::span<const std::byte> packet);
+  bool send_packet(Assoc& a, std::span<const std::byte> packet);  // false: not sent
   // Executes an outcome's commands, reports an update to the hook; false when the daemon must
   // stop (maxchange).
   bool handle(const core::ReplyOutcome& out, core::Timestamp t);

@@ -5,8 +5,10 @@
 #include <cerrno>
 #include <cinttypes>
 #include <cstdio>
+#include <cstring>
 #include <utility>
 
+#include "sys/log.h"
 #include "sys/state_files.h"
 
 namespace tempus::proc {
@@ -117,6 +119,20 @@ Outcome ClockService::drift(const ipc::WriteDrift& m) {
     r.error = (e >= 1 && e <= ipc::kMaxErrno) ? e : EIO;
   }
   return r;
+}
+
+void log_clock_result(const ipc::AnyMessage& m, const ipc::ClockResult& r) {
+  if (const auto* step = std::get_if<ipc::StepClock>(&m)) {
+    if (r.error == 0) {
+      sys::logf(sys::Severity::kNotice, "System clock was stepped by %.6f seconds",
+                static_cast<double>(step->offset_ns) / 1e9);
+    } else {
+      sys::logf(sys::Severity::kError, "cannot step the clock: %s", std::strerror(r.error));
+    }
+  } else if (r.error != 0) {
+    sys::logf(sys::Severity::kError, "clock %s failed: %s",
+              std::string(ipc::to_string(ipc::type_of(m))).c_str(), std::strerror(r.error));
+  }
 }
 
 DriftLoad ClockService::load_drift() const {

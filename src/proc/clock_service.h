@@ -91,6 +91,9 @@ class ClockService {
   ipc::StepBudget budget_;
 };
 
+// Logs what an executed verb did when it matters: a step made, or a failed syscall.
+void log_clock_result(const ipc::AnyMessage& m, const ipc::ClockResult& r);
+
 // The ClockResult for a backend outcome (exposed for tests): state fields clamped into
 // ClockResult's ranges, an errno outside 1..kMaxErrno reported as EIO.
 ipc::ClockResult to_clock_result(ipc::MsgType request, const sys::ClockStateResult& r);

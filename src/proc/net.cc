@@ -117,8 +117,8 @@ std::vector<size_t> init_origins(const config::Config& file_cfg) {
   return v;
 }
 
-// Starts the NTP client on a resolved entry: a server or peer uses its first address, a pool up
-// to maxsources addresses.
+}  // namespace
+
 void start_polling(Associations& assocs, const config::NtpSource& src, size_t origin,
                    const std::vector<core::IpAddress>& addresses) {
   const size_t want = src.kind == config::SourceKind::kPool
@@ -129,6 +129,8 @@ void start_polling(Associations& assocs, const config::NtpSource& src, size_t or
     assocs.add(src, origin, a);  // an address polled already is skipped
   }
 }
+
+namespace {
 
 ipc::QueryFamily query_family(const Options& opts, config::AddressFamily f) {
   if (f == config::AddressFamily::kIpv4 || opts.family == AddressFamily::kIpv4)

@@ -5,7 +5,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <systemd/sd-daemon.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <fcntl.h>
@@ -38,12 +37,6 @@ namespace {
 using sys::Severity;
 
 constexpr core::Duration kStopGrace = core::Duration::s(5);
-
-int64_t monotonic_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return int64_t{ts.tv_sec} * core::kNsPerSec + ts.tv_nsec;
-}
 
 const char* role_name(ipc::Role r) { return r == ipc::Role::kNet ? "net" : "dns"; }
 
@@ -227,17 +220,7 @@ void Parent::on_clock_verb(Child& c, const ipc::AnyMessage& m, uint32_t peer_id)
   auto result = clock_->handle(m);
   if (!result) return violation(c, "refused " + std::string(ipc::to_string(ipc::type_of(m))) +
                                        ": " + result.error());
-  if (const auto* step = std::get_if<ipc::StepClock>(&m)) {
-    if (result->error == 0) {
-      sys::logf(Severity::kNotice, "System clock was stepped by %.6f seconds",
-                static_cast<double>(step->offset_ns) / 1e9);
-    } else {
-      sys::logf(Severity::kError, "cannot step the clock: %s", strerror(result->error));
-    }
-  } else if (result->error != 0) {
-    sys::logf(Severity::kError, "clock %s failed: %s",
-              std::string(ipc::to_string(ipc::type_of(m))).c_str(), strerror(result->error));
-  }
+  log_clock_result(m, *result);
   c.link->send(*result, peer_id);
 }
 
@@ -323,7 +306,8 @@ int Parent::run(const std::vector<std::string>& argv) {
   backend_ = make_backend(opts_, kernel_);
   auto drift = open_drift_target(cfg_.drift_file);
   if (drift) dir_fds_.push_back(drift->dir.get());
-  clock_ = std::make_unique<ClockService>(bounds, backend_.get(), std::move(drift), &monotonic_ns);
+  clock_ = std::make_unique<ClockService>(bounds, backend_.get(), std::move(drift),
+                                          &sys::monotonic_ns);
 
   const std::string run_dir = dirname_of(opts_.control_socket);
   if (mkdir(run_dir.c_str(), 0755) != 0 && errno != EEXIST)

@@ -6,28 +6,15 @@
 #include <string_view>
 #include <vector>
 
-#include "config/fs_source.h"
 #include "config/parser.h"
 #include "proc/dns.h"
+#include "proc/load_config.h"
 #include "proc/net.h"
 #include "proc/options.h"
 #include "proc/parent.h"
 #include "tempus_build.h"
 
-namespace {
-
 using namespace tempus;
-
-// The configuration from -f FILE, or from the directives on the command line (as chronyd).
-core::Result<config::ParseOutput, config::ConfigError> load_config(const proc::Options& o) {
-  config::FsFileSource fs;
-  if (o.directives.empty()) return config::parse_config_file(o.config_file, fs);
-  std::string text;
-  for (const auto& d : o.directives) text += d + "\n";
-  return config::parse_config_text("command line", text, fs);
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   std::vector<std::string_view> args(argv + 1, argv + argc);
@@ -49,7 +36,7 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  auto cfg = load_config(*opts);
+  auto cfg = proc::load_config(*opts);
   if (!cfg) {
     std::fprintf(stderr, "%s\n", cfg.error().to_string().c_str());
     return 1;

@@ -2,10 +2,22 @@
 #include "sys/event.h"
 
 #include <cstdlib>
+#include <string_view>
 
 namespace tempus::sys {
 
 EventBasePtr make_event_base() { return EventBasePtr(event_base_new()); }
+
+EventBasePtr make_poll_event_base() {
+  CPtr<event_config, event_config_free> cfg(event_config_new());
+  if (!cfg) return nullptr;
+  for (const char* m : {"epoll", "select", "devpoll", "kqueue", "evport", "win32"})
+    event_config_avoid_method(cfg.get(), m);
+  event_config_set_flag(cfg.get(), EVENT_BASE_FLAG_PRECISE_TIMER);
+  EventBasePtr base(event_base_new_with_config(cfg.get()));
+  if (base && std::string_view(event_base_get_method(base.get())) != "poll") base.reset();
+  return base;
+}
 
 Event::Event(event_base* base, int fd, short what, Callback cb)
     : cb_(std::make_unique<Callback>(std::move(cb))),

@@ -27,6 +27,9 @@ using EventBasePtr = CPtr<event_base, event_base_free>;
 
 // A new event base; nullptr on failure (out of memory, or no backend).
 EventBasePtr make_event_base();
+// The same on libevent's poll(2) backend only, with precise (non-cached, non-coarse) timers:
+// for tempus-simd, whose simulator (clknetsim) intercepts poll() and select() but not epoll.
+EventBasePtr make_poll_event_base();
 
 class Event {
  public:

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: ISC
 #include "sys/udp.h"
 
+#include <fcntl.h>
 #include <linux/errqueue.h>
 #include <linux/net_tstamp.h>
 #include <netinet/in.h>
@@ -10,12 +11,26 @@
 #include <unistd.h>
 #include <time.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
+
+// fcntl(2) by its own name: with _FILE_OFFSET_BITS=64 (meson's default) glibc's header renames
+// calls to fcntl64, which clknetsim does not intercept, so its simulated sockets would get EBADF
+// from the kernel. Both names are the same function for the commands used here.
+extern "C" int fcntl_by_name(int fd, int cmd, ...) __asm__("fcntl");
 
 namespace tempus::sys {
 
 namespace {
+
+// O_NONBLOCK and FD_CLOEXEC on a socket made with a plain type (clknetsim's socket() refuses
+// SOCK_NONBLOCK and SOCK_CLOEXEC).
+bool set_nonblock_cloexec(int fd) {
+  const int fl = fcntl_by_name(fd, F_GETFL);
+  return fl >= 0 && fcntl_by_name(fd, F_SETFL, fl | O_NONBLOCK) == 0 &&
+         fcntl_by_name(fd, F_SETFD, FD_CLOEXEC) == 0;
+}
 
 socklen_t to_sockaddr(const Endpoint& e, sockaddr_storage& ss) {
   std::memset(&ss, 0, sizeof ss);
@@ -69,16 +84,17 @@ std::optional<core::Timestamp> software_timestamp(msghdr& msg) {
 
 }  // namespace
 
-core::Result<ipc::UniqueFd, Errno> open_client_socket(const Endpoint& server,
-                                                       const std::optional<Endpoint>& local) {
+core::Result<ClientSocket, Errno> open_client_socket(const Endpoint& server,
+                                                     const std::optional<Endpoint>& local) {
   sockaddr_storage ss;
   const socklen_t len = to_sockaddr(server, ss);
-  ipc::UniqueFd fd(socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-  if (!fd) return core::Unexpected{last_errno()};
+  ipc::UniqueFd fd(socket(ss.ss_family, SOCK_DGRAM, 0));
+  if (!fd || !set_nonblock_cloexec(fd.get())) return core::Unexpected{last_errno()};
   // Software RX and TX timestamps; TX ones come back on the error queue without the packet.
   const int flags = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_TX_SOFTWARE |
                     SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_OPT_TSONLY;
-  if (setsockopt(fd.get(), SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof flags) != 0) {
+  const bool tx = setsockopt(fd.get(), SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof flags) == 0;
+  if (!tx) {
     const int on = 1;  // older kernels: receive timestamps only
     if (setsockopt(fd.get(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) != 0)
       return core::Unexpected{last_errno()};
@@ -94,7 +110,7 @@ core::Result<ipc::UniqueFd, Errno> open_client_socket(const Endpoint& server,
   }
   if (connect(fd.get(), reinterpret_cast<const sockaddr*>(&ss), len) != 0)
     return core::Unexpected{last_errno()};
-  return fd;
+  return ClientSocket{std::move(fd), tx};
 }
 
 std::optional<core::IpAddress> local_address(int fd, const Endpoint& remote) {
@@ -102,7 +118,7 @@ std::optional<core::IpAddress> local_address(int fd, const Endpoint& remote) {
   if (fd < 0) {
     sockaddr_storage ss;
     const socklen_t len = to_sockaddr(remote, ss);
-    probe = ipc::UniqueFd(socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    probe = ipc::UniqueFd(socket(ss.ss_family, SOCK_DGRAM, 0));
     // connect() on UDP sends nothing: it only picks the route and the source address.
     if (!probe || connect(probe.get(), reinterpret_cast<const sockaddr*>(&ss), len) != 0)
       return std::nullopt;
@@ -161,9 +177,10 @@ core::Result<Received, Errno> receive(int fd, std::span<std::byte> buf) {
   return r;
 }
 
-std::optional<core::Timestamp> last_tx_timestamp(int fd) {
+std::optional<core::Timestamp> last_tx_timestamp(int fd, uint32_t& queued) {
   std::optional<core::Timestamp> last;
-  for (int i = 0; i < 8; ++i) {  // bounded: the queue holds one entry per datagram sent
+  queued = std::min(queued, kMaxQueuedTx);
+  while (queued > 0) {
     alignas(cmsghdr) char control[256];
     char data[64];
     iovec iov{data, sizeof data};
@@ -173,6 +190,7 @@ std::optional<core::Timestamp> last_tx_timestamp(int fd) {
     msg.msg_control = control;
     msg.msg_controllen = sizeof control;
     if (recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) break;
+    --queued;
     if (auto t = software_timestamp(msg)) last = t;
   }
   return last;
@@ -204,6 +222,12 @@ core::Result<ipc::UniqueFd, Errno> bind_unix_socket(const std::string& path, int
   umask(old);
   if (rc != 0) return core::Unexpected{last_errno()};
   return fd;
+}
+
+int64_t monotonic_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return int64_t{ts.tv_sec} * core::kNsPerSec + ts.tv_nsec;
 }
 
 core::Timestamp realtime_now() {

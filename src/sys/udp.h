@@ -31,9 +31,14 @@ struct Endpoint {
 // kernel drop datagrams from any other address or port. `local` (bindacqaddress,
 // acquisitionport) binds it first; with a fixed port the socket is SO_REUSEADDR so that every
 // source's socket can share that port (the kernel gives each datagram to the socket connected
-// to its sender).
-core::Result<ipc::UniqueFd, Errno> open_client_socket(const Endpoint& server,
-                                                       const std::optional<Endpoint>& local = {});
+// to its sender). tx_timestamps: the kernel also queues a transmit timestamp per datagram sent
+// (SO_TIMESTAMPING was accepted).
+struct ClientSocket {
+  ipc::UniqueFd fd;
+  bool tx_timestamps = false;
+};
+core::Result<ClientSocket, Errno> open_client_socket(const Endpoint& server,
+                                                     const std::optional<Endpoint>& local = {});
 
 // The local address the kernel uses toward `remote` (a connected socket's own address, or the
 // route's source address found with a throwaway connected socket when fd < 0).
@@ -46,8 +51,13 @@ struct Received {
 };
 
 // The kernel's transmit time of the last datagram sent on `fd`, if one is waiting on the error
-// queue (drains it; nullopt when the kernel gave none).
-std::optional<core::Timestamp> last_tx_timestamp(int fd);
+// queue (nullopt when the kernel gave none). `queued` is the caller's count of transmit
+// timestamps not read yet (one per datagram sent): at most that many entries are read (and at
+// most kMaxQueuedTx), each one read is subtracted. The error queue is never read beyond what
+// was sent, because clknetsim's recvmsg(MSG_ERRQUEUE) on an empty queue hands out the next
+// ordinary datagram instead of failing with EAGAIN as the kernel does.
+inline constexpr uint32_t kMaxQueuedTx = 8;
+std::optional<core::Timestamp> last_tx_timestamp(int fd, uint32_t& queued);
 
 // One datagram, or EAGAIN when none is waiting. Truncated datagrams are reported with size 0.
 core::Result<Received, Errno> receive(int fd, std::span<std::byte> buf);
@@ -75,5 +85,7 @@ inline core::Result<ipc::UniqueFd, Errno> open_refclock_socket(const std::string
 
 // CLOCK_REALTIME now.
 core::Timestamp realtime_now();
+// CLOCK_MONOTONIC now, in ns.
+int64_t monotonic_ns();
 
 }  // namespace tempus::sys
