@@ -200,7 +200,8 @@ bool Associations::add_with(const config::NtpSource& src, size_t origin,
     a->readable.add();
   }
   core::EngineSourceOptions opts = source_options(src, address);
-  if (auto local = sys::local_address(a->fd ? a->fd.get() : -1, {address, src.port}))
+  if (auto local = serving_ ? sys::local_address(a->fd ? a->fd.get() : -1, {address, src.port})
+                            : std::nullopt)
     opts.client.own_ref_id = core::ref_id_for_address(local->bytes(), local->is_v4(),
                                                       local->is_v4() ? local->v4_value() : 0);
   engine_.add_source(a->id, opts);

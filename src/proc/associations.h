@@ -46,6 +46,10 @@ class Associations {
   // peer sees our packets come from the port it was configured with; -1 where there is none
   // (`port 0`: a peer is then polled from a random port like a server).
   void set_symmetric_sockets(int fd4, int fd6) { sym_fd4_ = fd4, sym_fd6_ = fd6; }
+  // Whether we answer NTP at all (server or peers). Only then can a source be synchronised to
+  // us, so only then are sources added afterwards checked for it (chrony's test D): a
+  // client-only daemon takes e.g. ntpd's orphan-mode refid 127.0.0.1 on loopback as it is.
+  void set_serving(bool serving) { serving_ = serving; }
   // A mode 1 or 2 packet that reached the server socket: true when it is from a configured
   // peer (address and port), which then took it (and may have answered at once on `fd`).
   bool on_symmetric(int fd, std::span<const std::byte> packet, const sys::Endpoint& from,
@@ -118,6 +122,7 @@ class Associations {
   // bindacqaddress / acquisitionport: where client sockets are bound (nullopt: unbound).
   std::optional<sys::Endpoint> acq_local4_, acq_local6_;
   int sym_fd4_ = -1, sym_fd6_ = -1;
+  bool serving_ = false;
   std::function<void(size_t)> replace_;
   sys::Event reaper_;  // drops marked associations outside their own callbacks
   sys::Event reach_;   // re-checks reachability (refclocks have no poll to do it)

@@ -309,6 +309,7 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
                                          rate_limit_config(cfg), *clock,
                                          [&] { return assocs->server_state(); });
     state.set_server(server.get());
+    assocs->set_serving(true);
     assocs->set_symmetric_sockets(server->socket_for(core::IpFamily::kV4),
                                   server->socket_for(core::IpFamily::kV6));
     server->set_symmetric_handler([&](int fd, std::span<const std::byte> packet,
