@@ -14,7 +14,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from daemon import Daemon, main  # noqa: E402
+from daemon import Daemon, main, netns  # noqa: E402
 from peers import Chronyd, FakeServer, Ntpsec, free_udp_port  # noqa: E402
 
 TEMPUSD, TEMPUSCTL = sys.argv[1], sys.argv[2]
@@ -23,6 +23,7 @@ HOOKS = "test hooks" in subprocess.run([TEMPUSD, "-v"], capture_output=True, tex
 CLOCK_CALLS = ("adjtimex(", "clock_adjtime(", "clock_settime(", "settimeofday(", "stime(")
 NTPSEC_ROOT = os.environ.get("TEMPUS_NTPSEC_ROOT", "/var/cache/tempus-test/ntpsec-root")
 NTPSEC_NTPD = os.path.join(NTPSEC_ROOT, "usr/sbin/ntpd")
+PEERS_PY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers.py")
 
 
 def wait_for(d, pred, timeout=30):
@@ -49,22 +50,6 @@ class Client(unittest.TestCase):
         st = wait_for(d, lambda s: s["synchronised"])
         self.assertTrue(st and st["synchronised"], f"{st}\n{d.log_text()}")
         return d, st
-
-    def netns(self, name, hosts=None):
-        """A network namespace with lo up and a resolver that fails at once (127.0.0.1, nothing
-        listening); `hosts` lines become its /etc/hosts (ip netns exec bind-mounts /etc/netns)."""
-        etc = f"/etc/netns/{name}"
-        os.makedirs(etc, exist_ok=True)
-        with open(f"{etc}/resolv.conf", "w") as f:
-            f.write("nameserver 127.0.0.1\noptions timeout:1 attempts:1\n")
-        if hosts:
-            with open(f"{etc}/hosts", "w") as f:
-                f.write("".join(f"{h}\n" for h in hosts))
-        subprocess.run(["ip", "netns", "add", name], check=False, capture_output=True)
-        subprocess.run(["ip", "-n", name, "link", "set", "lo", "up"], check=True)
-        self.addCleanup(lambda: (subprocess.run(["ip", "netns", "del", name], capture_output=True),
-                                 shutil.rmtree(etc, ignore_errors=True)))
-        return ("ip", "netns", "exec", name)
 
     @unittest.skipUnless(shutil.which("chronyd") and shutil.which("capsh"),
                          "needs chronyd and capsh (tools/dev.sh installs chrony, libcap2-bin)")
@@ -99,7 +84,7 @@ class Client(unittest.TestCase):
     @unittest.skipUnless(shutil.which("ip"), "needs iproute2")
     def test_unresolvable_name_is_retried(self):
         # A namespace whose resolver fails at once.
-        prefix = self.netns("tempus-test-dns")
+        prefix = netns(self, "tempus-test-dns")
         d = Daemon(TEMPUSD, TEMPUSCTL, ["server ntp.tempus-test.example iburst"], prefix=prefix)
         self.addCleanup(d.stop)
         st = d.wait_ready(timeout=20)
@@ -149,11 +134,10 @@ class Client(unittest.TestCase):
         # A namespace whose /etc/hosts gives the pool name three loopback addresses; the
         # second has no server. With maxsources 2 it is dropped and the third taken instead.
         ns, name = "tempus-test-pool", "pool.tempus-test.example"
-        prefix = self.netns(ns, [f"127.0.0.{i} {name}" for i in (1, 2, 3)])
+        prefix = netns(self, ns, hosts=[f"127.0.0.{i} {name}" for i in (1, 2, 3)])
         port = free_udp_port()
-        peers_py = os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers.py")
         for host in ("127.0.0.1", "127.0.0.3"):
-            p = subprocess.Popen([*prefix, sys.executable, peers_py, "serve", host, str(port)])
+            p = subprocess.Popen([*prefix, sys.executable, PEERS_PY, "serve", host, str(port)])
             self.addCleanup(lambda p=p: (p.terminate(), p.wait(timeout=10)))
         d = Daemon(TEMPUSD, TEMPUSCTL,
                    [f"pool {name} port {port} iburst minpoll 0 maxpoll 0 maxsources 2"],
