@@ -145,10 +145,112 @@ class Ntpsec(PeerDaemon):
         subprocess.run(["ip", "netns", "del", self.NETNS], check=False, capture_output=True)
 
 
+def has_cap_sys_time(pid):
+    """Whether pid or any of its descendants still has CAP_SYS_TIME in its bounding set."""
+    todo, seen = [pid], set()
+    while todo:
+        p = todo.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        try:
+            with open(f"/proc/{p}/status") as f:
+                bnd = next(int(l.split()[1], 16) for l in f if l.startswith("CapBnd:"))
+            if bnd >> 25 & 1:
+                return True
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo.extend(int(c) for c in f.read().split())
+        except (FileNotFoundError, ProcessLookupError, StopIteration):
+            continue
+    return False
+
+
+class Openntpd(PeerDaemon):
+    """OpenNTPD (unpacked under TEMPUS_OPENNTPD_ROOT) with no time source at all, `listen on
+    127.0.0.1` in a network namespace of its own (its port is fixed at 123), in the foreground
+    (-d) and without -s. It then answers every request unsynchronised (leap 3, stratum 0).
+    capsh drops CAP_SYS_TIME because its parent still calls adjtime/adjtimex at start (they fail
+    with EPERM). It needs its privsep user 'ntpd' (tools/dev.sh creates it), whose home
+    /var/run/openntpd is the engine's chroot, and /var/lib/openntpd/{run,db}: both come from
+    tmpfs mounts inside the mount namespace `ip netns exec` creates, so the host is untouched."""
+
+    NETNS = "tempus-test-openntpd"
+    PREFIX = ("ip", "netns", "exec", NETNS)
+
+    def __init__(self, root):
+        super().__init__("tempus-openntpd-", "ntpd.conf", "ntpd.pid", "ntpd.log")
+        with open(self.conf, "w") as f:
+            f.write("listen on 127.0.0.1\n")
+        subprocess.run(["ip", "netns", "add", self.NETNS], check=False, capture_output=True)
+        subprocess.run(["ip", "-n", self.NETNS, "link", "set", "lo", "up"], check=True)
+        setup = ("mount -t tmpfs -o mode=0755 tempus-test /run && "
+                 "mount -t tmpfs -o mode=0755 tempus-test /var/lib && "
+                 "mkdir -m 0755 /run/openntpd /var/lib/openntpd && "
+                 "mkdir -m 0755 /var/lib/openntpd/run /var/lib/openntpd/db && "
+                 f"exec capsh --drop=cap_sys_time -- -c "
+                 f"'exec {root}/usr/sbin/ntpd -d -f {self.conf} -p {self.pidfile}'")
+        with open(self.log, "w") as out:
+            # sh and capsh exec, so this pid ends up as ntpd's own.
+            self.proc = subprocess.Popen([*self.PREFIX, "sh", "-c", setup], stdout=out,
+                                         stderr=out)
+        self.pid = self.proc.pid
+        deadline = time.monotonic() + 10
+        while "ntp engine ready" not in self.log_text() and time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        if "ntp engine ready" not in self.log_text() or has_cap_sys_time(self.pid):
+            log = self.log_text()
+            self.stop()
+            raise RuntimeError(f"openntpd did not start without CAP_SYS_TIME:\n{log}")
+
+    def log_text(self):
+        with open(self.log, errors="replace") as f:
+            return f.read()
+
+    def stop(self):
+        # Our own child: reaped here (terminate() would take a zombie for a live process). Its
+        # engine and dns children exit with it.
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        self.pid = None
+        super().stop()
+        subprocess.run(["ip", "netns", "del", self.NETNS], check=False, capture_output=True)
+
+
+def probe(host, port, timeout=2.0):
+    """One client request; the reply's header fields as a dict, or None without a valid reply."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_DGRAM) as s:
+        s.settimeout(timeout)
+        nonce = os.urandom(8)
+        s.sendto(bytes([(4 << 3) | 3]) + bytes(39) + nonce, (host, port))
+        try:
+            reply = s.recv(512)
+        except socket.timeout:
+            return None
+    if len(reply) < 48 or reply[24:32] != nonce:
+        return None
+    return {"leap": reply[0] >> 6, "version": reply[0] >> 3 & 7, "mode": reply[0] & 7,
+            "stratum": reply[1], "ref_id": reply[12:16].hex(),
+            "transmit_zero": reply[40:48] == bytes(8)}
+
+
 if __name__ == "__main__":
     # peers.py serve HOST PORT [OFFSET]: a FakeServer in this process until SIGTERM (for
     # running one inside a network namespace with `ip netns exec`).
+    # peers.py probe HOST PORT: one request; prints the reply's header as JSON ("null": none).
+    import json
     import sys
+    if len(sys.argv) == 4 and sys.argv[1] == "probe":
+        print(json.dumps(probe(sys.argv[2], int(sys.argv[3]))))
+        sys.exit(0)
     if len(sys.argv) >= 4 and sys.argv[1] == "serve":
         server = FakeServer(int(sys.argv[3]), float(sys.argv[4]) if len(sys.argv) > 4 else 0.0,
                             host=sys.argv[2])

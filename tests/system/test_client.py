@@ -3,7 +3,10 @@
 """System tests of the NTP client against real and fake servers on loopback. tempusd runs with
 -x (a virtual clock), chronyd with -x under capsh --drop=cap_sys_time.
 Usage: test_client.py TEMPUSD TEMPUSCTL"""
+import json
 import os
+import pwd
+import re
 import shutil
 import socket
 import struct
@@ -15,7 +18,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from daemon import Daemon, main, netns  # noqa: E402
-from peers import Chronyd, FakeServer, Ntpsec, free_udp_port  # noqa: E402
+from peers import Chronyd, FakeServer, Ntpsec, Openntpd, free_udp_port  # noqa: E402
 
 TEMPUSD, TEMPUSCTL = sys.argv[1], sys.argv[2]
 FAST = "iburst minpoll 0 maxpoll 1"
@@ -23,7 +26,17 @@ HOOKS = "test hooks" in subprocess.run([TEMPUSD, "-v"], capture_output=True, tex
 CLOCK_CALLS = ("adjtimex(", "clock_adjtime(", "clock_settime(", "settimeofday(", "stime(")
 NTPSEC_ROOT = os.environ.get("TEMPUS_NTPSEC_ROOT", "/var/cache/tempus-test/ntpsec-root")
 NTPSEC_NTPD = os.path.join(NTPSEC_ROOT, "usr/sbin/ntpd")
+OPENNTPD_ROOT = os.environ.get("TEMPUS_OPENNTPD_ROOT", "/var/cache/tempus-test/openntpd-root")
+OPENNTPD_NTPD = os.path.join(OPENNTPD_ROOT, "usr/sbin/ntpd")
 PEERS_PY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers.py")
+
+
+def has_user(name):
+    try:
+        pwd.getpwnam(name)
+        return True
+    except KeyError:
+        return False
 
 
 def wait_for(d, pred, timeout=30):
@@ -80,6 +93,42 @@ class Client(unittest.TestCase):
         self.assertEqual(src["state"], "*")
         self.assertEqual(src["stratum"], 10)
         self.assertLess(abs(src["measured_offset_s"]), 0.001)
+
+    @unittest.skipUnless(os.path.exists(OPENNTPD_NTPD) and shutil.which("capsh")
+                         and shutil.which("ip") and has_user("ntpd"),
+                         f"needs openntpd unpacked at {OPENNTPD_NTPD} and its user ntpd "
+                         "(tools/dev.sh test does both)")
+    def test_openntpd_unsynchronised_never_selected(self):
+        server = Openntpd(OPENNTPD_ROOT)
+        self.addCleanup(server.stop)
+
+        def probe():
+            r = subprocess.run([*Openntpd.PREFIX, sys.executable, PEERS_PY, "probe", "127.0.0.1",
+                                "123"], capture_output=True, text=True, timeout=10)
+            return json.loads(r.stdout) if r.returncode == 0 else None
+
+        # It must really answer, and answer unsynchronised, or this test would prove nothing.
+        reply = probe()
+        self.assertIsNotNone(reply, server.log_text())
+        self.assertEqual((reply["mode"], reply["leap"]), (4, 3), reply)
+        self.assertFalse(reply["transmit_zero"], reply)
+        # -d twice: the net process logs each reply it drops, and why.
+        d = self.start([f"server 127.0.0.1 {FAST}"], args=("-d", "-x"), prefix=Openntpd.PREFIX)
+        for _ in range(12):  # 1-2 s polls: several of them
+            time.sleep(1)
+            st = d.state()
+            self.assertIsNotNone(st, d.log_text())
+            self.assertFalse(st["synchronised"], st)
+            self.assertNotIn(st["sources"][0]["state"], "*+", st)
+        self.assertEqual(d.ctl("status").returncode, 1)
+        # Replies did arrive and matched our requests; they are refused as unsynchronised (openntpd
+        # sends stratum 0, which RFC 5905 §7.4 makes a kiss code). The reach register stays 0:
+        # RFC 5905 A.5.1.1 sets its bit only after the synchronisation checks, as chrony does.
+        dropped = re.findall(r"reply from 127\.0\.0\.1 dropped: (kiss-o'-death \(other code\)"
+                             r"|server not synchronised)", d.log_text())
+        self.assertGreaterEqual(len(dropped), 5, d.log_text())
+        self.assertEqual(st["sources"][0]["reach"], 0, st)
+        self.assertEqual(probe()["leap"], 3)
 
     @unittest.skipUnless(shutil.which("ip"), "needs iproute2")
     def test_unresolvable_name_is_retried(self):
