@@ -83,7 +83,8 @@ class FakeServer:
 
     def __init__(self, port, offset=0.0, leap=0, stratum=2, host="127.0.0.1"):
         self.port, self.offset, self.leap, self.stratum = port, offset, leap, stratum
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET,
+                                  socket.SOCK_DGRAM)
         self.sock.bind((host, port))
         self.sock.settimeout(0.2)
         self.running = True
