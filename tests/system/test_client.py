@@ -229,6 +229,8 @@ class Client(unittest.TestCase):
         # A gpsd-like writer sends chrony's SOCK samples (native struct timeval, double offset,
         # pulse, leap, pad, magic) saying the reference is 100 µs ahead of the system clock.
         paths = [f"/tmp/tempus-test-sock-{os.getpid()}-{i}.sock" for i in (1, 2)]
+        for p in paths:  # the chrooted net process cannot remove them at exit
+            self.addCleanup(lambda p=p: os.path.exists(p) and os.unlink(p))
         stop = threading.Event()
 
         def writer():
