@@ -134,8 +134,10 @@ class Daemon:
 def netns(case, name, nameserver="127.0.0.1", hosts=None, addresses=()):
     """A network namespace for the unittest `case`, with lo up and `addresses` (CIDR) added to
     it; its resolv.conf names `nameserver` with one 1 s try and `hosts` lines become its
-    /etc/hosts (ip netns exec bind-mounts the files of /etc/netns/NAME over /etc). Removed,
-    with /etc/netns/NAME, after the test's other clean-ups. Returns the command prefix."""
+    /etc/hosts (ip netns exec bind-mounts the files of /etc/netns/NAME over /etc). The name
+    gets this process's pid, so test runs from other work trees on the machine do not meet.
+    Removed, with /etc/netns/NAME, after the test's other clean-ups. Returns the prefix."""
+    name = f"{name}-{os.getpid()}"
     etc = f"/etc/netns/{name}"
     os.makedirs(etc, exist_ok=True)
     case.addCleanup(lambda: (subprocess.run(["ip", "netns", "del", name], capture_output=True),

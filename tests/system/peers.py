@@ -36,10 +36,13 @@ def free_udp_port():
 
 class PeerDaemon:
     """What the third-party daemons share: a private directory with their config, pid and log
-    files; waiting for the pid file; terminate() and clean-up on stop()."""
+    files; a network namespace of their own if they need one; waiting for the pid file;
+    terminate() and clean-up on stop()."""
 
     def __init__(self, prefix, conf_name, pid_name, log_name):
         self.pid = None
+        self.netns = None
+        self.prefix = ()  # runs a command in the namespace once there is one
         self.dir = tempfile.mkdtemp(prefix=prefix)
         os.chmod(self.dir, 0o755)
         self.conf = os.path.join(self.dir, conf_name)
@@ -53,9 +56,19 @@ class PeerDaemon:
         with open(self.pidfile) as f:
             self.pid = int(f.read())
 
+    def make_netns(self, base):
+        """A namespace with lo up, its name made unique to this test process: test runs from
+        other work trees on the same machine must not delete it under us."""
+        self.netns = f"{base}-{os.getpid()}"
+        self.prefix = ("ip", "netns", "exec", self.netns)
+        subprocess.run(["ip", "netns", "add", self.netns], check=False, capture_output=True)
+        subprocess.run(["ip", "-n", self.netns, "link", "set", "lo", "up"], check=True)
+
     def stop(self):
         terminate(self.pid)
         shutil.rmtree(self.dir, ignore_errors=True)
+        if self.netns:
+            subprocess.run(["ip", "netns", "del", self.netns], check=False, capture_output=True)
 
 
 class Chronyd(PeerDaemon):
@@ -125,25 +138,18 @@ class Ntpsec(PeerDaemon):
     and 'disable kernel' stop its discipline; capsh drops CAP_SYS_TIME because it still calls
     ntp_adjtime at start."""
 
-    NETNS = "tempus-test-ntpsec"
-
     def __init__(self, root):
         super().__init__("tempus-ntpsec-", "ntp.conf", "ntpd.pid", "ntpd.log")
         conf = self.conf
         with open(conf, "w") as f:
             f.write("tos orphan 10\ntos orphanwait 0\ndisable ntp\ndisable kernel\n"
                     "restrict default nomodify noquery\nrestrict 127.0.0.0 mask 255.0.0.0\n")
-        subprocess.run(["ip", "netns", "add", self.NETNS], check=False, capture_output=True)
-        subprocess.run(["ip", "-n", self.NETNS, "link", "set", "lo", "up"], check=True)
-        subprocess.run(["ip", "netns", "exec", self.NETNS, "capsh", "--drop=cap_sys_time", "--",
+        self.make_netns("tempus-test-ntpsec")
+        subprocess.run([*self.prefix, "capsh", "--drop=cap_sys_time", "--",
                         "-c", f"exec {root}/usr/sbin/ntpd -c {conf} -p {self.pidfile} -l {self.log}"],
                        check=True, timeout=10)
         self.wait_pid()
         time.sleep(1.5)  # orphan mode starts answering as stratum 10 after its first tick
-
-    def stop(self):
-        super().stop()
-        subprocess.run(["ip", "netns", "del", self.NETNS], check=False, capture_output=True)
 
 
 def has_cap_sys_time(pid):
@@ -176,15 +182,11 @@ class Openntpd(PeerDaemon):
     /var/run/openntpd is the engine's chroot, and /var/lib/openntpd/{run,db}: both come from
     tmpfs mounts inside the mount namespace `ip netns exec` creates, so the host is untouched."""
 
-    NETNS = "tempus-test-openntpd"
-    PREFIX = ("ip", "netns", "exec", NETNS)
-
     def __init__(self, root):
         super().__init__("tempus-openntpd-", "ntpd.conf", "ntpd.pid", "ntpd.log")
         with open(self.conf, "w") as f:
             f.write("listen on 127.0.0.1\n")
-        subprocess.run(["ip", "netns", "add", self.NETNS], check=False, capture_output=True)
-        subprocess.run(["ip", "-n", self.NETNS, "link", "set", "lo", "up"], check=True)
+        self.make_netns("tempus-test-openntpd")
         setup = ("mount -t tmpfs -o mode=0755 tempus-test /run && "
                  "mount -t tmpfs -o mode=0755 tempus-test /var/lib && "
                  "mkdir -m 0755 /run/openntpd /var/lib/openntpd && "
@@ -193,7 +195,7 @@ class Openntpd(PeerDaemon):
                  f"'exec {root}/usr/sbin/ntpd -d -f {self.conf} -p {self.pidfile}'")
         with open(self.log, "w") as out:
             # sh and capsh exec, so this pid ends up as ntpd's own.
-            self.proc = subprocess.Popen([*self.PREFIX, "sh", "-c", setup], stdout=out,
+            self.proc = subprocess.Popen([*self.prefix, "sh", "-c", setup], stdout=out,
                                          stderr=out)
         self.pid = self.proc.pid
         deadline = time.monotonic() + 10
@@ -222,7 +224,6 @@ class Openntpd(PeerDaemon):
                 self.proc.wait(timeout=5)
         self.pid = None
         super().stop()
-        subprocess.run(["ip", "netns", "del", self.NETNS], check=False, capture_output=True)
 
 
 def probe(host, port, timeout=2.0):

@@ -87,8 +87,7 @@ class Client(unittest.TestCase):
     def test_selects_ntpsec(self):
         server = Ntpsec(NTPSEC_ROOT)
         self.addCleanup(server.stop)
-        _, st = self.start_synced([f"server 127.0.0.1 {FAST}"],
-                                  prefix=("ip", "netns", "exec", Ntpsec.NETNS))
+        _, st = self.start_synced([f"server 127.0.0.1 {FAST}"], prefix=server.prefix)
         src = st["sources"][0]
         self.assertEqual(src["state"], "*")
         self.assertEqual(src["stratum"], 10)
@@ -103,7 +102,7 @@ class Client(unittest.TestCase):
         self.addCleanup(server.stop)
 
         def probe():
-            r = subprocess.run([*Openntpd.PREFIX, sys.executable, PEERS_PY, "probe", "127.0.0.1",
+            r = subprocess.run([*server.prefix, sys.executable, PEERS_PY, "probe", "127.0.0.1",
                                 "123"], capture_output=True, text=True, timeout=10)
             return json.loads(r.stdout) if r.returncode == 0 else None
 
@@ -113,7 +112,7 @@ class Client(unittest.TestCase):
         self.assertEqual((reply["mode"], reply["leap"]), (4, 3), reply)
         self.assertFalse(reply["transmit_zero"], reply)
         # -d twice: the net process logs each reply it drops, and why.
-        d = self.start([f"server 127.0.0.1 {FAST}"], args=("-d", "-x"), prefix=Openntpd.PREFIX)
+        d = self.start([f"server 127.0.0.1 {FAST}"], args=("-d", "-x"), prefix=server.prefix)
         for _ in range(12):  # 1-2 s polls: several of them
             time.sleep(1)
             st = d.state()
