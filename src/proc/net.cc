@@ -278,7 +278,7 @@ int run_net(const Options& opts, const config::Config& cfg) {
   std::unique_ptr<NtpServer> server;
   if (!server_sockets.empty()) {
     server = std::make_unique<NtpServer>(base.get(), std::move(server_sockets), access_table(cfg),
-                                         rate_limit_config(cfg), *clock,
+                                         client_log_config(cfg), *clock,
                                          [&] { return assocs->server_state(); });
     state.set_server(server.get());
     sys::logf(sys::Severity::kInfo, "serving NTP on port %u", cfg.port);

@@ -93,8 +93,16 @@ class Server(unittest.TestCase):
         self.assertEqual(replies, 4 + 5)
         self.assertGreaterEqual(kods, 5)
         st = d.state()["server"]
-        self.assertEqual(st["rate_limited"], 20 - 5)
+        # Every request is counted once: answered, KoD, or dropped by the limit.
+        self.assertEqual(st["answered"], replies)
         self.assertEqual(st["kod_sent"], kods)
+        self.assertEqual(st["rate_limited"] + st["kod_sent"], 20 - 5)
+        self.assertEqual(st["serverstats"]["ntp_packets_received"], 24)
+        self.assertEqual(st["serverstats"]["ntp_packets_dropped"], st["rate_limited"])
+        [client] = st["clients"]
+        self.assertEqual(client["address"], "127.0.0.1")
+        self.assertEqual(client["ntp_packets"], 24)
+        self.assertEqual(client["dropped"], 24 - replies)
 
     def test_no_allow_no_server_socket(self):
         d, port = self.serve(["local stratum 10"])
