@@ -60,15 +60,16 @@ ensure_user() {
 # is unpacked (dpkg -x, no maintainer scripts) under $NTPSEC_ROOT rather than installed.
 NTPSEC_ROOT=/var/cache/tempus-test/ntpsec-root
 prepare_ntpsec() {
-  [ -x "$NTPSEC_ROOT/usr/sbin/ntpd" ] && return 0
+  [ -x "$NTPSEC_ROOT/usr/sbin/ntpd" ] && [ -e "$NTPSEC_ROOT/usr/bin/ntpdig" ] && return 0
   [ "$(id -u)" -eq 0 ] || return 0
   log "unpacking ntpsec for interop tests into $NTPSEC_ROOT"
   local tmp
   tmp=$(mktemp -d)
   chmod 755 "$tmp"
-  if (cd "$tmp" && apt-get download -qq ntpsec >/dev/null 2>&1); then
+  # ntpdig and ntpq are python scripts: they need the python3-ntp package (libntpc) beside them.
+  if (cd "$tmp" && apt-get download -qq ntpsec ntpsec-ntpdig python3-ntp >/dev/null 2>&1); then
     mkdir -p "$NTPSEC_ROOT"
-    dpkg -x "$tmp"/ntpsec_*.deb "$NTPSEC_ROOT"
+    for deb in "$tmp"/*.deb; do dpkg -x "$deb" "$NTPSEC_ROOT"; done
   else
     echo "note: apt-get download ntpsec failed; the ntpsec interop test will skip"
   fi

@@ -280,8 +280,8 @@ void Associations::on_refclock(Assoc& a) {
 }
 
 bool Associations::send_packet(Assoc& a, std::span<const std::byte> packet) {
-  auto st = a.shared_fd >= 0 ? sys::send_to(a.shared_fd, packet, {a.address, a.port})
-                             : sys::send(a.fd.get(), packet);
+  if (a.shared_fd >= 0) return sym_send_(a.shared_fd, packet, {a.address, a.port});
+  auto st = sys::send(a.fd.get(), packet);
   if (!st)
     sys::logf(sys::Severity::kDebug, "send to %s: %s", a.address.to_string().c_str(),
               sys::to_string(st.error()).c_str());

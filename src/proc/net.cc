@@ -306,12 +306,15 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
   std::unique_ptr<NtpServer> server;
   if (!server_sockets.empty()) {
     server = std::make_unique<NtpServer>(base.get(), std::move(server_sockets), access_table(cfg),
-                                         rate_limit_config(cfg), *clock,
+                                         client_log_config(cfg), *clock,
                                          [&] { return assocs->server_state(); });
     state.set_server(server.get());
     assocs->set_serving(true);
-    assocs->set_symmetric_sockets(server->socket_for(core::IpFamily::kV4),
-                                  server->socket_for(core::IpFamily::kV6));
+    assocs->set_symmetric_sockets(
+        server->socket_for(core::IpFamily::kV4), server->socket_for(core::IpFamily::kV6),
+        [&](int fd, std::span<const std::byte> packet, const sys::Endpoint& to) {
+          return server->send_on(fd, packet, to);
+        });
     server->set_symmetric_handler([&](int fd, std::span<const std::byte> packet,
                                       const sys::Endpoint& from, core::Timestamp rx) {
       return assocs->on_symmetric(fd, packet, from, rx);
