@@ -85,6 +85,7 @@ struct ServerStats {
   uint64_t mode7 = 0;           // private (ntpdc) requests dropped
   uint64_t other_mode = 0;      // neither client, control nor private mode
   uint64_t send_failed = 0;     // a reply the kernel refused (buffer full)
+  uint64_t tx_timestamp_pauses = 0;  // times a saturated socket stopped kernel TX timestamps
   uint64_t daemon_rx_ts = 0;    // receive times read from our clock (no kernel timestamp)
   uint64_t kernel_rx_ts = 0;    // receive times from SO_TIMESTAMPING
   uint64_t daemon_tx_ts = 0;    // transmit times written into replies (all of them)

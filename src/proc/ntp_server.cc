@@ -78,8 +78,32 @@ struct NtpServer::Socket {
   uint32_t next_id = 0;  // the kernel's OPT_ID of the next datagram sent
   uint32_t tx_seen = 0;  // one past the last id whose transmit timestamp was read
   std::array<Sent, kSentRing> sent{};
+  bool tx_on = true;          // kernel transmit timestamps requested (see pause_tx)
+  core::Timestamp tx_resume;  // CLOCK_REALTIME: when a paused socket asks for them again
   sys::Event ev;  // last: destroyed first
 };
+
+// Kernel transmit timestamps cost the kernel a socket-buffer clone and an error-queue entry per
+// reply, which halves the saturation rate on loopback. They only feed the counters and the
+// timestamps held for interleaved mode, so a socket that fills a whole batch (saturated) stops
+// asking for them for kTxPause, and asks again once a batch is no longer full.
+void NtpServer::pause_tx(Socket& s, core::Timestamp real) {
+  read_tx_timestamps(s);
+  if (sys::set_server_tx_timestamps(s.fd.get(), false)) {
+    s.tx_on = false;
+    s.tx_resume = real + kTxPause;
+    ++stats_.tx_timestamp_pauses;
+  }
+}
+
+void NtpServer::resume_tx(Socket& s) {
+  read_tx_timestamps(s);  // the old numbering's last ones
+  if (!sys::set_server_tx_timestamps(s.fd.get(), true)) return;
+  // The kernel numbers from 0 again: forget every id of the old numbering.
+  s.tx_on = true;
+  s.next_id = s.tx_seen = 0;
+  for (Sent& e : s.sent) e.id = UINT32_MAX;
+}
 
 NtpServer::NtpServer(event_base* base, std::vector<ipc::UniqueFd> sockets,
                      core::AccessTable access, std::optional<core::ClientLogConfig> client_log,
@@ -134,6 +158,9 @@ void NtpServer::on_readable(Socket& s) {
     // Kernel receive times are CLOCK_REALTIME; the local clock (virtual under -x) differs from
     // it by an offset that moves by nanoseconds at most within a batch: read it once.
     const core::Timestamp real = sys::realtime_now();
+    const bool full = *n == sys::ServerBatch::kMaxMessages;
+    if (full && s.tx_on) pause_tx(s, real);
+    else if (!full && !s.tx_on && real >= s.tx_resume) resume_tx(s);
     const core::Duration to_local = clock_.from_realtime(real) - real;
     std::array<Sent, sys::ServerBatch::kMaxMessages> pending;
     std::array<bool, sys::ServerBatch::kMaxMessages> is_kod{};
@@ -191,10 +218,11 @@ void NtpServer::on_readable(Socket& s) {
         }
         ++(is_kod[k] ? stats_.kod_sent : stats_.answered);
         ++stats_.daemon_tx_ts;
+        if (log_ && !is_kod[k]) log_->note_transmit(pending[k].slot, pending[k].client, pending[k].rx, tx);
+        if (!s.tx_on) continue;
         Sent& e = s.sent[s.next_id % kSentRing];
         e = pending[k];
         e.id = s.next_id++;
-        if (log_ && !is_kod[k]) log_->note_transmit(e.slot, e.client, e.rx, tx);
       }
       // The kernel takes software transmit timestamps while sendmmsg() runs (in the driver's
       // transmit routine), so they are usually waiting already: reading them now saves the
@@ -219,7 +247,7 @@ bool NtpServer::send_on(int fd, std::span<const std::byte> packet, const sys::En
   for (auto& s : sockets_) {
     if (s->fd.get() != fd) continue;
     if (!sys::send_to(fd, packet, to)) return false;
-    ++s->next_id;  // its transmit timestamp has this id: not a reply of ours
+    if (s->tx_on) ++s->next_id;  // its transmit timestamp has this id: not a reply of ours
     return true;
   }
   return false;
@@ -233,6 +261,7 @@ nlohmann::json NtpServer::stats_json() const {
       {"denied", st.denied},             {"malformed", st.malformed},
       {"mode6_dropped", st.mode6},       {"mode7_dropped", st.mode7},
       {"other_mode_dropped", st.other_mode}, {"send_failed", st.send_failed},
+      {"tx_timestamp_pauses", st.tx_timestamp_pauses},
   };
   // chrony's serverstats fields (chronyc(1)); no cmdmon, NTS or interleaved mode yet.
   j["serverstats"] = {

@@ -73,6 +73,9 @@ class NtpServer {
 
   void on_readable(Socket& s);
   void read_tx_timestamps(Socket& s);
+  static constexpr core::Duration kTxPause = core::Duration::s(1);
+  void pause_tx(Socket& s, core::Timestamp real);
+  void resume_tx(Socket& s);
   void refresh_template();
 
   core::AccessTable access_;

@@ -129,6 +129,17 @@ std::optional<core::IpAddress> local_address(int fd, const Endpoint& remote) {
   return from_sockaddr(local).address;
 }
 
+core::Status<Errno> set_server_tx_timestamps(int fd, bool on) {
+  // Receive times, and transmit times of the replies numbered per datagram (OPT_ID) and
+  // without the payload (OPT_TSONLY), for the server's counters and interleaved mode.
+  int flags = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE;
+  if (on)
+    flags |= SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_OPT_ID | SOF_TIMESTAMPING_OPT_TSONLY;
+  if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof flags) != 0)
+    return core::Unexpected{last_errno()};
+  return {};
+}
+
 core::Result<ipc::UniqueFd, Errno> open_server_socket(const Endpoint& local) {
   sockaddr_storage ss;
   const socklen_t len = to_sockaddr(local, ss);
@@ -138,12 +149,7 @@ core::Result<ipc::UniqueFd, Errno> open_server_socket(const Endpoint& local) {
   if (ss.ss_family == AF_INET6 &&
       setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on) != 0)
     return core::Unexpected{last_errno()};
-  // Receive times, and transmit times of the replies numbered per datagram (OPT_ID) and
-  // without the payload (OPT_TSONLY), for the server's counters and interleaved mode.
-  const int flags = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_TX_SOFTWARE |
-                    SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_OPT_ID |
-                    SOF_TIMESTAMPING_OPT_TSONLY;
-  if (setsockopt(fd.get(), SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof flags) != 0 &&
+  if (!set_server_tx_timestamps(fd.get(), true) &&
       setsockopt(fd.get(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) != 0)
     return core::Unexpected{last_errno()};
   if (bind(fd.get(), reinterpret_cast<const sockaddr*>(&ss), len) != 0)

@@ -72,6 +72,9 @@ core::Status<Errno> send(int fd, std::span<const std::byte> data);
 // A non-blocking server socket bound to `local` (an IPv6 one is IPv6-only), with receive
 // timestamps and numbered transmit timestamps (see sys/udp_batch.h). Binding port 123 needs root: call before the sandbox closes.
 core::Result<ipc::UniqueFd, Errno> open_server_socket(const Endpoint& local);
+// Turns a server socket's numbered transmit timestamps on (the numbering restarts at 0) or off
+// (receive timestamps stay on).
+core::Status<Errno> set_server_tx_timestamps(int fd, bool on);
 
 // Sends a datagram to `to` on an unconnected socket.
 core::Status<Errno> send_to(int fd, std::span<const std::byte> data, const Endpoint& to);

@@ -91,6 +91,45 @@ TEST(ServerBatch, ReceivesRepliesAndReadsTransmitTimestamps) {
   EXPECT_TRUE(batch->receive_tx_timestamps(p.server.get()).empty());
 }
 
+// Sends one request, answers it, and returns the ids of the transmit timestamps that come back
+// within about 100 ms.
+std::vector<uint32_t> answer_one(Pair& p, ServerBatch& batch) {
+  const uint8_t req[48] = {0x23};
+  EXPECT_EQ(::send(p.client.get(), req, sizeof req, 0), 48);
+  wait_readable(p.server.get());
+  EXPECT_EQ(batch.receive(p.server.get()).value_or(0), 1u);
+  batch.queue_reply(0);
+  batch.send_queued(p.server.get());
+  uint8_t got[64];
+  EXPECT_EQ(recv(p.client.get(), got, sizeof got, 0), 48);
+  std::vector<uint32_t> ids;
+  for (int i = 0; i < 10; ++i) {
+    for (const auto& t : batch.receive_tx_timestamps(p.server.get())) ids.push_back(t.id);
+    if (!ids.empty()) break;
+    usleep(10'000);
+  }
+  return ids;
+}
+
+TEST(ServerBatch, TransmitTimestampsOffAndOnAgain) {
+  // What the server does under saturation: no transmit timestamps while off, and numbering
+  // from 0 again once back on.
+  Pair p = loopback_pair();
+  auto batch = std::make_unique<ServerBatch>();
+  EXPECT_EQ(answer_one(p, *batch), (std::vector<uint32_t>{0}));
+  EXPECT_EQ(answer_one(p, *batch), (std::vector<uint32_t>{1}));
+  ASSERT_TRUE(set_server_tx_timestamps(p.server.get(), false).ok());
+  EXPECT_TRUE(answer_one(p, *batch).empty());
+  ASSERT_TRUE(set_server_tx_timestamps(p.server.get(), true).ok());
+  EXPECT_EQ(answer_one(p, *batch), (std::vector<uint32_t>{0}));
+  // Receive timestamps stayed on throughout.
+  const uint8_t req[48] = {0x23};
+  ASSERT_EQ(::send(p.client.get(), req, sizeof req, 0), 48);
+  wait_readable(p.server.get());
+  ASSERT_EQ(batch->receive(p.server.get()).value_or(0), 1u);
+  EXPECT_TRUE(batch->kernel_rx(0).has_value());
+}
+
 TEST(ServerBatch, ReceiveForgetsQueuedReplies) {
   Pair p = loopback_pair();
   auto batch = std::make_unique<ServerBatch>();
