@@ -107,6 +107,7 @@ class Associations {
   bool should_replace(Assoc& a, const core::SourceView& v);
   void reap();
   void end_init_step_slew(const char* why);
+  void check_leap();  // arms leap_ for the leap second, when leapsecmode is not system
   void on_readable(Assoc& a);
   void on_refclock(Assoc& a);
   void on_phc(Assoc& a);
@@ -140,6 +141,8 @@ class Associations {
   bool init_active_ = false;          // ...which are polled until the first update
   bool is_init_origin(size_t origin) const;
   sys::Event init_timeout_;
+  sys::Event leap_;
+  bool leap_armed_ = false;
   uint32_t next_id_ = 1;
 };
 

@@ -45,9 +45,6 @@ std::optional<core::InitialFrequency> read_drift(const std::string& path) {
 // with leap records, normally right/UTC), read before the sandbox closes. A bad or missing
 // table is a warning: the sources' leap indicators are used instead.
 std::optional<core::LeapTable> read_leap_table(const config::Config& cfg) {
-  if (cfg.leap_sec_mode != config::LeapSecMode::kSystem)
-    sys::logf(sys::Severity::kWarning, "leapsecmode %s is not supported yet; the kernel applies "
-              "leap seconds (system)", config::to_string(cfg.leap_sec_mode));
   std::string path;
   bool tzif = false;
   if (!cfg.leap_sec_list.empty()) {
