@@ -371,7 +371,15 @@ const Entry kDirectives[] = {
      }},
     {"bindcmdaddress", M, bindcmdaddress},
     {"bindcmddevice", U, nullptr},
-    {"binddevice", U, nullptr},
+    {"binddevice", M,
+     [](const Args& a, Config& c) -> Status {
+       if (Status s = set_string(a, c.bind_device); !s.ok()) return s;
+       // Linux interface names: 1..15 bytes, no '/' and no white space (IFNAMSIZ − 1).
+       if (c.bind_device.size() > 15 || c.bind_device.find('/') != std::string::npos)
+         return core::Unexpected{a.error(ErrorKind::kInvalidValue,
+                                         "invalid interface name " + quoted(c.bind_device))};
+       return {};
+     }},
     {"broadcast", U, nullptr},
     {"clientloglimit", M,
      [](const Args& a, Config& c) {

@@ -247,6 +247,7 @@ struct Config {
   uint16_t port = 123;                 // 0: no server socket
   core::IpAddress bind_address4 = core::IpAddress::any(core::IpFamily::kV4);
   core::IpAddress bind_address6 = core::IpAddress::any(core::IpFamily::kV6);
+  std::string bind_device;  // binddevice: the server sockets take packets of this interface only
   uint64_t client_log_limit = 524288;  // bytes
   bool no_client_log = false;
   std::optional<LocalReference> local;

@@ -184,6 +184,7 @@ std::string format_config(const Config& c) {
   p.line("port").num(c.port);
   p.line("bindaddress").word(c.bind_address4.to_string());
   p.line("bindaddress").word(c.bind_address6.to_string());
+  if (!c.bind_device.empty()) p.line("binddevice").word(c.bind_device);
   print_access(p, c.ntp_access, "allow", "deny");
   p.line("clientloglimit").num(static_cast<int64_t>(c.client_log_limit));
   if (c.no_client_log) p.line("noclientlog");

@@ -38,12 +38,13 @@ std::vector<ipc::UniqueFd> open_server_sockets(const config::Config& cfg, const 
   if (opts.family != AddressFamily::kIpv6) ends.push_back({cfg.bind_address4, cfg.port});
   if (opts.family != AddressFamily::kIpv4) ends.push_back({cfg.bind_address6, cfg.port});
   for (const auto& e : ends) {
-    auto fd = sys::open_server_socket(e);
+    auto fd = sys::open_server_socket(e, cfg.bind_device);
     if (!fd) {
       // No IPv6 on this host is not an error when IPv4 works.
       if (e.address.is_v6() && !out.empty()) continue;
-      sys::fatal("cannot open the NTP server socket %s port %u: %s",
-                 e.address.to_string().c_str(), e.port, sys::to_string(fd.error()).c_str());
+      sys::fatal("cannot open the NTP server socket %s port %u%s%s: %s",
+                 e.address.to_string().c_str(), e.port, cfg.bind_device.empty() ? "" : " on ",
+                 cfg.bind_device.c_str(), sys::to_string(fd.error()).c_str());
     }
     out.push_back(std::move(*fd));
   }

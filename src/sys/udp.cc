@@ -140,7 +140,8 @@ core::Status<Errno> set_server_tx_timestamps(int fd, bool on) {
   return {};
 }
 
-core::Result<ipc::UniqueFd, Errno> open_server_socket(const Endpoint& local) {
+core::Result<ipc::UniqueFd, Errno> open_server_socket(const Endpoint& local,
+                                                       const std::string& device) {
   sockaddr_storage ss;
   const socklen_t len = to_sockaddr(local, ss);
   ipc::UniqueFd fd(socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
@@ -151,6 +152,9 @@ core::Result<ipc::UniqueFd, Errno> open_server_socket(const Endpoint& local) {
     return core::Unexpected{last_errno()};
   if (!set_server_tx_timestamps(fd.get(), true) &&
       setsockopt(fd.get(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) != 0)
+    return core::Unexpected{last_errno()};
+  if (!device.empty() && setsockopt(fd.get(), SOL_SOCKET, SO_BINDTODEVICE, device.c_str(),
+                                    static_cast<socklen_t>(device.size())) != 0)
     return core::Unexpected{last_errno()};
   if (bind(fd.get(), reinterpret_cast<const sockaddr*>(&ss), len) != 0)
     return core::Unexpected{last_errno()};

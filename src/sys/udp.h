@@ -71,7 +71,10 @@ core::Status<Errno> send(int fd, std::span<const std::byte> data);
 
 // A non-blocking server socket bound to `local` (an IPv6 one is IPv6-only), with receive
 // timestamps and numbered transmit timestamps (see sys/udp_batch.h). Binding port 123 needs root: call before the sandbox closes.
-core::Result<ipc::UniqueFd, Errno> open_server_socket(const Endpoint& local);
+// `device` (binddevice): only packets of that interface (SO_BINDTODEVICE; needs root before
+// Linux 5.7, so call before the sandbox); empty: any.
+core::Result<ipc::UniqueFd, Errno> open_server_socket(const Endpoint& local,
+                                                       const std::string& device = {});
 // Turns a server socket's numbered transmit timestamps on (the numbering restarts at 0) or off
 // (receive timestamps stay on).
 core::Status<Errno> set_server_tx_timestamps(int fd, bool on);

@@ -97,6 +97,27 @@ class Server(unittest.TestCase):
             subprocess.run(["ip", "-n", ns, "link", "set", dev, "up"], check=True)
         return s, c
 
+    @unittest.skipUnless(shutil.which("ip"), "needs iproute2")
+    def test_binddevice(self):
+        # Bound to the veth, the server answers the other host but not its own loopback.
+        s, c = self.two_hosts("tempus-test-bdev-s", "tempus-test-bdev-c")
+        port = free_udp_port()
+        self.serve(["allow all", "binddevice tps0"], port=port, prefix=s)
+        probe = os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers.py")
+
+        def ask(prefix, host):
+            r = subprocess.run([*prefix, sys.executable, probe, "probe", host, str(port)],
+                               capture_output=True, text=True, timeout=10)
+            return json.loads(r.stdout)
+        self.assertIsNotNone(ask(c, "192.0.2.1"))
+        self.assertIsNone(ask(s, "127.0.0.1"))
+        # An interface that does not exist: a clear error, not a silent client.
+        d = Daemon(TEMPUSD, TEMPUSCTL, [f"port {free_udp_port()}", "allow all",
+                                        "binddevice nosuch0"])
+        self.addCleanup(d.stop)
+        self.assertIsNotNone(d.wait_exit(15))
+        self.assertRegex(d.log_text(), r"cannot open the NTP server socket .* on nosuch0: ")
+
     @unittest.skipUnless(shutil.which("chronyd") and shutil.which("capsh"), "needs chronyd, capsh")
     def test_chronyd_gets_time_from_local_stratum(self):
         d, port = self.serve(["local stratum 10", "allow 127.0.0.1"])

@@ -231,17 +231,17 @@ TEST(Directives, UnsupportedOnesWarnOncePerOccurrence) {
   const Parsed p = parse(
       "hwtimestamp * rxfilter all\n"
       "RTCFILE /var/lib/chrony/rtc\n"
-      "bindacqdevice eth0\nbindcmddevice eth0\nbinddevice eth0\nbroadcast 64 192.0.2.255\n"
+      "bindacqdevice eth0\nbindcmddevice eth0\nbroadcast 64 192.0.2.255\n"
       "hwclockfile /etc/adjtime\nhwtstimeout 0.01\nlogbanner 20\nmailonchange root 0.5\n"
       "maxsamples 30\nmaxtxbuffers 100\nminsamples 4\nntpsigndsocket /var/lib/samba\n"
       "opencommands sources\nptpdomain 1\nptpport 319\nrefresh 3600\nrtcautotrim 30\n"
       "rtcdevice /dev/rtc1\nrtconutc\ntempcomp /sys/x 30 26000 0 0.000183 0.0\n"
       "hwtimestamp eth1\n");
   ASSERT_TRUE(p.ok) << p.error;
-  ASSERT_EQ(p.warnings.size(), 23u);
+  ASSERT_EQ(p.warnings.size(), 22u);
   EXPECT_EQ(p.warnings[0], "t.conf:1: 'hwtimestamp' is not supported yet; ignored");
   EXPECT_EQ(p.warnings[1], "t.conf:2: 'rtcfile' is not supported yet; ignored");
-  EXPECT_EQ(p.warnings[22], "t.conf:23: 'hwtimestamp' is not supported yet; ignored");
+  EXPECT_EQ(p.warnings[21], "t.conf:22: 'hwtimestamp' is not supported yet; ignored");
   EXPECT_EQ(p.config, Config{});
 }
 
@@ -275,6 +275,9 @@ TEST(Directives, Selection) {
   EXPECT_EQ(error_of("minsources 0"), "t.conf:1: invalid minsources '0' (range 1..2147483647)");
   EXPECT_EQ(error_of("maxstratum -1"), "t.conf:1: invalid maxstratum '-1' (range 0..2147483647)");
   EXPECT_EQ(error_of("combinelimit x"), "t.conf:1: invalid combinelimit 'x'");
+  EXPECT_EQ(error_of("binddevice averyverylongname0"),
+            "t.conf:1: invalid interface name 'averyverylongname0'");
+  EXPECT_EQ(error_of("binddevice a/b"), "t.conf:1: invalid interface name 'a/b'");
   EXPECT_EQ(error_of("maxdistance 1 2"), "t.conf:1: too many arguments for 'maxdistance'");
 }
 
@@ -352,8 +355,9 @@ TEST(Directives, Server) {
   const Config c =
       ok("port 0\nbindaddress 192.0.2.10\nbindaddress 2001:db8::10\nclientloglimit 1048576\n"
          "noclientlog\nratelimit interval 4 burst 16 leak 3 kod 1\nsmoothtime 400 0.001 leaponly\n"
-         "dscp 46\n");
+         "dscp 46\nbinddevice eth0\n");
   EXPECT_EQ(c.port, 0);
+  EXPECT_EQ(c.bind_device, "eth0");
   EXPECT_EQ(c.bind_address4.to_string(), "192.0.2.10");
   EXPECT_EQ(c.bind_address6.to_string(), "2001:db8::10");
   EXPECT_EQ(c.client_log_limit, 1048576u);
