@@ -5,11 +5,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <map>
 #include <memory>
 
 #include "ipc/any_message.h"
 #include "core/drift.h"
 #include "core/leapsec.h"
+#include "proc/access_names.h"
 #include "proc/associations.h"
 #include "proc/child.h"
 #include "proc/control.h"
@@ -196,6 +198,30 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
   std::vector<sys::Event> retry;
   for (size_t i = 0; i < state.sources().size(); ++i)
     retry.push_back(sys::Event::timer(base.get(), [&resolve, i](short) { resolve(i); }));
+  // allow/deny host names (proc/access_names.h), asked of dns like the sources' names.
+  AccessNames acl(cfg.ntp_access);
+  std::unique_ptr<NtpServer> server;
+  std::map<uint32_t, sys::Event> acl_retry;
+  auto resolve_acl = [&](uint32_t id) {
+    dns->send(ipc::ResolveRequest{.query_id = id,
+                                  .family = query_family(opts, config::AddressFamily::kAny),
+                                  .name = acl.name(id)});
+  };
+  auto on_acl_reply = [&](const ipc::ResolveReply& reply) {
+    const bool changed = acl.apply(reply);
+    const std::string& name = acl.name(reply.query_id);
+    if (reply.status != ipc::ResolveStatus::kOk) {
+      const core::Duration wait = resolve_retry_delay(acl.failures(reply.query_id));
+      sys::logf(sys::Severity::kWarning, "cannot resolve %s of allow/deny; retrying in %lld s",
+                name.c_str(), static_cast<long long>(wait.count_ns() / core::kNsPerSec));
+      acl_retry.at(reply.query_id).add(wait);
+      return;
+    }
+    if (!changed) return;
+    sys::logf(sys::Severity::kInfo, "allow/deny %s resolved to %zu address(es)", name.c_str(),
+              reply.addresses.size());
+    if (server) server->set_access(acl.table());
+  };
   dns = std::make_unique<LinkedChannel>(
       base.get(), ipc::UniqueFd(kPeerFd),
       ipc::ChannelOptions{.self = ipc::Role::kNet, .peer = ipc::Role::kDns},
@@ -216,6 +242,10 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
           dns_pid = pid;
           state.set_dns_pid(pid);
         } else if (auto* reply = std::get_if<ipc::ResolveReply>(&*m)) {
+          if (dns_pid != 0 && acl.owns(reply->query_id)) {
+            on_acl_reply(*reply);
+            return;
+          }
           if (dns_pid == 0 || !state.apply_reply(reply->query_id, *reply)) {
             sys::logf(sys::Severity::kError, "unexpected resolve reply from dns");
             stop(1);
@@ -300,9 +330,8 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
   state.set_associations(assocs.get());
   for (auto& [rc, fd] : refclocks) assocs->add_sock_refclock(*rc, std::move(fd));
   for (auto& [rc, phc] : phcs) assocs->add_phc_refclock(*rc, std::move(phc));
-  std::unique_ptr<NtpServer> server;
   if (!server_sockets.empty()) {
-    server = std::make_unique<NtpServer>(base.get(), std::move(server_sockets), access_table(cfg),
+    server = std::make_unique<NtpServer>(base.get(), std::move(server_sockets), acl.table(),
                                          client_log_config(cfg), *clock,
                                          [&] { return assocs->server_state(); });
     state.set_server(server.get());
@@ -346,6 +375,12 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
       continue;
     }
     resolve(i);
+  }
+  for (const auto& [id, name] : acl.queries()) {
+    acl_retry.emplace(id, sys::Event::timer(base.get(), [&resolve_acl, id = id](short) {
+      resolve_acl(id);
+    }));
+    resolve_acl(id);
   }
 
   event_base_dispatch(base.get());

@@ -15,23 +15,6 @@ namespace tempus::proc {
 
 bool server_enabled(const config::Config& cfg) { return cfg.port != 0 && !cfg.ntp_access.empty(); }
 
-core::AccessTable access_table(const config::Config& cfg) {
-  std::vector<core::AccessRule> rules;
-  for (const auto& r : cfg.ntp_access) {
-    core::AccessRule a{.allow = r.allow, .all = r.all, .subnet = std::nullopt};
-    switch (r.target) {
-      case config::AccessRule::Target::kAnyAddress: break;
-      case config::AccessRule::Target::kSubnet: a.subnet = r.subnet; break;
-      case config::AccessRule::Target::kHostName:
-        sys::logf(sys::Severity::kWarning, "%s: %s %s: host names are not supported yet; ignored",
-                  r.where.to_string().c_str(), r.allow ? "allow" : "deny", r.host.c_str());
-        continue;
-    }
-    rules.push_back(a);
-  }
-  return core::AccessTable(rules);
-}
-
 std::vector<ipc::UniqueFd> open_server_sockets(const config::Config& cfg, const Options& opts) {
   std::vector<ipc::UniqueFd> out;
   std::vector<sys::Endpoint> ends;
@@ -233,6 +216,8 @@ void NtpServer::on_readable(Socket& s) {
     if (*n < sys::ServerBatch::kMaxMessages) return;
   }
 }
+
+void NtpServer::set_access(core::AccessTable access) { access_ = std::move(access); }
 
 int NtpServer::socket_for(core::IpFamily family) const {
   for (const auto& s : sockets_) {

@@ -30,8 +30,6 @@ namespace tempus::proc {
 
 // chrony's rule: the server port opens only when an allow/deny line exists and `port` is not 0.
 bool server_enabled(const config::Config& cfg);
-// The access table from allow/deny (host-name targets are not resolved yet: warned, skipped).
-core::AccessTable access_table(const config::Config& cfg);
 // Opens the server sockets (IPv4 and IPv6 on bindaddress and port, as -4/-6 allow). Errors are
 // fatal for the caller: an admin who asked for a server must not get a silent client.
 std::vector<ipc::UniqueFd> open_server_sockets(const config::Config& cfg, const Options& opts);
@@ -55,6 +53,8 @@ class NtpServer {
   using SymmetricFn = std::function<bool(int fd, std::span<const std::byte> packet,
                                          const sys::Endpoint& from, core::Timestamp rx)>;
   void set_symmetric_handler(SymmetricFn fn) { symmetric_ = std::move(fn); }
+  // A new access table (allow/deny host names resolved: proc/access_names.h).
+  void set_access(core::AccessTable access);
   // The socket of a family (peers send from it), or -1.
   int socket_for(core::IpFamily family) const;
   // Sends a peer's packet on server socket `fd` (keeping the transmit-timestamp numbering).

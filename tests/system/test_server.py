@@ -12,10 +12,11 @@ import struct
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from daemon import Daemon, main  # noqa: E402
+from daemon import Daemon, main, netns  # noqa: E402
 from peers import free_udp_port  # noqa: E402
 
 TEMPUSD, TEMPUSCTL = sys.argv[1], sys.argv[2]
@@ -96,6 +97,32 @@ class Server(unittest.TestCase):
             subprocess.run(["ip", "-n", ns, "addr", "add", addr, "dev", dev], check=True)
             subprocess.run(["ip", "-n", ns, "link", "set", dev, "up"], check=True)
         return s, c
+
+    @unittest.skipUnless(shutil.which("ip"), "needs iproute2")
+    def test_allow_host_name(self):
+        # The name is resolved by the dns process (here from the namespace's hosts file): the
+        # address it names is served, another is not.
+        name = "client.tempus-test.example"
+        prefix = netns(self, "tempus-test-aclname", hosts=[f"127.0.0.2 {name}"])
+        d, port = self.serve([f"allow {name}"], prefix=prefix)
+        self.assertTrue(any(f"allow/deny {name} resolved to 1 address" in l
+                            for l in self.wait_log(d, "resolved to")), d.log_text())
+        ask = ("import json, os, socket, sys\n"
+               "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(2)\n"
+               "s.bind((sys.argv[1], 0)); n = os.urandom(8)\n"
+               "s.sendto(bytes([0x23]) + bytes(39) + n, ('127.0.0.1', int(sys.argv[2])))\n"
+               "try: print(s.recv(512)[24:32] == n)\n"
+               "except socket.timeout: print(False)\n")
+        run = lambda src: subprocess.run([*prefix, sys.executable, "-c", ask, src, str(port)],
+                                         capture_output=True, text=True, timeout=10).stdout.strip()
+        self.assertEqual(run("127.0.0.2"), "True")
+        self.assertEqual(run("127.0.0.1"), "False")
+
+    def wait_log(self, d, text, timeout=15):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and text not in d.log_text():
+            time.sleep(0.2)
+        return d.log_text().splitlines()
 
     @unittest.skipUnless(shutil.which("ip"), "needs iproute2")
     def test_binddevice(self):
