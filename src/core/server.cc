@@ -2,6 +2,7 @@
 #include "core/server.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace tempus::core {
 
@@ -27,6 +28,13 @@ AccessTable::AccessTable(std::span<const AccessRule> rules) {
     if (r.all) std::erase_if(rules_, [&](const AccessRule& old) { return inside(old, r); });
     rules_.push_back(r);
   }
+}
+
+int8_t precision_log2(Duration precision) {
+  int n = -32;
+  const double s = precision.to_seconds_f();
+  while (n < 0 && std::ldexp(1.0, n) < s) ++n;
+  return static_cast<int8_t>(n);
 }
 
 bool AccessTable::allowed(const IpAddress& a) const {

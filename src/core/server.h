@@ -38,6 +38,10 @@ class AccessTable {
   std::vector<AccessRule> rules_;
 };
 
+// The precision field (log2 s, RFC 5905 §7.3) for a clock read in `precision`: the smallest n
+// with 2^n ≥ precision, within −32..0 (e.g. 25 ns → −25, 100 ns → −23).
+int8_t precision_log2(Duration precision);
+
 // What we tell clients about ourselves (RFC 5905 §7.3 system variables).
 struct ServerState {
   Leap leap = Leap::kUnsync;     // kUnsync: not synchronised (and no `local` reference)

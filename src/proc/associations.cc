@@ -136,6 +136,7 @@ Associations::Associations(event_base* base, const config::Config& cfg, LocalClo
     execute(cmds);
   });
   local_ = cfg.local;
+  if (cfg.clock_precision > core::Duration()) precision_ = cfg.clock_precision;
   const uint16_t acq_port = cfg.acquisition_port.value_or(0);
   if (acq_port != 0 || !cfg.bind_acq_address4.is_unspecified())
     acq_local4_ = sys::Endpoint{cfg.bind_acq_address4, acq_port};
@@ -216,6 +217,7 @@ bool Associations::add_with(const config::NtpSource& src, size_t origin,
     a->readable.add();
   }
   core::EngineSourceOptions opts = source_options(src, address);
+  opts.client.local_precision = precision_;
   if (auto local = serving_ ? sys::local_address(a->fd ? a->fd.get() : -1, {address, src.port})
                             : std::nullopt)
     opts.client.own_ref_id = core::ref_id_for_address(local->bytes(), local->is_v4(),
@@ -512,9 +514,14 @@ nlohmann::json Associations::tracking_json() const {
   return j;
 }
 
+void Associations::set_precision(core::Duration p) {
+  if (p > core::Duration()) precision_ = p;
+}
+
 core::ServerState Associations::server_state() const {
   const core::Timestamp now = const_cast<LocalClock&>(clock_).now();
   core::ServerState s;
+  s.precision = core::precision_log2(precision_);
   if (synchronised()) {
     const core::TrackingReport t = engine_.tracking(now);
     s.leap = t.leap == core::Leap::kUnsync ? core::Leap::kNone : t.leap;

@@ -83,6 +83,13 @@ class Associations {
   static constexpr core::Duration kInitStepSlewTimeout = core::Duration::s(60);
   void set_init_origins(std::vector<size_t> origins);
 
+  // How precisely the local clock is read (clockprecision, or measured by the caller; chrony's
+  // Linux default 100 ns until then): our error per timestamp as a client, and the precision
+  // field of what we send as a server or peer. Call before sources are added.
+  static constexpr core::Duration kDefaultPrecision = core::Duration::ns(100);
+  void set_precision(core::Duration p);
+  core::Duration precision() const { return precision_; }
+
   // Final drift write and the like.
   void shutdown();
 
@@ -130,6 +137,7 @@ class Associations {
   int sym_fd4_ = -1, sym_fd6_ = -1;
   SymmetricSend sym_send_;
   bool serving_ = false;
+  core::Duration precision_ = kDefaultPrecision;
   std::function<void(size_t)> replace_;
   sys::Event reaper_;  // drops marked associations outside their own callbacks
   sys::Event reach_;   // re-checks reachability (refclocks have no poll to do it)

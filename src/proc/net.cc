@@ -327,6 +327,12 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
   assocs = std::make_unique<Associations>(base.get(), cfg, *clock, initial, std::move(leaps),
                                           [&] { stop(1); });
   assocs->set_init_origins(init_origins(file_cfg));
+  if (cfg.clock_precision <= core::Duration()) {
+    assocs->set_precision(sys::measure_clock_precision());
+    sys::logf(sys::Severity::kDebug, "clock precision %lld ns (precision field %d)",
+              static_cast<long long>(assocs->precision().count_ns()),
+              core::precision_log2(assocs->precision()));
+  }
   state.set_associations(assocs.get());
   for (auto& [rc, fd] : refclocks) assocs->add_sock_refclock(*rc, std::move(fd));
   for (auto& [rc, phc] : phcs) assocs->add_phc_refclock(*rc, std::move(phc));

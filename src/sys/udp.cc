@@ -249,4 +249,15 @@ core::Timestamp realtime_now() {
   return core::Timestamp::from_unix(ts.tv_sec, ts.tv_nsec);
 }
 
+core::Duration measure_clock_precision() {
+  std::optional<core::Duration> best;
+  core::Timestamp last = realtime_now();
+  for (int i = 0; i < 5000; ++i) {
+    const core::Timestamp t = realtime_now();
+    if (t > last) best = std::min(best.value_or(t - last), t - last);
+    last = t;
+  }
+  return best.value_or(core::Duration());
+}
+
 }  // namespace tempus::sys

@@ -95,6 +95,10 @@ inline core::Result<ipc::UniqueFd, Errno> open_refclock_socket(const std::string
 
 // CLOCK_REALTIME now.
 core::Timestamp realtime_now();
+// The precision of reading CLOCK_REALTIME: the smallest step between two successive readings
+// that differ, over a few thousand reads (a coarse clock shows its tick); 0 when the clock never
+// moved meanwhile (a simulated one).
+core::Duration measure_clock_precision();
 // CLOCK_MONOTONIC now, in ns.
 int64_t monotonic_ns();
 

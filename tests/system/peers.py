@@ -263,7 +263,8 @@ def probe(host, port, timeout=2.0):
     if len(reply) < 48 or reply[24:32] != nonce:
         return None
     return {"leap": reply[0] >> 6, "version": reply[0] >> 3 & 7, "mode": reply[0] & 7,
-            "stratum": reply[1], "ref_id": reply[12:16].hex(),
+            "stratum": reply[1], "precision": struct.unpack("b", reply[3:4])[0],
+            "ref_id": reply[12:16].hex(),
             "transmit_zero": reply[40:48] == bytes(8)}
 
 

@@ -209,3 +209,19 @@ TEST(ServerStats, EveryDropHasOneCounter) {
 
 }  // namespace
 }  // namespace tempus::core
+
+namespace tempus::core {
+namespace {
+
+TEST(Precision, Log2RoundsUp) {
+  EXPECT_EQ(precision_log2(Duration::ns(25)), -25);   // 2^-25 s = 29.8 ns
+  EXPECT_EQ(precision_log2(Duration::ns(100)), -23);  // 2^-23 s = 119 ns
+  EXPECT_EQ(precision_log2(Duration::ns(119)), -23);
+  EXPECT_EQ(precision_log2(Duration::ns(120)), -22);
+  EXPECT_EQ(precision_log2(Duration::ms(1)), -9);
+  EXPECT_EQ(precision_log2(Duration()), -32);
+  EXPECT_EQ(precision_log2(Duration::s(5)), 0);
+}
+
+}  // namespace
+}  // namespace tempus::core
