@@ -14,13 +14,6 @@ constexpr double kOffTrackFactor = 4.0;
 
 }  // namespace
 
-uint32_t ref_id_for_address(std::span<const uint8_t, 16> bytes, bool is_v4, uint32_t v4_value) {
-  if (is_v4) return v4_value;
-  uint32_t h = 2166136261u;
-  for (uint8_t b : bytes) h = (h ^ b) * 16777619u;
-  return h;
-}
-
 Engine::Engine(const SelectionConfig& selection, const DisciplineConfig& discipline,
                std::optional<InitialFrequency> initial)
     : selection_cfg_(selection), discipline_(discipline, initial) {}

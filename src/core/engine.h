@@ -188,9 +188,5 @@ class Engine {
   void add_tai(std::vector<ClockCommand>& cmds, Timestamp now) const;
 };
 
-// A reference ID for an address (RFC 5905 §7.3): the IPv4 address itself; for IPv6 the first
-// 32 bits of an FNV-1a hash of the 16 address bytes (RFC 5905 uses MD5; any stable hash serves
-// loop detection, and the core has no MD5).
-uint32_t ref_id_for_address(std::span<const uint8_t, 16> bytes, bool is_v4, uint32_t v4_value);
 
 }  // namespace tempus::core

@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "core/refclock_sock.h"
+#include "crypto/refid.h"
 #include "sys/log.h"
 #include "sys/udp.h"
 
@@ -83,7 +84,7 @@ core::EngineSourceOptions source_options(const config::NtpSource& s, const core:
   o.client.symmetric = s.kind == config::SourceKind::kPeer;
   if (s.max_samples) o.stats.max_samples = static_cast<size_t>(std::max(1, *s.max_samples));
   if (s.min_samples) o.stats.min_samples = static_cast<size_t>(std::max(0, *s.min_samples));
-  o.ref_id = core::ref_id_for_address(a.bytes(), a.is_v4(), a.is_v4() ? a.v4_value() : 0);
+  o.ref_id = crypto::ref_id_of(a);
   o.prefer = s.prefer;
   o.noselect = s.noselect;
   o.trust = s.trust;
@@ -220,8 +221,7 @@ bool Associations::add_with(const config::NtpSource& src, size_t origin,
   opts.client.local_precision = precision_;
   if (auto local = serving_ ? sys::local_address(a->fd ? a->fd.get() : -1, {address, src.port})
                             : std::nullopt)
-    opts.client.own_ref_id = core::ref_id_for_address(local->bytes(), local->is_v4(),
-                                                      local->is_v4() ? local->v4_value() : 0);
+    opts.client.own_ref_id = crypto::ref_id_of(*local);
   engine_.add_source(a->id, opts);
   assocs_.push_back(std::move(a));
   raw->timer.add(core::Duration::ns(0));

@@ -11,6 +11,7 @@
 #include "ipc/any_message.h"
 #include "core/drift.h"
 #include "core/leapsec.h"
+#include "crypto/refid.h"
 #include "proc/access_names.h"
 #include "proc/associations.h"
 #include "proc/child.h"
@@ -309,6 +310,9 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
     return state.handle_request(req, realtime_now());
   });
 
+  // OpenSSL reads its configuration on first use: load it and the reference-ID digest now.
+  if (!crypto::init_refid())
+    sys::logf(sys::Severity::kWarning, "MD5 is not available: IPv6 reference IDs will be 0");
   enter_sandbox(ipc::Role::kNet, opts, /*chroot=*/true);
   parent.send(ipc::Ready{.role = ipc::Role::kNet, .pid = self});
   if (auto hook = test_hook()) {
