@@ -57,22 +57,25 @@ double Rng::normal() {
 
 // ---- the kernel clock --------------------------------------------------------------------
 
-SimClock::SimClock(int64_t start_true_ns, const Options& opt)
+SimClock::SimClock(int64_t start_true_ns, const Options& opt, double max_slew_rate_ppm)
     : true_ns_(start_true_ns),
       error_s_(opt.initial_error_s),
       osc_ppm_(opt.oscillator_ppm),
-      wander_(opt.wander_ppm_per_sqrt_s) {}
+      wander_(opt.wander_ppm_per_sqrt_s),
+      max_slew_rate_ppm_(std::min(max_slew_rate_ppm, 100000.0)) {}
 
 void SimClock::advance(int64_t true_ns, Rng& rng) {
   if (true_ns <= true_ns_) return;
   const double dt = static_cast<double>(true_ns - true_ns_) * 1e-9;
   true_ns_ = true_ns;
-  // The single-shot slew runs at 500 ppm on top of the frequency until the remainder is used.
-  if (slew_left_s_ != 0) {
-    const double max_s = core::kKernelSlewRatePpm * 1e-6 * dt;
-    const double done = std::clamp(slew_left_s_, -max_s, max_s);
-    error_s_ += done;
-    slew_left_s_ -= done;
+  // A slew adds its rate to the frequency until its local duration has passed.
+  if (slew_.offset != core::Duration()) {
+    const double left_s = slew_.duration().to_seconds_f() - slew_elapsed_s_;
+    const double local_dt = dt * (1 + (osc_ppm_ + freq_ppm_ + slew_.rate_ppm) * 1e-6);
+    const double part = local_dt >= left_s ? std::max(left_s, 0.0) / local_dt : 1.0;
+    error_s_ += slew_.rate_ppm * 1e-6 * dt * part;
+    slew_elapsed_s_ += local_dt * part;
+    if (part < 1.0) slew_ = core::SlewPlan{};
   }
   error_s_ += (osc_ppm_ + freq_ppm_) * 1e-6 * dt;
   if (wander_ > 0) osc_ppm_ += wander_ * std::sqrt(dt) * rng.normal();
@@ -91,14 +94,24 @@ void SimClock::apply(const core::ClockCommand& c) {
       return;
     }
     freq_ppm_ = scaled / 65536.0;
+    if (slew_.offset != core::Duration()) {  // RateSlew::set_frequency: re-based, rate kept
+      slew_.offset = slew_.offset - slew_.applied(core::Duration::from_seconds_f(slew_elapsed_s_));
+      slew_elapsed_s_ = 0;
+    }
   } else if (const auto* s = std::get_if<core::SlewCommand>(&c)) {
-    if (s->offset.abs() > core::kMaxSlew) {
+    const double rate = std::round(s->rate_ppm * 65536.0);
+    if (s->offset.abs() > core::kMaxSlew || !(rate >= 1) ||
+        rate > std::round(max_slew_rate_ppm_ * 65536.0)) {
       ++violations_;
       return;
     }
-    slew_left_s_ = static_cast<double>(s->offset.count_ns()) * 1e-9;  // replaces the remainder
+    // Replaces the remainder.
+    slew_ = core::SlewPlan{.offset = s->offset,
+                           .rate_ppm = (s->offset < core::Duration() ? -rate : rate) / 65536.0};
+    slew_elapsed_s_ = 0;
   } else if (const auto* st = std::get_if<core::StepCommand>(&c)) {
     if (st->offset == core::Duration()) ++violations_;
+    slew_ = core::SlewPlan{};
     error_s_ += static_cast<double>(st->offset.count_ns()) * 1e-9;
     ++steps_;
   } else if (const auto* k = std::get_if<core::StatusCommand>(&c)) {
@@ -208,7 +221,7 @@ Outcome run(const Scenario& sc, uint64_t seed) {
   Rng rng(seed);                             // network and oscillator
   Rng engine_rng(seed ^ 0x7465'6d70'7573ULL);  // the engine's nonces and poll jitter
   Outcome out;
-  SimClock clock(kStartNs, sc.clock);
+  SimClock clock(kStartNs, sc.clock, sc.discipline.max_slew_rate_ppm);
   core::Engine engine(sc.selection, sc.discipline, sc.drift);
   execute(engine.start(clock.read()), clock);
   for (size_t i = 0; i < sc.servers.size(); ++i) {
