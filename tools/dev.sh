@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 BUILD_PKGS=(g++ meson ninja-build pkg-config python3 libevent-dev libseccomp-dev libcap-ng-dev
             libssl-dev libgtest-dev libgmock-dev libsystemd-dev nlohmann-json3-dev)
-TEST_PKGS=(strace procps chrony libcap2-bin iproute2 tzdata)
+TEST_PKGS=(strace procps chrony libcap2-bin iproute2 tzdata dnsmasq-base)
 
 log() { printf '== %s\n' "$*"; }
 
@@ -60,17 +60,43 @@ ensure_user() {
 # is unpacked (dpkg -x, no maintainer scripts) under $NTPSEC_ROOT rather than installed.
 NTPSEC_ROOT=/var/cache/tempus-test/ntpsec-root
 prepare_ntpsec() {
-  [ -x "$NTPSEC_ROOT/usr/sbin/ntpd" ] && return 0
+  [ -x "$NTPSEC_ROOT/usr/sbin/ntpd" ] && [ -e "$NTPSEC_ROOT/usr/bin/ntpdig" ] && return 0
   [ "$(id -u)" -eq 0 ] || return 0
   log "unpacking ntpsec for interop tests into $NTPSEC_ROOT"
   local tmp
   tmp=$(mktemp -d)
   chmod 755 "$tmp"
-  if (cd "$tmp" && apt-get download -qq ntpsec >/dev/null 2>&1); then
+  # ntpdig and ntpq are python scripts: they need the python3-ntp package (libntpc) beside them.
+  if (cd "$tmp" && apt-get download -qq ntpsec ntpsec-ntpdig python3-ntp >/dev/null 2>&1); then
     mkdir -p "$NTPSEC_ROOT"
-    dpkg -x "$tmp"/ntpsec_*.deb "$NTPSEC_ROOT"
+    for deb in "$tmp"/*.deb; do dpkg -x "$deb" "$NTPSEC_ROOT"; done
   else
     echo "note: apt-get download ntpsec failed; the ntpsec interop test will skip"
+  fi
+  rm -rf "$tmp"
+}
+
+# OpenNTPD for the unsynchronised-server test, unpacked the same way (it conflicts with chrony).
+# Its privsep user is 'ntpd' on Debian (the name compiled into the binary), created as Debian's
+# postinst does; the home is its chroot, which the test provides in a private mount namespace.
+OPENNTPD_ROOT=/var/cache/tempus-test/openntpd-root
+prepare_openntpd() {
+  [ "$(id -u)" -eq 0 ] || return 0
+  if ! getent passwd ntpd >/dev/null; then
+    log "creating system user ntpd (OpenNTPD's privsep user)"
+    useradd --system --user-group --home-dir /var/run/openntpd --no-create-home \
+      --shell /usr/sbin/nologin --comment "OpenNTPD privsep (tempus tests)" ntpd
+  fi
+  [ -x "$OPENNTPD_ROOT/usr/sbin/ntpd" ] && return 0
+  log "unpacking openntpd for interop tests into $OPENNTPD_ROOT"
+  local tmp
+  tmp=$(mktemp -d)
+  chmod 755 "$tmp"
+  if (cd "$tmp" && apt-get download -qq openntpd >/dev/null 2>&1); then
+    mkdir -p "$OPENNTPD_ROOT"
+    dpkg -x "$tmp"/openntpd_*.deb "$OPENNTPD_ROOT"
+  else
+    echo "note: apt-get download openntpd failed; the openntpd interop test will skip"
   fi
   rm -rf "$tmp"
 }
@@ -120,7 +146,8 @@ case "$cmd" in
     install_packages "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}"
     ensure_user
     prepare_ntpsec
-    export TEMPUS_NTPSEC_ROOT=$NTPSEC_ROOT
+    prepare_openntpd
+    export TEMPUS_NTPSEC_ROOT=$NTPSEC_ROOT TEMPUS_OPENNTPD_ROOT=$OPENNTPD_ROOT
     rc=0
     log "release build (debugoptimized, hardened, no test hooks): every suite"
     build build

@@ -163,6 +163,13 @@ std::vector<ClockCommand> Discipline::shutdown(Timestamp now) {
   return out;
 }
 
+std::vector<ClockCommand> Discipline::slew_by(Timestamp now, Duration d) {
+  const Duration wanted = clamp_dur(pending_slew(now) + d, -kMaxSlew, kMaxSlew);
+  slew_time_ = now;
+  slew_amount_ = wanted;
+  return {SlewCommand{wanted}};
+}
+
 std::vector<ClockCommand> Discipline::unsynchronise(Timestamp /*now*/) {
   synced_ = false;
   return {StatusCommand{.leap = Leap::kUnsync, .synced = false, .max_error = kMaxKernelError,

@@ -151,6 +151,11 @@ class Discipline {
   // Final drift write (if a driftfile is configured and a frequency is known).
   std::vector<ClockCommand> shutdown(Timestamp now);
 
+  // A phase correction from outside the measurements (leapsecmode slew: ∓1 s at a leap second,
+  // which the reference made too, so the statistics get no Correction): added to the slew
+  // still pending.
+  std::vector<ClockCommand> slew_by(Timestamp now, Duration d);
+
   // No usable source any more: kernel status "not synchronised".
   std::vector<ClockCommand> unsynchronise(Timestamp now);
 

@@ -38,9 +38,73 @@ int32_t Engine::tai_minus_utc(Timestamp now) const {
 
 void Engine::add_tai(std::vector<ClockCommand>& cmds, Timestamp now) const {
   const int32_t tai = tai_minus_utc(now);
-  if (tai <= 0) return;
-  for (auto& c : cmds)
-    if (auto* s = std::get_if<StatusCommand>(&c)) s->tai_offset_s = tai;
+  for (auto& c : cmds) {
+    auto* s = std::get_if<StatusCommand>(&c);
+    if (!s) continue;
+    if (tai > 0) s->tai_offset_s = tai;
+    // leapsecmode other than system: the kernel must not insert or delete the second itself.
+    if (leap_mode_ != LeapMode::kSystem && (s->leap == Leap::kInsert || s->leap == Leap::kDelete))
+      s->leap = Leap::kNone;
+  }
+}
+
+namespace {
+
+constexpr int64_t kSecondsPerDay = 86400;
+
+int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+}  // namespace
+
+bool is_leap_second_day(Timestamp now) {
+  // Civil date from days since 1970-01-01 (the proleptic Gregorian calendar, era by era).
+  const int64_t days = floor_div(now.unix_sec(), kSecondsPerDay) + 719468;
+  const int64_t era = floor_div(days, 146097);
+  const int64_t doe = days - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  const int64_t day = doy - (153 * mp + 2) / 5 + 1;
+  const int64_t month = mp < 10 ? mp + 3 : mp - 9;
+  return (month == 6 && day == 30) || (month == 12 && day == 31);
+}
+
+Timestamp next_utc_midnight(Timestamp now) {
+  return Timestamp::from_unix((floor_div(now.unix_sec(), kSecondsPerDay) + 1) * kSecondsPerDay,
+                              0);
+}
+
+std::optional<Timestamp> Engine::next_leap(Timestamp now) const {
+  if (leap_mode_ == LeapMode::kSystem || !synchronised()) return std::nullopt;
+  const TrackingReport t = discipline_.tracking(now);
+  if (t.leap != Leap::kInsert && t.leap != Leap::kDelete) return std::nullopt;
+  const Timestamp at = next_utc_midnight(now);
+  // The vote is for the day of the update that made it: a stale one from yesterday is not.
+  if (next_utc_midnight(t.ref_time) != at) return std::nullopt;
+  if (leap_done_ && *leap_done_ == at) return std::nullopt;
+  return at;
+}
+
+std::vector<ClockCommand> Engine::on_leap(Timestamp now) {
+  // Called at (or just after) the midnight next_leap() gave: the leap of the day just ended.
+  const Timestamp at = next_utc_midnight(now - Duration::s(2));
+  if (leap_mode_ == LeapMode::kSystem || (leap_done_ && *leap_done_ == at)) return {};
+  const Leap leap = discipline_.tracking(now).leap;
+  if (leap != Leap::kInsert && leap != Leap::kDelete) return {};
+  leap_done_ = at;
+  // An inserted second repeats 23:59:59: the clock goes back one second; a deleted one skips.
+  const Duration d = Duration::s(leap == Leap::kInsert ? -1 : 1);
+  switch (leap_mode_) {
+    case LeapMode::kStep:
+      ++step_epoch_;  // exchanges across it measure the leap, not the source
+      return {StepCommand{d}};
+    case LeapMode::kSlew:
+      return discipline_.slew_by(now, d);
+    case LeapMode::kSystem:
+    case LeapMode::kIgnore:
+      break;
+  }
+  return {};
 }
 
 Engine::Source* Engine::find(uint32_t id) {
@@ -275,9 +339,10 @@ void Engine::reselect_and_update(Source& src, Timestamp now, ReplyOutcome& out) 
   const SourceEstimate& e = ests[si];
   const Source& ref = sources_[index[si]];
   Leap leap = sel.leap;
-  if (leap_table_) {
-    const LeapStatus ls = leap_status(*leap_table_, now);
-    if (!ls.expired && leap != Leap::kUnsync) leap = ls.leap_today;
+  if (leap_table_ && !leap_status(*leap_table_, now).expired) {
+    if (leap != Leap::kUnsync) leap = leap_status(*leap_table_, now).leap_today;
+  } else if ((leap == Leap::kInsert || leap == Leap::kDelete) && !is_leap_second_day(now)) {
+    leap = Leap::kNone;  // announced early (ntpd announces for the whole month): not today
   }
   ReferenceUpdate u{.now = now,
                     .ref_id = ref.opts.ref_id,

@@ -61,6 +61,20 @@ struct ReplyOutcome {
   bool respond = false;                // a peer's packet wants an answer now (make_response)
 };
 
+// leapsecmode (chrony.conf): who inserts or deletes a leap second. kSystem: the kernel, told
+// through the status commands' leap bits. The others keep the kernel out of it (its leap bits
+// stay clear) and, at the leap, the engine steps the clock by one second (kStep), slews it
+// (kSlew), or leaves the error to normal operation (kIgnore). Clients are told of the leap in
+// every mode.
+enum class LeapMode : uint8_t { kSystem, kStep, kSlew, kIgnore };
+
+// True when `now` (UTC) falls on June 30 or December 31, the days that end with a leap second
+// in practice (chrony accepts a source's leap announcement only then too, so a server that
+// announces it for a whole month does not get one inserted early).
+bool is_leap_second_day(Timestamp now);
+// The next UTC midnight after `now`.
+Timestamp next_utc_midnight(Timestamp now);
+
 class Engine {
  public:
   Engine(const SelectionConfig& selection, const DisciplineConfig& discipline,
@@ -75,6 +89,14 @@ class Engine {
   void set_leap_table(std::optional<LeapTable> table) { leap_table_ = std::move(table); }
   // TAI − UTC from the table at `now`, 0 without one.
   int32_t tai_minus_utc(Timestamp now) const;
+
+  void set_leap_mode(LeapMode m) { leap_mode_ = m; }
+  // Outside kSystem: when the leap second the reference announces falls (the end of the UTC
+  // day), or nullopt when none is due. The caller calls on_leap() at that instant.
+  std::optional<Timestamp> next_leap(Timestamp now) const;
+  // The correction at the leap (a StepCommand or SlewCommand of ∓1 s, or nothing for kIgnore);
+  // each leap is acted on once.
+  std::vector<ClockCommand> on_leap(Timestamp now);
 
   // ids are the caller's; adding an existing id replaces it (fresh state).
   void add_source(uint32_t id, const EngineSourceOptions& opts);
@@ -159,6 +181,8 @@ class Engine {
   std::optional<Timestamp> started_;
   PollLog min_minpoll_{PollLog::kMax};
   std::optional<LeapTable> leap_table_;
+  LeapMode leap_mode_ = LeapMode::kSystem;
+  std::optional<Timestamp> leap_done_;  // the midnight of the last leap acted on
 
   // Fills the table's TAI − UTC into the status commands.
   void add_tai(std::vector<ClockCommand>& cmds, Timestamp now) const;

@@ -39,35 +39,86 @@ bool AccessTable::allowed(const IpAddress& a) const {
   return best && best->allow;
 }
 
-std::optional<std::vector<std::byte>> make_reply(Bytes request, Timestamp rx, Timestamp tx,
-                                                 const ServerState& s) {
-  auto req = decode_header(request);
-  if (!req || req->mode != Mode::kClient) return std::nullopt;
+RequestKind classify_request(Bytes request) {
+  if (request.empty()) return RequestKind::kTooShort;
+  const auto b0 = std::to_integer<uint8_t>(request[0]);
+  const auto mode = static_cast<Mode>(b0 & 7);
+  // Mode 6 and 7 packets have their own layouts: classed before any length check.
+  if (mode == Mode::kPrivate) return RequestKind::kPrivate;
+  if (mode == Mode::kControl) return RequestKind::kControl;
+  if (request.size() < kHeaderLen) return RequestKind::kTooShort;
+  const int version = (b0 >> 3) & 7;
+  if (version < 1 || version > 4) return RequestKind::kBadVersion;
+  if (mode != Mode::kClient) return RequestKind::kOtherMode;
+  // RFC 7822 §7.5: what follows the header must be extension fields and/or a MAC.
+  if (request.size() > kHeaderLen && !decode_packet(request).ok()) return RequestKind::kBadExtensions;
+  return RequestKind::kClient;
+}
+
+void ServerStats::count_drop(RequestKind k) {
+  switch (k) {
+    case RequestKind::kClient: break;
+    case RequestKind::kTooShort:
+    case RequestKind::kBadVersion:
+    case RequestKind::kBadExtensions: ++malformed; break;
+    case RequestKind::kControl: ++mode6; break;
+    case RequestKind::kPrivate: ++mode7; break;
+    case RequestKind::kOtherMode: ++other_mode; break;
+  }
+}
+
+namespace {
+
+void put64(std::byte* at, uint64_t v) {
+  for (int i = 0; i < 8; ++i) at[i] = std::byte((v >> (56 - 8 * i)) & 0xff);
+}
+
+constexpr size_t kPollAt = 2;
+constexpr size_t kOriginAt = 24;
+constexpr size_t kReceiveAt = 32;
+constexpr size_t kTransmitAt = 40;
+
+}  // namespace
+
+ReplyTemplate::ReplyTemplate(const ServerState& s) {
+  const bool unsync = s.leap == Leap::kUnsync;
   Header h;
   h.leap = s.leap;
-  h.version = req->version;
   h.mode = Mode::kServer;
-  h.stratum = s.leap == Leap::kUnsync ? 0 : s.stratum;
-  h.poll = req->poll;
+  h.stratum = unsync ? 0 : s.stratum;
   h.precision = s.precision;
   h.root_delay = ShortFixed::from_duration(s.root_delay);
   h.root_dispersion = ShortFixed::from_duration(s.root_dispersion);
   h.ref_id = s.ref_id;
-  h.reference_ts = s.leap == Leap::kUnsync ? NtpTimestamp() : NtpTimestamp::from_time(s.ref_time);
-  h.origin_ts = req->transmit_ts;  // RFC 5905 §8: the client checks this
-  h.receive_ts = NtpTimestamp::from_time(rx);
-  h.transmit_ts = NtpTimestamp::from_time(tx);
+  h.reference_ts = unsync ? NtpTimestamp() : NtpTimestamp::from_time(s.ref_time);
   std::vector<std::byte> out;
   out.reserve(kHeaderLen);
   ByteWriter w{out};
   encode_header(h, w);
-  return out;
+  std::copy(out.begin(), out.end(), t_.begin());
 }
 
-std::optional<std::vector<std::byte>> make_kod_reply(Bytes request, Timestamp rx, uint32_t kiss) {
+ReplyTemplate ReplyTemplate::kiss_of_death(uint32_t kiss) {
   ServerState s;  // leap 3, stratum 0
   s.ref_id = kiss;
-  return make_reply(request, rx, rx, s);
+  return ReplyTemplate(s);
+}
+
+void ReplyTemplate::fill(Bytes request, Timestamp rx, Buffer out) const {
+  std::copy(t_.begin(), t_.end(), out.begin());
+  // LI from the template; the request's version (RFC 5905 §9.2 "copied"); mode 4.
+  const auto version = std::to_integer<uint8_t>(request[0]) & 0x38;
+  out[0] = std::byte((std::to_integer<uint8_t>(t_[0]) & 0xc0) | version | 4);
+  out[kPollAt] = request[kPollAt];
+  // RFC 5905 §8: origin = the request's transmit timestamp, copied bit for bit.
+  std::copy_n(request.begin() + kTransmitAt, 8, out.begin() + kOriginAt);
+  const uint64_t r = NtpTimestamp::from_time(rx).wire();
+  put64(out.data() + kReceiveAt, r);
+  put64(out.data() + kTransmitAt, r);
+}
+
+void ReplyTemplate::set_transmit(Buffer out, Timestamp tx) {
+  put64(out.data() + kTransmitAt, NtpTimestamp::from_time(tx).wire());
 }
 
 }  // namespace tempus::core

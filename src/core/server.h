@@ -4,6 +4,7 @@
 // sockets and takes the timestamps.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -48,16 +49,75 @@ struct ServerState {
   Timestamp ref_time;            // when our clock was last updated
 };
 
-// The reply to `request` received at local time `rx` and sent at `tx`, or nullopt when it must
-// be dropped: not a 48-octet-or-longer NTPv1..4 packet, or not client mode (symmetric, broadcast,
-// control (6) and private (7) modes are not answered here). The reply is a bare 48-octet header
-// (never larger than the request), mode 4, the request's version and poll, origin = the
-// request's transmit timestamp.
-std::optional<std::vector<std::byte>> make_reply(Bytes request, Timestamp rx, Timestamp tx,
-                                                 const ServerState& s);
+// What a datagram that reached the server port is (RFC 5905, RFC 7822, RFC 8633 §3): only
+// kClient is answered; everything else is dropped and counted under its own name.
+enum class RequestKind : uint8_t {
+  kClient,          // a mode 3 request with a valid NTPv1..4 header and extension/MAC layout
+  kTooShort,        // empty, or under 48 octets (a mode 6/7 packet is classed by mode first)
+  kBadVersion,      // version 0 or above 4
+  kBadExtensions,   // trailing octets that are no valid RFC 7822 extension field or MAC
+  kControl,         // mode 6 (ntpq): not answered yet (later: loopback and cmdallow only)
+  kPrivate,         // mode 7 (ntpdc monlist): never answered (RFC 8633 §3.2, amplification)
+  kOtherMode,       // symmetric, server, broadcast or reserved mode
+};
+// Classifies without copying or allocating; a bare 48-octet header takes a two-byte fast path.
+RequestKind classify_request(Bytes request);
+// Mode 1 or 2 (symmetric active/passive): for a configured peer, whose association validates
+// the rest (the server drops it otherwise, as kOtherMode).
+inline bool is_symmetric_mode(Bytes packet) {
+  if (packet.empty()) return false;
+  const auto mode = static_cast<unsigned>(packet[0]) & 7u;
+  return mode == 1 || mode == 2;
+}
 
-// A kiss-o'-death reply (RFC 5905 §7.4) to the same requests make_reply() answers: leap 3,
-// stratum 0, the kiss code as reference ID, origin = the request's transmit timestamp.
-std::optional<std::vector<std::byte>> make_kod_reply(Bytes request, Timestamp rx, uint32_t kiss);
+// The server's counters, named for chrony's serverstats where one exists (docs of each field in
+// chronyc(1) "serverstats"). Every datagram read from a server socket is counted exactly once
+// in `received`, and then in exactly one of answered, kod_sent, rate_limited, denied,
+// malformed, mode6, mode7, other_mode or send_failed.
+struct ServerStats {
+  uint64_t received = 0;        // datagrams read
+  uint64_t answered = 0;        // replies sent (mode 4)
+  uint64_t kod_sent = 0;        // KoD RATE sent instead of a reply
+  uint64_t rate_limited = 0;    // client requests dropped by ratelimit (chrony: NTP packets dropped)
+  uint64_t denied = 0;          // from an address outside allow/deny
+  uint64_t malformed = 0;       // too short, bad version, bad extension fields, truncated
+  uint64_t mode6 = 0;           // control (ntpq) requests dropped
+  uint64_t mode7 = 0;           // private (ntpdc) requests dropped
+  uint64_t other_mode = 0;      // neither client, control nor private mode
+  uint64_t send_failed = 0;     // a reply the kernel refused (buffer full)
+  uint64_t tx_timestamp_pauses = 0;  // times a saturated socket stopped kernel TX timestamps
+  uint64_t daemon_rx_ts = 0;    // receive times read from our clock (no kernel timestamp)
+  uint64_t kernel_rx_ts = 0;    // receive times from SO_TIMESTAMPING
+  uint64_t daemon_tx_ts = 0;    // transmit times written into replies (all of them)
+  uint64_t kernel_tx_ts = 0;    // kernel transmit times read back from the error queue
+  // Counts one datagram of kind `k` that is not answered (k != kClient).
+  void count_drop(RequestKind k);
+  // chrony's "NTP packets received": valid client requests, answered or rate limited.
+  uint64_t valid_requests() const { return answered + kod_sent + rate_limited + send_failed; }
+};
+
+// A precomputed server reply (RFC 5905 §7.3, §9.2): everything that depends only on the server
+// state is encoded once; fill() adds the per-request fields (version, poll, origin, receive)
+// and set_transmit() the transmit timestamp, taken as late as possible before the send. The
+// reply is a bare 48-octet header, so never larger than a request that classify_request()
+// accepts (RFC 8633 §3.1: no amplification).
+class ReplyTemplate {
+ public:
+  using Buffer = std::span<std::byte, kHeaderLen>;
+  // A reply in `s`'s name: leap, stratum (0 when unsynchronised), precision, root delay and
+  // dispersion, reference ID and time (zero when unsynchronised).
+  explicit ReplyTemplate(const ServerState& s);
+  // A kiss-o'-death (RFC 5905 §7.4): leap 3, stratum 0, `kiss` as reference ID.
+  static ReplyTemplate kiss_of_death(uint32_t kiss);
+
+  // Writes the reply to `request` (precondition: classify_request(request) == kClient),
+  // received at `rx`; the transmit field is left as the receive time until set_transmit().
+  void fill(Bytes request, Timestamp rx, Buffer out) const;
+  static void set_transmit(Buffer out, Timestamp tx);
+
+ private:
+  ReplyTemplate() = default;
+  std::array<std::byte, kHeaderLen> t_{};
+};
 
 }  // namespace tempus::core

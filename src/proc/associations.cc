@@ -120,6 +120,21 @@ Associations::Associations(event_base* base, const config::Config& cfg, LocalClo
     : base_(base), clock_(clock), fatal_(std::move(fatal)),
       engine_(selection_config(cfg), discipline_config(cfg), initial) {
   engine_.set_leap_table(std::move(leaps));
+  switch (cfg.leap_sec_mode) {
+    case config::LeapSecMode::kSystem: engine_.set_leap_mode(core::LeapMode::kSystem); break;
+    case config::LeapSecMode::kStep: engine_.set_leap_mode(core::LeapMode::kStep); break;
+    case config::LeapSecMode::kSlew: engine_.set_leap_mode(core::LeapMode::kSlew); break;
+    case config::LeapSecMode::kIgnore: engine_.set_leap_mode(core::LeapMode::kIgnore); break;
+  }
+  leap_ = sys::Event::timer(base_, [this](short) {
+    leap_armed_ = false;
+    const auto cmds = engine_.on_leap(clock_.now());
+    const char* what = cmds.empty() ? "left to normal operation (leapsecmode ignore)"
+                       : std::holds_alternative<core::StepCommand>(cmds.front()) ? "stepped"
+                                                                                 : "slewed";
+    sys::logf(sys::Severity::kNotice, "leap second: clock %s", what);
+    execute(cmds);
+  });
   local_ = cfg.local;
   const uint16_t acq_port = cfg.acquisition_port.value_or(0);
   if (acq_port != 0 || !cfg.bind_acq_address4.is_unspecified())
@@ -130,6 +145,7 @@ Associations::Associations(event_base* base, const config::Config& cfg, LocalClo
   reaper_ = sys::Event::timer(base_, [this](short) { reap(); });
   reach_ = sys::Event::timer(base_, [this](short) {
     execute(engine_.check_reachability(clock_.now()));
+    check_leap();
     reach_.add(kReachCheckInterval);
   });
   reach_.add(kReachCheckInterval);
@@ -200,7 +216,8 @@ bool Associations::add_with(const config::NtpSource& src, size_t origin,
     a->readable.add();
   }
   core::EngineSourceOptions opts = source_options(src, address);
-  if (auto local = sys::local_address(a->fd ? a->fd.get() : -1, {address, src.port}))
+  if (auto local = serving_ ? sys::local_address(a->fd ? a->fd.get() : -1, {address, src.port})
+                            : std::nullopt)
     opts.client.own_ref_id = core::ref_id_for_address(local->bytes(), local->is_v4(),
                                                       local->is_v4() ? local->v4_value() : 0);
   engine_.add_source(a->id, opts);
@@ -279,8 +296,8 @@ void Associations::on_refclock(Assoc& a) {
 }
 
 bool Associations::send_packet(Assoc& a, std::span<const std::byte> packet) {
-  auto st = a.shared_fd >= 0 ? sys::send_to(a.shared_fd, packet, {a.address, a.port})
-                             : sys::send(a.fd.get(), packet);
+  if (a.shared_fd >= 0) return sym_send_(a.shared_fd, packet, {a.address, a.port});
+  auto st = sys::send(a.fd.get(), packet);
   if (!st)
     sys::logf(sys::Severity::kDebug, "send to %s: %s", a.address.to_string().c_str(),
               sys::to_string(st.error()).c_str());
@@ -348,6 +365,16 @@ void Associations::set_init_origins(std::vector<size_t> origins) {
   if (!init_active_) return;
   init_timeout_ = sys::Event::timer(base_, [this](short) { end_init_step_slew("no update"); });
   init_timeout_.add(kInitStepSlewTimeout);
+}
+
+void Associations::check_leap() {
+  // Checked every kReachCheckInterval; the timer itself is armed for the exact instant once
+  // the leap is that close (a timer runs on the monotonic clock, which a step does not move).
+  const core::Timestamp now = clock_.now();
+  const auto at = engine_.next_leap(now);
+  if (!at || leap_armed_ || *at - now > kReachCheckInterval * 2) return;
+  leap_armed_ = true;
+  leap_.add(std::max(*at - now, core::Duration()));
 }
 
 bool Associations::is_init_origin(size_t origin) const {

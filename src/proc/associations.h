@@ -45,7 +45,16 @@ class Associations {
   // Peers send from the NTP server's socket of their family (chrony: the NTP port), so the
   // peer sees our packets come from the port it was configured with; -1 where there is none
   // (`port 0`: a peer is then polled from a random port like a server).
-  void set_symmetric_sockets(int fd4, int fd6) { sym_fd4_ = fd4, sym_fd6_ = fd6; }
+  // `send` puts a packet out on one of them (the server keeps its transmit-timestamp count).
+  using SymmetricSend =
+      std::function<bool(int fd, std::span<const std::byte> packet, const sys::Endpoint& to)>;
+  void set_symmetric_sockets(int fd4, int fd6, SymmetricSend send) {
+    sym_fd4_ = fd4, sym_fd6_ = fd6, sym_send_ = std::move(send);
+  }
+  // Whether we answer NTP at all (server or peers). Only then can a source be synchronised to
+  // us, so only then are sources added afterwards checked for it (chrony's test D): a
+  // client-only daemon takes e.g. ntpd's orphan-mode refid 127.0.0.1 on loopback as it is.
+  void set_serving(bool serving) { serving_ = serving; }
   // A mode 1 or 2 packet that reached the server socket: true when it is from a configured
   // peer (address and port), which then took it (and may have answered at once on `fd`).
   bool on_symmetric(int fd, std::span<const std::byte> packet, const sys::Endpoint& from,
@@ -98,6 +107,7 @@ class Associations {
   bool should_replace(Assoc& a, const core::SourceView& v);
   void reap();
   void end_init_step_slew(const char* why);
+  void check_leap();  // arms leap_ for the leap second, when leapsecmode is not system
   void on_readable(Assoc& a);
   void on_refclock(Assoc& a);
   void on_phc(Assoc& a);
@@ -118,6 +128,8 @@ class Associations {
   // bindacqaddress / acquisitionport: where client sockets are bound (nullopt: unbound).
   std::optional<sys::Endpoint> acq_local4_, acq_local6_;
   int sym_fd4_ = -1, sym_fd6_ = -1;
+  SymmetricSend sym_send_;
+  bool serving_ = false;
   std::function<void(size_t)> replace_;
   sys::Event reaper_;  // drops marked associations outside their own callbacks
   sys::Event reach_;   // re-checks reachability (refclocks have no poll to do it)
@@ -129,6 +141,8 @@ class Associations {
   bool init_active_ = false;          // ...which are polled until the first update
   bool is_init_origin(size_t origin) const;
   sys::Event init_timeout_;
+  sys::Event leap_;
+  bool leap_armed_ = false;
   uint32_t next_id_ = 1;
 };
 

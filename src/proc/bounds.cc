@@ -28,6 +28,9 @@ ipc::ClockBounds clock_bounds(const config::Config& cfg, const Options& opts) {
   if (cfg.init_step_slew && !cfg.init_step_slew->hosts.empty() &&
       cfg.init_step_slew->threshold > core::Duration())
     steps = std::min(steps + 1, ipc::kMaxStepsPerHourCap);
+  // leapsecmode step steps once at a leap second.
+  if (cfg.leap_sec_mode == config::LeapSecMode::kStep)
+    steps = std::min(steps + 1, ipc::kMaxStepsPerHourCap);
   b.max_steps_per_hour = steps;
   b.max_step_ns = steps > 0 ? kMaxStepBoundNs : 0;
   return b;

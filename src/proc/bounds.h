@@ -7,7 +7,7 @@
 //   step       allowed only with makestep (or -q); any magnitude up to 200 years, since a machine
 //              without a working RTC may boot decades off. The rate is what is bounded: at most
 //              makestep's LIMIT steps per hour (LIMIT < 0, "always": 4 per hour; -q: 1), one more
-//              with initstepslew.
+//              with initstepslew and one more with leapsecmode step.
 //   frequency  the kernel's own ±500 ppm.
 #pragma once
 

@@ -45,9 +45,6 @@ std::optional<core::InitialFrequency> read_drift(const std::string& path) {
 // with leap records, normally right/UTC), read before the sandbox closes. A bad or missing
 // table is a warning: the sources' leap indicators are used instead.
 std::optional<core::LeapTable> read_leap_table(const config::Config& cfg) {
-  if (cfg.leap_sec_mode != config::LeapSecMode::kSystem)
-    sys::logf(sys::Severity::kWarning, "leapsecmode %s is not supported yet; the kernel applies "
-              "leap seconds (system)", config::to_string(cfg.leap_sec_mode));
   std::string path;
   bool tzif = false;
   if (!cfg.leap_sec_list.empty()) {
@@ -306,11 +303,15 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
   std::unique_ptr<NtpServer> server;
   if (!server_sockets.empty()) {
     server = std::make_unique<NtpServer>(base.get(), std::move(server_sockets), access_table(cfg),
-                                         rate_limit_config(cfg), *clock,
+                                         client_log_config(cfg), *clock,
                                          [&] { return assocs->server_state(); });
     state.set_server(server.get());
-    assocs->set_symmetric_sockets(server->socket_for(core::IpFamily::kV4),
-                                  server->socket_for(core::IpFamily::kV6));
+    assocs->set_serving(true);
+    assocs->set_symmetric_sockets(
+        server->socket_for(core::IpFamily::kV4), server->socket_for(core::IpFamily::kV6),
+        [&](int fd, std::span<const std::byte> packet, const sys::Endpoint& to) {
+          return server->send_on(fd, packet, to);
+        });
     server->set_symmetric_handler([&](int fd, std::span<const std::byte> packet,
                                       const sys::Endpoint& from, core::Timestamp rx) {
       return assocs->on_symmetric(fd, packet, from, rx);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: ISC
 #include "proc/ntp_server.h"
 
+#include <sys/random.h>
+
 #include <algorithm>
 #include <array>
 
@@ -48,71 +50,186 @@ std::vector<ipc::UniqueFd> open_server_sockets(const config::Config& cfg, const 
   return out;
 }
 
-std::optional<core::RateLimitConfig> rate_limit_config(const config::Config& cfg) {
-  if (!cfg.rate_limit.enabled || cfg.no_client_log) return std::nullopt;
-  return core::RateLimitConfig{.interval_log2 = cfg.rate_limit.interval_log2,
-                               .burst = cfg.rate_limit.burst,
-                               .leak = cfg.rate_limit.leak,
-                               .kod = cfg.rate_limit.kod,
-                               .max_clients = std::max<size_t>(16, cfg.client_log_limit / 128)};
+std::optional<core::ClientLogConfig> client_log_config(const config::Config& cfg) {
+  if (cfg.no_client_log) return std::nullopt;
+  core::ClientLogConfig c{.max_clients = std::max<size_t>(16, cfg.client_log_limit / 128),
+                          .rate_limit = std::nullopt};
+  if (cfg.rate_limit.enabled)
+    c.rate_limit = core::RateLimitConfig{.interval_log2 = cfg.rate_limit.interval_log2,
+                                         .burst = cfg.rate_limit.burst,
+                                         .leak = cfg.rate_limit.leak,
+                                         .kod = cfg.rate_limit.kod};
+  return c;
 }
 
-NtpServer::NtpServer(event_base* base, std::vector<ipc::UniqueFd> sockets,
-                     core::AccessTable access, std::optional<core::RateLimitConfig> limiter,
-                     LocalClock& clock, StateFn state)
-    : access_(std::move(access)), clock_(clock), state_(std::move(state)) {
-  if (limiter) limiter_.emplace(*limiter);
-  for (auto& fd : sockets) {
-    auto s = std::make_unique<Socket>();
-    s->fd = std::move(fd);
-    const int raw = s->fd.get();
-    s->ev = sys::Event(base, raw, EV_READ | EV_PERSIST, [this, raw](short) { on_readable(raw); });
-    s->ev.add();
-    sockets_.push_back(std::move(s));
+namespace {
+
+uint64_t random_key() {  // getrandom(2), the kernel's CSPRNG (allowed in every filter)
+  uint64_t v = 0;
+  while (getrandom(&v, sizeof v, 0) != static_cast<ssize_t>(sizeof v)) {
+  }
+  return v;
+}
+
+}  // namespace
+
+struct NtpServer::Socket {
+  ipc::UniqueFd fd;
+  uint32_t next_id = 0;  // the kernel's OPT_ID of the next datagram sent
+  uint32_t tx_seen = 0;  // one past the last id whose transmit timestamp was read
+  std::array<Sent, kSentRing> sent{};
+  bool tx_on = true;          // kernel transmit timestamps requested (see pause_tx)
+  core::Timestamp tx_resume;  // CLOCK_REALTIME: when a paused socket asks for them again
+  sys::Event ev;  // last: destroyed first
+};
+
+// Kernel transmit timestamps cost the kernel a socket-buffer clone and an error-queue entry per
+// reply, which halves the saturation rate on loopback. They only feed the counters and the
+// timestamps held for interleaved mode, so a socket that fills a whole batch (saturated) stops
+// asking for them for kTxPause, and asks again once a batch is no longer full.
+void NtpServer::pause_tx(Socket& s, core::Timestamp real) {
+  read_tx_timestamps(s);
+  if (sys::set_server_tx_timestamps(s.fd.get(), false)) {
+    s.tx_on = false;
+    s.tx_resume = real + kTxPause;
+    ++stats_.tx_timestamp_pauses;
   }
 }
 
-void NtpServer::on_readable(int fd) {
-  std::array<std::byte, 1024> buf;
-  for (int i = 0; i < 64; ++i) {  // bounded per wake-up; the rest waits for the next one
-    auto r = sys::receive(fd, buf);
-    if (!r) return;
-    ++received_;
-    if (r->size == 0) {
-      ++dropped_;
-      continue;
+void NtpServer::resume_tx(Socket& s) {
+  read_tx_timestamps(s);  // the old numbering's last ones
+  if (!sys::set_server_tx_timestamps(s.fd.get(), true)) return;
+  // The kernel numbers from 0 again: forget every id of the old numbering.
+  s.tx_on = true;
+  s.next_id = s.tx_seen = 0;
+  for (Sent& e : s.sent) e.id = UINT32_MAX;
+}
+
+NtpServer::NtpServer(event_base* base, std::vector<ipc::UniqueFd> sockets,
+                     core::AccessTable access, std::optional<core::ClientLogConfig> client_log,
+                     LocalClock& clock, StateFn state)
+    : access_(std::move(access)),
+      clock_(clock),
+      state_(std::move(state)),
+      reply_(state_()),
+      kod_(core::ReplyTemplate::kiss_of_death(core::kKissRate)),
+      batch_(std::make_unique<sys::ServerBatch>()) {
+  if (client_log) log_.emplace(*client_log, random_key());
+  for (auto& fd : sockets) {
+    auto s = std::make_unique<Socket>();
+    s->fd = std::move(fd);
+    Socket* raw = s.get();
+    s->ev = sys::Event(base, raw->fd.get(), EV_READ | EV_PERSIST,
+                       [this, raw](short) { on_readable(*raw); });
+    s->ev.add();
+    sockets_.push_back(std::move(s));
+  }
+  // The reply template follows the server state (clock updates, root dispersion growing with
+  // time, leap warnings) once a second; nothing about it is computed per request.
+  refresh_ = sys::Event(base, -1, EV_PERSIST, [this](short) { refresh_template(); });
+  refresh_.add(core::Duration::s(1));
+}
+
+NtpServer::~NtpServer() = default;
+
+void NtpServer::refresh_template() { reply_ = core::ReplyTemplate(state_()); }
+
+void NtpServer::read_tx_timestamps(Socket& s) {
+  for (int round = 0; round < 16; ++round) {  // bounded; the rest waits for the next wake-up
+    const auto stamps = batch_->receive_tx_timestamps(s.fd.get());
+    if (stamps.empty()) s.tx_seen = s.next_id;  // nothing pending: lost ones are not awaited
+    for (const auto& t : stamps) {
+      s.tx_seen = t.id + 1;
+      ++stats_.kernel_tx_ts;
+      const Sent& e = s.sent[t.id % kSentRing];
+      if (log_ && e.id == t.id) log_->note_transmit(e.slot, e.client, e.rx, clock_.from_realtime(t.time));
     }
-    const auto mode = static_cast<unsigned>(buf[0]) & 7u;
-    if ((mode == 1 || mode == 2) && symmetric_) {
-      const core::Timestamp t4 = r->kernel_rx ? clock_.from_realtime(*r->kernel_rx) : clock_.now();
-      if (symmetric_(fd, std::span<const std::byte>(buf.data(), r->size), r->from, t4)) continue;
-    }
-    if (!access_.allowed(r->from.address)) {
-      ++denied_;  // chrony answers nothing to a denied client either
-      continue;
-    }
-    const core::Timestamp rx = r->kernel_rx ? clock_.from_realtime(*r->kernel_rx) : clock_.now();
-    const std::span<const std::byte> request(buf.data(), r->size);
-    if (limiter_) {
-      const core::RateDecision d = limiter_->check(r->from.address, rx);
-      if (d != core::RateDecision::kAnswer) {
-        ++limited_;
-        if (d == core::RateDecision::kKodRate) {
-          if (auto kod = core::make_kod_reply(request, rx, core::kKissRate)) {
-            if (sys::send_to(fd, *kod, r->from)) ++kod_;
-          }
-        }
+    if (stamps.size() < sys::ServerBatch::kMaxMessages) return;
+  }
+}
+
+void NtpServer::on_readable(Socket& s) {
+  // Transmit timestamps still awaited (the kernel queued them after our last look).
+  if (s.tx_seen != s.next_id) read_tx_timestamps(s);
+  const int fd = s.fd.get();
+  for (int round = 0; round < 8; ++round) {  // bounded per wake-up; the rest waits for the next
+    auto n = batch_->receive(fd);
+    if (!n || *n == 0) return;
+    // Kernel receive times are CLOCK_REALTIME; the local clock (virtual under -x) differs from
+    // it by an offset that moves by nanoseconds at most within a batch: read it once.
+    const core::Timestamp real = sys::realtime_now();
+    const bool full = *n == sys::ServerBatch::kMaxMessages;
+    if (full && s.tx_on) pause_tx(s, real);
+    else if (!full && !s.tx_on && real >= s.tx_resume) resume_tx(s);
+    const core::Duration to_local = clock_.from_realtime(real) - real;
+    std::array<Sent, sys::ServerBatch::kMaxMessages> pending;
+    std::array<bool, sys::ServerBatch::kMaxMessages> is_kod{};
+    for (size_t i = 0; i < *n; ++i) {
+      ++stats_.received;
+      const auto request = batch_->data(i);
+      if (symmetric_ && !batch_->truncated(i) && !request.empty() &&
+          core::is_symmetric_mode(request)) {
+        const auto k = batch_->kernel_rx(i);
+        if (symmetric_(fd, request, {batch_->from(i), batch_->from_port(i)},
+                       (k ? *k : real) + to_local))
+          continue;
+      }
+      const core::RequestKind kind =
+          batch_->truncated(i) ? core::RequestKind::kTooShort : core::classify_request(request);
+      if (kind != core::RequestKind::kClient) {
+        stats_.count_drop(kind);
         continue;
       }
+      const core::IpAddress client = batch_->from(i);
+      if (!access_.allowed(client)) {
+        ++stats_.denied;  // chrony answers nothing to a denied client either
+        continue;
+      }
+      core::Timestamp rx;
+      if (auto k = batch_->kernel_rx(i)) {
+        rx = *k + to_local;
+        ++stats_.kernel_rx_ts;
+      } else {
+        rx = real + to_local;
+        ++stats_.daemon_rx_ts;
+      }
+      core::ClientLog::Verdict v{core::RateDecision::kAnswer, 0};
+      if (log_) v = log_->on_request(client, rx);
+      if (v.decision == core::RateDecision::kDrop) {
+        ++stats_.rate_limited;
+        continue;
+      }
+      const bool kod = v.decision == core::RateDecision::kKodRate;
+      const size_t k = batch_->queued();
+      (kod ? kod_ : reply_).fill(request, rx, batch_->queue_reply(i));
+      pending[k] = Sent{0, v.slot, client, rx};
+      is_kod[k] = kod;
     }
-    const core::ServerState st = state_();
-    // The transmit timestamp as late as possible: read right before the send.
-    auto reply = core::make_reply(request, rx, clock_.now(), st);
-    if (!reply) {
-      ++dropped_;
-      continue;
+    if (batch_->queued() > 0) {
+      // The transmit timestamp as late as possible: one reading right before the send.
+      const core::Timestamp tx = clock_.now();
+      for (size_t k = 0; k < batch_->queued(); ++k)
+        core::ReplyTemplate::set_transmit(batch_->queued_reply(k), tx);
+      batch_->send_queued(fd);
+      for (size_t k = 0; k < batch_->queued(); ++k) {
+        if (!batch_->sent(k)) {
+          ++stats_.send_failed;
+          continue;
+        }
+        ++(is_kod[k] ? stats_.kod_sent : stats_.answered);
+        ++stats_.daemon_tx_ts;
+        if (log_ && !is_kod[k]) log_->note_transmit(pending[k].slot, pending[k].client, pending[k].rx, tx);
+        if (!s.tx_on) continue;
+        Sent& e = s.sent[s.next_id % kSentRing];
+        e = pending[k];
+        e.id = s.next_id++;
+      }
+      // The kernel takes software transmit timestamps while sendmmsg() runs (in the driver's
+      // transmit routine), so they are usually waiting already: reading them now saves the
+      // extra wake-up their arrival on the error queue would cause.
+      read_tx_timestamps(s);
     }
-    if (sys::send_to(fd, *reply, r->from)) ++answered_;
+    if (*n < sys::ServerBatch::kMaxMessages) return;
   }
 }
 
@@ -126,9 +243,57 @@ int NtpServer::socket_for(core::IpFamily family) const {
   return -1;
 }
 
+bool NtpServer::send_on(int fd, std::span<const std::byte> packet, const sys::Endpoint& to) {
+  for (auto& s : sockets_) {
+    if (s->fd.get() != fd) continue;
+    if (!sys::send_to(fd, packet, to)) return false;
+    if (s->tx_on) ++s->next_id;  // its transmit timestamp has this id: not a reply of ours
+    return true;
+  }
+  return false;
+}
+
 nlohmann::json NtpServer::stats_json() const {
-  return {{"received", received_}, {"answered", answered_}, {"denied", denied_},
-          {"dropped", dropped_}, {"rate_limited", limited_}, {"kod_sent", kod_}};
+  const core::ServerStats& st = stats_;
+  nlohmann::json j = {
+      {"received", st.received},         {"answered", st.answered},
+      {"kod_sent", st.kod_sent},         {"rate_limited", st.rate_limited},
+      {"denied", st.denied},             {"malformed", st.malformed},
+      {"mode6_dropped", st.mode6},       {"mode7_dropped", st.mode7},
+      {"other_mode_dropped", st.other_mode}, {"send_failed", st.send_failed},
+      {"tx_timestamp_pauses", st.tx_timestamp_pauses},
+  };
+  // chrony's serverstats fields (chronyc(1)); no cmdmon, NTS or interleaved mode yet.
+  j["serverstats"] = {
+      {"ntp_packets_received", st.valid_requests()},
+      {"ntp_packets_dropped", st.rate_limited},
+      {"client_log_records_dropped", log_ ? log_->records_dropped() : 0},
+      {"ntp_timestamps_held", log_ ? log_->timestamps_held() : 0},
+      {"ntp_daemon_rx_timestamps", st.daemon_rx_ts},
+      {"ntp_daemon_tx_timestamps", st.daemon_tx_ts},
+      {"ntp_kernel_rx_timestamps", st.kernel_rx_ts},
+      {"ntp_kernel_tx_timestamps", st.kernel_tx_ts},
+      {"ntp_hardware_rx_timestamps", 0},
+      {"ntp_hardware_tx_timestamps", 0},
+  };
+  if (!log_) return j;
+  // chronyc clients' NTP columns; intervals in log2 s (null: not known yet).
+  const core::Timestamp now = clock_.now();
+  auto clients = nlohmann::json::array();
+  auto interval = [](int8_t v) {
+    return v == core::ClientRecord::kNoInterval ? nlohmann::json() : nlohmann::json(v);
+  };
+  for (const auto& r : log_->records()) {
+    clients.push_back({{"address", r.address.to_string()},
+                       {"ntp_packets", r.ntp_hits},
+                       {"dropped", r.ntp_drops},
+                       {"interval_log2", interval(r.interval_log2)},
+                       {"limited_interval_log2", interval(r.limited_interval_log2)},
+                       {"last_s", (now - r.last_seen).count_ns() / core::kNsPerSec}});
+  }
+  j["clients"] = clients;
+  j["client_log_capacity"] = log_->capacity();
+  return j;
 }
 
 }  // namespace tempus::proc

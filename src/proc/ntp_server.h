@@ -1,20 +1,28 @@
 // SPDX-License-Identifier: ISC
 // The net process's NTP server shell: UDP sockets bound before the sandbox (port 123 needs
-// root), answering client requests allowed by allow/deny with core::make_reply, receive time
-// from the kernel and transmit time taken as late as possible before the send.
+// root); requests read and replies sent in batches (sys::ServerBatch), classified and answered
+// from a precomputed reply (core::ReplyTemplate, rebuilt every second from the server state),
+// allow/deny and the client log (ratelimit) applied on the way; receive times from the kernel,
+// transmit times read once per batch right before the send, the kernel's transmit times read
+// back and held in the client log.
 #pragma once
 
+#include <array>
 #include <functional>
+#include <memory>
+#include <optional>
+#include <span>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "config/model.h"
-#include "core/ratelimit.h"
+#include "core/client_log.h"
 #include "core/server.h"
 #include "ipc/unique_fd.h"
 #include "proc/local_clock.h"
 #include "proc/options.h"
+#include "sys/udp_batch.h"
 #include "sys/event.h"
 #include "sys/udp.h"
 
@@ -27,41 +35,60 @@ core::AccessTable access_table(const config::Config& cfg);
 // Opens the server sockets (IPv4 and IPv6 on bindaddress and port, as -4/-6 allow). Errors are
 // fatal for the caller: an admin who asked for a server must not get a silent client.
 std::vector<ipc::UniqueFd> open_server_sockets(const config::Config& cfg, const Options& opts);
-// ratelimit (unless noclientlog, which keeps no per-client state): chrony's parameters, the
-// client table sized from clientloglimit (128 bytes a client).
-std::optional<core::RateLimitConfig> rate_limit_config(const config::Config& cfg);
+// The client log (unless noclientlog, which keeps no per-client state and so no ratelimit):
+// sized from clientloglimit (128 bytes a client, as chrony counts), ratelimit's parameters.
+std::optional<core::ClientLogConfig> client_log_config(const config::Config& cfg);
 
 class NtpServer {
  public:
   using StateFn = std::function<core::ServerState()>;
-  // limiter: per-client rate limiting (ratelimit), or nullopt.
+  // client_log: nullopt with noclientlog (its bucket hash gets a key from getrandom(2)).
   NtpServer(event_base* base, std::vector<ipc::UniqueFd> sockets, core::AccessTable access,
-            std::optional<core::RateLimitConfig> limiter, LocalClock& clock, StateFn state);
+            std::optional<core::ClientLogConfig> client_log, LocalClock& clock, StateFn state);
+  ~NtpServer();
 
+  // Counters (chrony's serverstats and ours) and the client log, for the state report.
   nlohmann::json stats_json() const;
 
   // Symmetric-mode (1, 2) packets go first to `fn` (the peers' associations), which returns
-  // true when one of them took the packet; the rest meet the access table like any request.
+  // true when one of them took the packet; the rest are checked like any request.
   using SymmetricFn = std::function<bool(int fd, std::span<const std::byte> packet,
                                          const sys::Endpoint& from, core::Timestamp rx)>;
   void set_symmetric_handler(SymmetricFn fn) { symmetric_ = std::move(fn); }
   // The socket of a family (peers send from it), or -1.
   int socket_for(core::IpFamily family) const;
+  // Sends a peer's packet on server socket `fd` (keeping the transmit-timestamp numbering).
+  bool send_on(int fd, std::span<const std::byte> packet, const sys::Endpoint& to);
 
  private:
-  struct Socket {
-    ipc::UniqueFd fd;
-    sys::Event ev;
+  struct Socket;
+  // What went out in datagram `id` of a socket, to match the kernel's transmit timestamp.
+  struct Sent {
+    uint32_t id = 0;
+    uint32_t slot = 0;
+    core::IpAddress client;
+    core::Timestamp rx;
   };
-  void on_readable(int fd);
+  static constexpr size_t kSentRing = 256;  // a power of two
+
+  void on_readable(Socket& s);
+  void read_tx_timestamps(Socket& s);
+  static constexpr core::Duration kTxPause = core::Duration::s(1);
+  void pause_tx(Socket& s, core::Timestamp real);
+  void resume_tx(Socket& s);
+  void refresh_template();
 
   core::AccessTable access_;
-  std::optional<core::RateLimiter> limiter_;
+  std::optional<core::ClientLog> log_;
   LocalClock& clock_;
   StateFn state_;
   SymmetricFn symmetric_;
+  core::ReplyTemplate reply_;
+  const core::ReplyTemplate kod_;
+  core::ServerStats stats_;
+  std::unique_ptr<sys::ServerBatch> batch_;
   std::vector<std::unique_ptr<Socket>> sockets_;
-  uint64_t received_ = 0, answered_ = 0, denied_ = 0, dropped_ = 0, limited_ = 0, kod_ = 0;
+  sys::Event refresh_;
 };
 
 }  // namespace tempus::proc

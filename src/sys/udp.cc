@@ -64,9 +64,10 @@ Endpoint from_sockaddr(const sockaddr_storage& ss) {
   return e;
 }
 
-// The software timestamp in a message's control data (SCM_TIMESTAMPING's first entry, or
-// SCM_TIMESTAMPNS), if any.
-std::optional<core::Timestamp> software_timestamp(msghdr& msg) {
+}  // namespace
+
+std::optional<core::Timestamp> software_timestamp(const msghdr& in) {
+  auto& msg = const_cast<msghdr&>(in);  // the CMSG macros take non-const pointers
   for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
     if (c->cmsg_level != SOL_SOCKET) continue;
     timespec ts{};
@@ -81,8 +82,6 @@ std::optional<core::Timestamp> software_timestamp(msghdr& msg) {
   }
   return std::nullopt;
 }
-
-}  // namespace
 
 core::Result<ClientSocket, Errno> open_client_socket(const Endpoint& server,
                                                      const std::optional<Endpoint>& local) {
@@ -130,6 +129,17 @@ std::optional<core::IpAddress> local_address(int fd, const Endpoint& remote) {
   return from_sockaddr(local).address;
 }
 
+core::Status<Errno> set_server_tx_timestamps(int fd, bool on) {
+  // Receive times, and transmit times of the replies numbered per datagram (OPT_ID) and
+  // without the payload (OPT_TSONLY), for the server's counters and interleaved mode.
+  int flags = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE;
+  if (on)
+    flags |= SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_OPT_ID | SOF_TIMESTAMPING_OPT_TSONLY;
+  if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof flags) != 0)
+    return core::Unexpected{last_errno()};
+  return {};
+}
+
 core::Result<ipc::UniqueFd, Errno> open_server_socket(const Endpoint& local) {
   sockaddr_storage ss;
   const socklen_t len = to_sockaddr(local, ss);
@@ -139,8 +149,7 @@ core::Result<ipc::UniqueFd, Errno> open_server_socket(const Endpoint& local) {
   if (ss.ss_family == AF_INET6 &&
       setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on) != 0)
     return core::Unexpected{last_errno()};
-  const int flags = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE;
-  if (setsockopt(fd.get(), SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof flags) != 0 &&
+  if (!set_server_tx_timestamps(fd.get(), true) &&
       setsockopt(fd.get(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) != 0)
     return core::Unexpected{last_errno()};
   if (bind(fd.get(), reinterpret_cast<const sockaddr*>(&ss), len) != 0)

@@ -59,6 +59,10 @@ struct Received {
 inline constexpr uint32_t kMaxQueuedTx = 8;
 std::optional<core::Timestamp> last_tx_timestamp(int fd, uint32_t& queued);
 
+// The software timestamp in a received message's control data (SCM_TIMESTAMPING's first entry,
+// or SCM_TIMESTAMPNS), if any.
+std::optional<core::Timestamp> software_timestamp(const msghdr& msg);
+
 // One datagram, or EAGAIN when none is waiting. Truncated datagrams are reported with size 0.
 core::Result<Received, Errno> receive(int fd, std::span<std::byte> buf);
 
@@ -66,8 +70,11 @@ core::Result<Received, Errno> receive(int fd, std::span<std::byte> buf);
 core::Status<Errno> send(int fd, std::span<const std::byte> data);
 
 // A non-blocking server socket bound to `local` (an IPv6 one is IPv6-only), with receive
-// timestamps. Binding port 123 needs root: call before the sandbox closes.
+// timestamps and numbered transmit timestamps (see sys/udp_batch.h). Binding port 123 needs root: call before the sandbox closes.
 core::Result<ipc::UniqueFd, Errno> open_server_socket(const Endpoint& local);
+// Turns a server socket's numbered transmit timestamps on (the numbering restarts at 0) or off
+// (receive timestamps stay on).
+core::Status<Errno> set_server_tx_timestamps(int fd, bool on);
 
 // Sends a datagram to `to` on an unconnected socket.
 core::Status<Errno> send_to(int fd, std::span<const std::byte> data, const Endpoint& to);

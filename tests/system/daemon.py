@@ -131,6 +131,29 @@ class Daemon:
         return self.proc.returncode
 
 
+def netns(case, name, nameserver="127.0.0.1", hosts=None, addresses=()):
+    """A network namespace for the unittest `case`, with lo up and `addresses` (CIDR) added to
+    it; its resolv.conf names `nameserver` with one 1 s try and `hosts` lines become its
+    /etc/hosts (ip netns exec bind-mounts the files of /etc/netns/NAME over /etc). The name
+    gets this process's pid, so test runs from other work trees on the machine do not meet.
+    Removed, with /etc/netns/NAME, after the test's other clean-ups. Returns the prefix."""
+    name = f"{name}-{os.getpid()}"
+    etc = f"/etc/netns/{name}"
+    os.makedirs(etc, exist_ok=True)
+    case.addCleanup(lambda: (subprocess.run(["ip", "netns", "del", name], capture_output=True),
+                             shutil.rmtree(etc, ignore_errors=True)))
+    with open(f"{etc}/resolv.conf", "w") as f:
+        f.write(f"nameserver {nameserver}\noptions timeout:1 attempts:1\n")
+    if hosts:
+        with open(f"{etc}/hosts", "w") as f:
+            f.write("".join(f"{h}\n" for h in hosts))
+    subprocess.run(["ip", "netns", "add", name], check=False, capture_output=True)
+    subprocess.run(["ip", "-n", name, "link", "set", "lo", "up"], check=True)
+    for a in addresses:
+        subprocess.run(["ip", "-n", name, "addr", "add", a, "dev", "lo"], check=True)
+    return ("ip", "netns", "exec", name)
+
+
 def tempus_user():
     return pwd.getpwnam("tempus")
 

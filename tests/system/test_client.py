@@ -3,7 +3,10 @@
 """System tests of the NTP client against real and fake servers on loopback. tempusd runs with
 -x (a virtual clock), chronyd with -x under capsh --drop=cap_sys_time.
 Usage: test_client.py TEMPUSD TEMPUSCTL"""
+import json
 import os
+import pwd
+import re
 import shutil
 import socket
 import struct
@@ -14,8 +17,8 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from daemon import Daemon, main  # noqa: E402
-from peers import Chronyd, FakeServer, Ntpsec, free_udp_port  # noqa: E402
+from daemon import Daemon, main, netns  # noqa: E402
+from peers import Chronyd, FakeServer, Ntpsec, Openntpd, free_udp_port  # noqa: E402
 
 TEMPUSD, TEMPUSCTL = sys.argv[1], sys.argv[2]
 FAST = "iburst minpoll 0 maxpoll 1"
@@ -23,6 +26,17 @@ HOOKS = "test hooks" in subprocess.run([TEMPUSD, "-v"], capture_output=True, tex
 CLOCK_CALLS = ("adjtimex(", "clock_adjtime(", "clock_settime(", "settimeofday(", "stime(")
 NTPSEC_ROOT = os.environ.get("TEMPUS_NTPSEC_ROOT", "/var/cache/tempus-test/ntpsec-root")
 NTPSEC_NTPD = os.path.join(NTPSEC_ROOT, "usr/sbin/ntpd")
+OPENNTPD_ROOT = os.environ.get("TEMPUS_OPENNTPD_ROOT", "/var/cache/tempus-test/openntpd-root")
+OPENNTPD_NTPD = os.path.join(OPENNTPD_ROOT, "usr/sbin/ntpd")
+PEERS_PY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers.py")
+
+
+def has_user(name):
+    try:
+        pwd.getpwnam(name)
+        return True
+    except KeyError:
+        return False
 
 
 def wait_for(d, pred, timeout=30):
@@ -50,22 +64,6 @@ class Client(unittest.TestCase):
         self.assertTrue(st and st["synchronised"], f"{st}\n{d.log_text()}")
         return d, st
 
-    def netns(self, name, hosts=None):
-        """A network namespace with lo up and a resolver that fails at once (127.0.0.1, nothing
-        listening); `hosts` lines become its /etc/hosts (ip netns exec bind-mounts /etc/netns)."""
-        etc = f"/etc/netns/{name}"
-        os.makedirs(etc, exist_ok=True)
-        with open(f"{etc}/resolv.conf", "w") as f:
-            f.write("nameserver 127.0.0.1\noptions timeout:1 attempts:1\n")
-        if hosts:
-            with open(f"{etc}/hosts", "w") as f:
-                f.write("".join(f"{h}\n" for h in hosts))
-        subprocess.run(["ip", "netns", "add", name], check=False, capture_output=True)
-        subprocess.run(["ip", "-n", name, "link", "set", "lo", "up"], check=True)
-        self.addCleanup(lambda: (subprocess.run(["ip", "netns", "del", name], capture_output=True),
-                                 shutil.rmtree(etc, ignore_errors=True)))
-        return ("ip", "netns", "exec", name)
-
     @unittest.skipUnless(shutil.which("chronyd") and shutil.which("capsh"),
                          "needs chronyd and capsh (tools/dev.sh installs chrony, libcap2-bin)")
     def test_selects_chronyd(self):
@@ -89,17 +87,52 @@ class Client(unittest.TestCase):
     def test_selects_ntpsec(self):
         server = Ntpsec(NTPSEC_ROOT)
         self.addCleanup(server.stop)
-        _, st = self.start_synced([f"server 127.0.0.1 {FAST}"],
-                                  prefix=("ip", "netns", "exec", Ntpsec.NETNS))
+        _, st = self.start_synced([f"server 127.0.0.1 {FAST}"], prefix=server.prefix)
         src = st["sources"][0]
         self.assertEqual(src["state"], "*")
         self.assertEqual(src["stratum"], 10)
         self.assertLess(abs(src["measured_offset_s"]), 0.001)
 
+    @unittest.skipUnless(os.path.exists(OPENNTPD_NTPD) and shutil.which("capsh")
+                         and shutil.which("ip") and has_user("ntpd"),
+                         f"needs openntpd unpacked at {OPENNTPD_NTPD} and its user ntpd "
+                         "(tools/dev.sh test does both)")
+    def test_openntpd_unsynchronised_never_selected(self):
+        server = Openntpd(OPENNTPD_ROOT)
+        self.addCleanup(server.stop)
+
+        def probe():
+            r = subprocess.run([*server.prefix, sys.executable, PEERS_PY, "probe", "127.0.0.1",
+                                "123"], capture_output=True, text=True, timeout=10)
+            return json.loads(r.stdout) if r.returncode == 0 else None
+
+        # It must really answer, and answer unsynchronised, or this test would prove nothing.
+        reply = probe()
+        self.assertIsNotNone(reply, server.log_text())
+        self.assertEqual((reply["mode"], reply["leap"]), (4, 3), reply)
+        self.assertFalse(reply["transmit_zero"], reply)
+        # -d twice: the net process logs each reply it drops, and why.
+        d = self.start([f"server 127.0.0.1 {FAST}"], args=("-d", "-x"), prefix=server.prefix)
+        for _ in range(12):  # 1-2 s polls: several of them
+            time.sleep(1)
+            st = d.state()
+            self.assertIsNotNone(st, d.log_text())
+            self.assertFalse(st["synchronised"], st)
+            self.assertNotIn(st["sources"][0]["state"], "*+", st)
+        self.assertEqual(d.ctl("status").returncode, 1)
+        # Replies did arrive and matched our requests; they are refused as unsynchronised (openntpd
+        # sends stratum 0, which RFC 5905 §7.4 makes a kiss code). The reach register stays 0:
+        # RFC 5905 A.5.1.1 sets its bit only after the synchronisation checks, as chrony does.
+        dropped = re.findall(r"reply from 127\.0\.0\.1 dropped: (kiss-o'-death \(other code\)"
+                             r"|server not synchronised)", d.log_text())
+        self.assertGreaterEqual(len(dropped), 5, d.log_text())
+        self.assertEqual(st["sources"][0]["reach"], 0, st)
+        self.assertEqual(probe()["leap"], 3)
+
     @unittest.skipUnless(shutil.which("ip"), "needs iproute2")
     def test_unresolvable_name_is_retried(self):
         # A namespace whose resolver fails at once.
-        prefix = self.netns("tempus-test-dns")
+        prefix = netns(self, "tempus-test-dns")
         d = Daemon(TEMPUSD, TEMPUSCTL, ["server ntp.tempus-test.example iburst"], prefix=prefix)
         self.addCleanup(d.stop)
         st = d.wait_ready(timeout=20)
@@ -149,11 +182,10 @@ class Client(unittest.TestCase):
         # A namespace whose /etc/hosts gives the pool name three loopback addresses; the
         # second has no server. With maxsources 2 it is dropped and the third taken instead.
         ns, name = "tempus-test-pool", "pool.tempus-test.example"
-        prefix = self.netns(ns, [f"127.0.0.{i} {name}" for i in (1, 2, 3)])
+        prefix = netns(self, ns, hosts=[f"127.0.0.{i} {name}" for i in (1, 2, 3)])
         port = free_udp_port()
-        peers_py = os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers.py")
         for host in ("127.0.0.1", "127.0.0.3"):
-            p = subprocess.Popen([*prefix, sys.executable, peers_py, "serve", host, str(port)])
+            p = subprocess.Popen([*prefix, sys.executable, PEERS_PY, "serve", host, str(port)])
             self.addCleanup(lambda p=p: (p.terminate(), p.wait(timeout=10)))
         d = Daemon(TEMPUSD, TEMPUSCTL,
                    [f"pool {name} port {port} iburst minpoll 0 maxpoll 0 maxsources 2"],
@@ -196,6 +228,8 @@ class Client(unittest.TestCase):
         # A gpsd-like writer sends chrony's SOCK samples (native struct timeval, double offset,
         # pulse, leap, pad, magic) saying the reference is 100 µs ahead of the system clock.
         paths = [f"/tmp/tempus-test-sock-{os.getpid()}-{i}.sock" for i in (1, 2)]
+        for p in paths:  # the chrooted net process cannot remove them at exit
+            self.addCleanup(lambda p=p: os.path.exists(p) and os.unlink(p))
         stop = threading.Event()
 
         def writer():

@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: ISC
-"""System tests of the NTP server on loopback, with third-party clients (chronyd -Q under capsh
-without CAP_SYS_TIME) and tempusd -Q itself. The server runs with -x.
+"""System tests of the NTP server on loopback and in network namespaces the tests create, with
+third-party clients (chronyd -Q under capsh without CAP_SYS_TIME, ntpsec's ntpdig and ntpq from
+TEMPUS_NTPSEC_ROOT) and tempusd -Q itself. The server runs with -x.
 Usage: test_server.py TEMPUSD TEMPUSCTL"""
+import json
 import os
 import shutil
 import socket
 import struct
 import subprocess
 import sys
+import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -16,6 +19,47 @@ from daemon import Daemon, main  # noqa: E402
 from peers import free_udp_port  # noqa: E402
 
 TEMPUSD, TEMPUSCTL = sys.argv[1], sys.argv[2]
+NTPSEC_ROOT = os.environ.get("TEMPUS_NTPSEC_ROOT", "/var/cache/tempus-test/ntpsec-root")
+NTPSEC_PY = os.path.join(NTPSEC_ROOT, "usr/lib/python3/dist-packages/ntp")
+NTPSEC_LIB = os.path.join(NTPSEC_ROOT, "usr/lib/x86_64-linux-gnu/ntp/libntpc.so.1")
+HAVE_NTPSEC_PY = os.path.isdir(NTPSEC_PY) and os.path.exists(NTPSEC_LIB)
+
+# A client request (v4, mode 3) with a recognisable transmit timestamp.
+MODE3 = bytes([0x23]) + bytes(39) + struct.pack(">Q", 0x0123456789abcdef)
+# ntpdc's monlist (mode 7, implementation XNTPD, request MON_GETLIST_1): the amplification probe.
+MODE7 = bytes([0x17, 0x00, 0x03, 0x2a]) + bytes(4)
+# ntpq's READVAR for the system variables (mode 6, opcode 2, sequence 1, no data).
+MODE6 = bytes([0x16, 0x02, 0x00, 0x01]) + bytes(8)
+
+PROBE = """
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(float(sys.argv[4]))
+s.sendto(bytes.fromhex(sys.argv[3]), (sys.argv[1], int(sys.argv[2])))
+try:
+    print(s.recv(2048).hex())
+except socket.timeout:
+    print("none")
+"""
+
+
+def probe(host, port, payload, prefix=(), timeout=1.0):
+    """One datagram to host:port (from inside a namespace with prefix), the reply or None."""
+    r = subprocess.run([*prefix, sys.executable, "-c", PROBE, host, str(port), payload.hex(),
+                        str(timeout)], capture_output=True, text=True, timeout=timeout + 10)
+    out = r.stdout.strip()
+    return None if out in ("none", "") else bytes.fromhex(out)
+
+
+def ntpsec_pythonpath():
+    """A directory for PYTHONPATH whose ntp package finds its libntpc next to it (ntpsec's loader
+    looks there first; the unpacked root is not where it looks otherwise)."""
+    d = tempfile.mkdtemp(prefix="tempus-ntpsec-py-")
+    os.mkdir(os.path.join(d, "ntp"))
+    for name in os.listdir(NTPSEC_PY):
+        os.symlink(os.path.join(NTPSEC_PY, name), os.path.join(d, "ntp", name))
+    os.symlink(NTPSEC_LIB, os.path.join(d, "ntp", "libntpc.so"))
+    return d
 
 
 def chronyd_query(port, timeout=20):
@@ -27,12 +71,31 @@ def chronyd_query(port, timeout=20):
 
 
 class Server(unittest.TestCase):
-    def serve(self, lines):
-        port = free_udp_port()
-        d = Daemon(TEMPUSD, TEMPUSCTL, [f"port {port}", *lines])
+    def serve(self, lines, port=None, prefix=()):
+        port = port or free_udp_port()
+        d = Daemon(TEMPUSD, TEMPUSCTL, [f"port {port}", *lines], prefix=prefix)
         self.addCleanup(d.stop)
         self.assertIsNotNone(d.wait_ready(), d.log_text())
         return d, port
+
+    def netns(self, name):
+        """A fresh network namespace with lo up, deleted at cleanup; its `ip netns exec` prefix."""
+        subprocess.run(["ip", "netns", "del", name], capture_output=True)
+        subprocess.run(["ip", "netns", "add", name], check=True, capture_output=True)
+        self.addCleanup(lambda: subprocess.run(["ip", "netns", "del", name], capture_output=True))
+        subprocess.run(["ip", "-n", name, "link", "set", "lo", "up"], check=True)
+        return ("ip", "netns", "exec", name)
+
+    def two_hosts(self, server_ns, client_ns):
+        """Two namespaces joined by a veth pair: the server 192.0.2.1, the client 192.0.2.2
+        (TEST-NET-1, RFC 5737: only inside these namespaces)."""
+        s, c = self.netns(server_ns), self.netns(client_ns)
+        subprocess.run(["ip", "link", "add", "tps0", "netns", server_ns, "type", "veth", "peer",
+                        "name", "tpc0", "netns", client_ns], check=True)
+        for ns, dev, addr in ((server_ns, "tps0", "192.0.2.1/24"), (client_ns, "tpc0", "192.0.2.2/24")):
+            subprocess.run(["ip", "-n", ns, "addr", "add", addr, "dev", dev], check=True)
+            subprocess.run(["ip", "-n", ns, "link", "set", dev, "up"], check=True)
+        return s, c
 
     @unittest.skipUnless(shutil.which("chronyd") and shutil.which("capsh"), "needs chronyd, capsh")
     def test_chronyd_gets_time_from_local_stratum(self):
@@ -93,8 +156,79 @@ class Server(unittest.TestCase):
         self.assertEqual(replies, 4 + 5)
         self.assertGreaterEqual(kods, 5)
         st = d.state()["server"]
-        self.assertEqual(st["rate_limited"], 20 - 5)
+        # Every request is counted once: answered, KoD, or dropped by the limit.
+        self.assertEqual(st["answered"], replies)
         self.assertEqual(st["kod_sent"], kods)
+        self.assertEqual(st["rate_limited"] + st["kod_sent"], 20 - 5)
+        self.assertEqual(st["serverstats"]["ntp_packets_received"], 24)
+        self.assertEqual(st["serverstats"]["ntp_packets_dropped"], st["rate_limited"])
+        [client] = st["clients"]
+        self.assertEqual(client["address"], "127.0.0.1")
+        self.assertEqual(client["ntp_packets"], 24)
+        self.assertEqual(client["dropped"], 24 - replies)
+
+    @unittest.skipUnless(HAVE_NTPSEC_PY, "needs ntpsec's ntpdig (TEMPUS_NTPSEC_ROOT)")
+    def test_ntpdig_gets_time(self):
+        # ntpdig always asks port 123: the server runs on 127.0.0.1:123 of a namespace of its own.
+        prefix = self.netns("tempus-test-ntpdig")
+        d, _ = self.serve(["local stratum 10", "allow 127.0.0.1"], port=123, prefix=prefix)
+        pypath = ntpsec_pythonpath()
+        self.addCleanup(shutil.rmtree, pypath, True)
+        r = subprocess.run([*prefix, "env", f"PYTHONPATH={pypath}", "/usr/bin/python3",
+                            os.path.join(NTPSEC_ROOT, "usr/bin/ntpdig"), "-j", "-t", "3",
+                            "127.0.0.1"], capture_output=True, text=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        out = json.loads(r.stdout)
+        self.assertEqual(out["stratum"], 10)
+        self.assertEqual(out["leap"], "no-leap")
+        self.assertLess(abs(out["offset"]), 0.001)  # same host, same clock
+        self.assertEqual(d.state()["server"]["answered"], 1)
+
+    def test_mode7_gets_no_reply_even_from_loopback(self):
+        d, port = self.serve(["local stratum 10", "allow 127.0.0.1"])
+        self.assertIsNone(probe("127.0.0.1", port, MODE7))
+        self.assertIsNone(probe("127.0.0.1", port, MODE7 + bytes(184)))  # a full-size request
+        # The same socket answers a client request, so the silence above is the policy.
+        reply = probe("127.0.0.1", port, MODE3)
+        self.assertIsNotNone(reply)
+        self.assertEqual(len(reply), 48)
+        self.assertEqual(reply[0] & 7, 4)
+        self.assertEqual(reply[24:32], MODE3[40:48])  # origin = our transmit timestamp
+        st = d.state()["server"]
+        self.assertEqual(st["mode7_dropped"], 2)
+        self.assertEqual(st["answered"], 1)
+        self.assertEqual(st["received"], 3)
+
+    def test_malformed_requests_are_dropped_and_counted(self):
+        d, port = self.serve(["local stratum 10", "allow 127.0.0.1"])
+        bad_ef = MODE3 + struct.pack(">HH", 0x0104, 30) + bytes(76)  # length not a multiple of 4
+        for payload in (MODE3[:47], bytes([0x03]) + MODE3[1:], bad_ef):
+            self.assertIsNone(probe("127.0.0.1", port, payload, timeout=0.5))
+        st = d.state()["server"]
+        self.assertEqual(st["malformed"], 3)
+        self.assertEqual(st["answered"], 0)
+
+    def test_mode6_from_another_host_gets_no_reply(self):
+        s, c = self.two_hosts("tempus-test-srv", "tempus-test-cli")
+        d, _ = self.serve(["local stratum 10", "allow 192.0.2.0/24"], port=123, prefix=s)
+        self.assertIsNone(probe("192.0.2.1", 123, MODE6, prefix=c))
+        if HAVE_NTPSEC_PY:
+            pypath = ntpsec_pythonpath()
+            self.addCleanup(shutil.rmtree, pypath, True)
+            r = subprocess.run([*c, "env", f"PYTHONPATH={pypath}", "/usr/bin/python3",
+                                os.path.join(NTPSEC_ROOT, "usr/bin/ntpq"), "-c", "timeout 500",
+                                "-c", "rv", "192.0.2.1"], capture_output=True, text=True,
+                               timeout=60)
+            self.assertNotIn("version=", r.stdout)
+            self.assertIn("timed out", (r.stdout + r.stderr).lower())
+        # The client host itself is served: only mode 6 is refused.
+        reply = probe("192.0.2.1", 123, MODE3, prefix=c)
+        self.assertIsNotNone(reply)
+        self.assertEqual(reply[1], 10)
+        st = d.state()["server"]
+        self.assertGreaterEqual(st["mode6_dropped"], 1)
+        self.assertEqual(st["answered"], 1)
+        self.assertEqual([cl["address"] for cl in st["clients"]], ["192.0.2.2"])
 
     def test_no_allow_no_server_socket(self):
         d, port = self.serve(["local stratum 10"])

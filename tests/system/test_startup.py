@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: ISC
 """System tests of start-up and client-socket directives: initstepslew (a one-time step at start
-from hosts that are then dropped) and acquisitionport/bindacqaddress (where requests leave from).
+from hosts that are then dropped), acquisitionport/bindacqaddress (where requests leave from)
+and leapsecmode step (the daemon, not the kernel, takes the leap second).
 The clock is tempusd's virtual test clock or -x: the host clock is never touched.
 Usage: test_startup.py TEMPUSD TEMPUSCTL"""
 import os
@@ -76,6 +77,32 @@ class Startup(unittest.TestCase):
     def test_initstepslew_slews_below_threshold(self):
         log = self.run_initstepslew("tempus-test-isl2", 0.04)
         self.assertNotIn("stepped", log)
+
+    def test_leapsecmode_step(self):
+        # A server 25 s before the leap second of 2024-06-30, announcing it. Under -x the
+        # daemon's own virtual clock is stepped there (makestep), the leap is announced to
+        # clients but kept from the kernel, and at midnight the daemon steps the clock back
+        # one second itself.
+        port = free_udp_port()
+        target = 1719792000 - 25  # 2024-06-30T23:59:35Z
+        fake = FakeServer(port, offset=target - time.time(), leap=1)
+        self.addCleanup(fake.stop)
+        d = Daemon(TEMPUSD, TEMPUSCTL, ["leapsecmode step", "makestep 1 -1",
+                                        f"server 127.0.0.1 port {port} iburst minpoll 0 maxpoll 0"])
+        self.addCleanup(d.stop)
+        self.assertIsNotNone(d.wait_ready(), d.log_text())
+        deadline = time.monotonic() + 20
+        st = d.state()
+        while time.monotonic() < deadline and st["tracking"]["leap"] != "insert":
+            time.sleep(0.5)
+            st = d.state()
+        self.assertEqual(st["tracking"]["leap"], "insert", st)  # what clients are told
+        self.assertTrue(wait_log(d, "leap second: clock stepped", timeout=60), d.log_text())
+        # After midnight the announcement is over.
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and d.state()["tracking"]["leap"] == "insert":
+            time.sleep(0.5)
+        self.assertEqual(d.state()["tracking"]["leap"], "normal")
 
     def test_acquisitionport_and_bindacqaddress(self):
         acq = free_udp_port()

@@ -32,6 +32,7 @@ class CountingRandom : public RandomSource {
 struct FakeServer {
   Duration offset;         // server clock − true time (> 0: we are behind it)
   bool deny = false;       // answer with KoD DENY
+  Leap leap = Leap::kNone; // its leap indicator
 };
 
 // The server's answer to `request`, received at true time `rx`.
@@ -43,6 +44,7 @@ std::vector<std::byte> answer(const std::vector<std::byte>& request, Timestamp r
   Header h;
   h.version = 4;
   h.mode = Mode::kServer;
+  h.leap = s.deny ? Leap::kNone : s.leap;
   h.stratum = s.deny ? 0 : 1;
   h.poll = req->poll;
   h.precision = -24;
@@ -271,6 +273,70 @@ TEST(Engine, LeapTableDecidesTheLeapAndTaiOffset) {
   ASSERT_NE(st2, nullptr);
   EXPECT_EQ(st2->leap, Leap::kNone);
   EXPECT_EQ(st2->tai_offset_s, 10);
+}
+
+TEST(Engine, LeapSecondDays) {
+  EXPECT_TRUE(is_leap_second_day(Timestamp::from_unix(1719791940, 0)));   // 2024-06-30 23:59
+  EXPECT_FALSE(is_leap_second_day(Timestamp::from_unix(1719792000, 0)));  // 2024-07-01 00:00
+  EXPECT_FALSE(is_leap_second_day(Timestamp::from_unix(1719705599, 0)));  // 2024-06-29 23:59:59
+  EXPECT_TRUE(is_leap_second_day(Timestamp::from_unix(1483185600, 0)));   // 2016-12-31
+  EXPECT_TRUE(is_leap_second_day(Timestamp::from_unix(1435622400, 0)));   // 2015-06-30
+  EXPECT_FALSE(is_leap_second_day(Timestamp::from_unix(1709164800, 0)));  // 2024-02-29
+  EXPECT_TRUE(is_leap_second_day(Timestamp::from_unix(-86400, 0)));       // 1969-12-31
+  EXPECT_TRUE(is_leap_second_day(Timestamp::from_unix(4133980799, 0)));   // 2100-12-31
+  EXPECT_EQ(next_utc_midnight(Timestamp::from_unix(1719791940, 5)),
+            Timestamp::from_unix(1719792000, 0));
+  EXPECT_EQ(next_utc_midnight(Timestamp::from_unix(1719792000, 0)),
+            Timestamp::from_unix(1719792000 + 86400, 0));
+}
+
+// The first status command of a synchronising run against one server announcing `leap`.
+StatusCommand synced_status(Harness& h, Leap leap) {
+  h.add(1, {.offset = Duration::ms(1), .leap = leap});
+  for (int k = 0; k < 6; ++k) {
+    const auto out = h.exchange(1, Duration::s(2));
+    if (const StatusCommand* st = find<StatusCommand>(out.commands); st && st->synced) return *st;
+  }
+  ADD_FAILURE() << "never synchronised";
+  return {};
+}
+
+TEST(Engine, SourcesLeapAcceptedOnlyOnItsDay) {
+  // ntpd announces a leap for the whole month; only June 30 / December 31 count.
+  Harness early;  // 2024-01-01
+  EXPECT_EQ(synced_status(early, Leap::kInsert).leap, Leap::kNone);
+  EXPECT_EQ(early.engine.tracking(early.now).leap, Leap::kNone);
+  Harness due;
+  due.now = Timestamp::from_unix(1719791940 - 3600, 0);  // 2024-06-30 22:59
+  EXPECT_EQ(synced_status(due, Leap::kInsert).leap, Leap::kInsert);
+  EXPECT_FALSE(due.engine.next_leap(due.now));  // system: the kernel does it
+}
+
+TEST(Engine, LeapSecModes) {
+  const Timestamp midnight = Timestamp::from_unix(1719792000, 0);  // 2024-07-01
+  for (LeapMode mode : {LeapMode::kStep, LeapMode::kSlew, LeapMode::kIgnore}) {
+    Harness h;
+    h.engine.set_leap_mode(mode);
+    h.now = Timestamp::from_unix(1719791940 - 600, 0);  // 2024-06-30 23:49
+    // The kernel is not told; clients are (tracking), and the leap is due at midnight.
+    EXPECT_EQ(synced_status(h, Leap::kInsert).leap, Leap::kNone);
+    EXPECT_EQ(h.engine.tracking(h.now).leap, Leap::kInsert);
+    ASSERT_EQ(h.engine.next_leap(h.now), midnight);
+    const auto cmds = h.engine.on_leap(midnight + Duration::ms(3));
+    if (mode == LeapMode::kStep) {
+      ASSERT_NE(find<StepCommand>(cmds), nullptr);
+      EXPECT_EQ(find<StepCommand>(cmds)->offset, Duration::s(-1));
+    } else if (mode == LeapMode::kSlew) {
+      ASSERT_NE(find<SlewCommand>(cmds), nullptr);
+      EXPECT_LE((find<SlewCommand>(cmds)->offset - Duration::s(-1)).abs(), Duration::ms(50));
+      EXPECT_LT(h.engine.tracking(midnight).system_time_offset, Duration::ms(-900));
+    } else {
+      EXPECT_TRUE(cmds.empty());
+    }
+    // Once only.
+    EXPECT_TRUE(h.engine.on_leap(midnight + Duration::ms(4)).empty());
+    EXPECT_FALSE(h.engine.next_leap(midnight + Duration::ms(5)));
+  }
 }
 
 TEST(Engine, RefclockIsSelectedAndServedAtStratumOne) {

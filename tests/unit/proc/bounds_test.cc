@@ -77,5 +77,13 @@ TEST(ClockBounds, InitStepSlewAddsOneStep) {
   EXPECT_EQ(clock_bounds(empty, Options{}).max_steps_per_hour, 0u);
 }
 
+TEST(ClockBounds, LeapSecModeStepAddsOneStep) {
+  config::Config cfg;
+  cfg.leap_sec_mode = config::LeapSecMode::kStep;
+  EXPECT_EQ(clock_bounds(cfg, Options{}).max_steps_per_hour, 1u);
+  cfg.leap_sec_mode = config::LeapSecMode::kSlew;
+  EXPECT_EQ(clock_bounds(cfg, Options{}).max_steps_per_hour, 0u);
+}
+
 }  // namespace
 }  // namespace tempus::proc

@@ -4,6 +4,8 @@
 // forbidden (CoversEveryArgumentRule checks that), and forbidden calls must end in SIGSYS with the
 // report naming the syscall.
 #include "sys/seccomp.h"
+#include "sys/udp.h"
+#include "sys/udp_batch.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -256,6 +258,36 @@ int net_work() {
   std::vector<char> big(8 << 20, 'x');  // mmap-backed malloc
   close(fd);
   return big[100] == 'x' ? 0 : 23;
+}
+
+// The NTP server's hot path: batched receive with timestamps, batched replies, and the kernel's
+// transmit timestamps from the error queue.
+int server_batch_work() {
+  auto s = tempus::sys::open_server_socket({tempus::core::IpAddress::loopback(tempus::core::IpFamily::kV4), 0});
+  if (!s) return 30;
+  sockaddr_in a{};
+  socklen_t alen = sizeof a;
+  if (getsockname(s->get(), reinterpret_cast<sockaddr*>(&a), &alen) != 0) return 31;
+  const int c = socket(AF_INET, SOCK_DGRAM, 0);
+  const char msg[48] = {0x23};
+  if (c < 0 || sendto(c, msg, sizeof msg, 0, reinterpret_cast<sockaddr*>(&a), alen) != sizeof msg)
+    return 32;
+  auto batch = std::make_unique<tempus::sys::ServerBatch>();
+  for (int i = 0; i < 100; ++i) {
+    auto n = batch->receive(s->get());
+    if (n && *n == 1) break;
+    if (!n && n.error().code != EAGAIN) return 33;
+    usleep(1000);
+  }
+  if (batch->data(0).size() != sizeof msg) return 34;
+  batch->queue_reply(0);
+  batch->send_queued(s->get());
+  if (!batch->sent(0)) return 35;
+  for (int i = 0; i < 100; ++i) {
+    if (!batch->receive_tx_timestamps(s->get()).empty()) return 0;
+    usleep(1000);
+  }
+  return 36;
 }
 
 // The calls every role shares, with their argument filters.
@@ -542,6 +574,12 @@ TEST(SeccompFilter, NetDoesItsWork) {
   SKIP_IF_SANITIZED();
   check({FilterRole::kNet, "-", Expect::kAllowed, "UDP loop", net_work},
         run_in_role(FilterRole::kNet, ReportKind::kIpcFrame, net_work));
+}
+
+TEST(SeccompFilter, NetServesABatch) {
+  SKIP_IF_SANITIZED();
+  check({FilterRole::kNet, "-", Expect::kAllowed, "server batch", server_batch_work},
+        run_in_role(FilterRole::kNet, ReportKind::kIpcFrame, server_batch_work));
 }
 
 TEST(SeccompFilter, DnsResolvesLocalhost) {
