@@ -164,10 +164,12 @@ std::vector<ClockCommand> Discipline::shutdown(Timestamp now) {
 }
 
 std::vector<ClockCommand> Discipline::slew_by(Timestamp now, Duration d) {
+  // At the fastest rate allowed (maxslewrate), as chronyd slews a leap second.
   const Duration wanted = clamp_dur(pending_slew(now) + d, -kMaxSlew, kMaxSlew);
+  const double rate = slew_rate_ppm(wanted, Duration());
   slew_time_ = now;
-  slew_amount_ = wanted;
-  return {SlewCommand{wanted}};
+  slew_ = SlewPlan{.offset = wanted, .rate_ppm = wanted < Duration() ? -rate : rate};
+  return {SlewCommand{wanted, rate}};
 }
 
 std::vector<ClockCommand> Discipline::unsynchronise(Timestamp /*now*/) {
