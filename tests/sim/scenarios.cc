@@ -113,6 +113,20 @@ std::vector<Scenario> scenarios() {
     s.bounds.max_steps = 0;
     v.push_back(s);
   }
+  // 007. 001 against a chronyd that answers at once with precision 2^-20: T3 − T2 is the noise
+  // below its precision, negative half the time, and every reply is a measurement.
+  {
+    Scenario s;
+    s.id = "007";
+    s.name = "one server answering at once (T3 - T2 within its precision)";
+    s.clock = start_clock();
+    s.servers = {ServerSpec{}};
+    s.servers[0].precision = -20;
+    s.servers[0].processing_s = 0;
+    s.discipline = makestep(0, 0);
+    s.bounds.max_steps = 0;
+    v.push_back(s);
+  }
   return v;
 }
 
@@ -138,6 +152,11 @@ void check(const Scenario& sc, Outcome& out) {
   if (b.step_by_update >= 0 && (out.first_step_update < 0 || out.first_step_update >= b.step_by_update))
     fail("no step within the first updates");
   if (out.false_selections > 0) fail("a falseticker was selected or combined");
+  if (b.max_reply_errors >= 0 && out.reply_errors > b.max_reply_errors) {
+    std::snprintf(buf, sizeof buf, "%d replies dropped as invalid > %d", out.reply_errors,
+                  b.max_reply_errors);
+    fail(buf);
+  }
   if (out.violations > 0) fail("a clock command was outside the parent's bounds");
 }
 

@@ -161,7 +161,6 @@ struct Event {
   }
 };
 
-constexpr int64_t kServerProcessingNs = 20'000;  // T3 − T2
 constexpr int64_t kTickNs = 3600 * kNs;
 
 double server_offset_s(const ServerSpec& s, int64_t t_rel_ns) {
@@ -170,9 +169,17 @@ double server_offset_s(const ServerSpec& s, int64_t t_rel_ns) {
   return off;
 }
 
+// A timestamp on the wire with the bits below `precision` random, as chronyd sends them.
+core::NtpTimestamp with_noise(core::Timestamp t, int8_t precision, Rng& rng) {
+  const int bits = std::clamp(32 + precision, 0, 32);
+  const uint64_t mask = bits == 0 ? 0 : (uint64_t{1} << bits) - 1;
+  const uint64_t w = core::NtpTimestamp::from_time(t).wire();
+  return core::NtpTimestamp::from_wire((w & ~mask) | (rng.next_u64() & mask));
+}
+
 // The simulated server: a chronyd answering a client request (RFC 5905 §9 server mode), its
 // clock `true + offset`. Empty when the request does not decode as a client packet.
-Packet serve(const ServerSpec& sv, core::Bytes request, int64_t true_rx_ns) {
+Packet serve(const ServerSpec& sv, core::Bytes request, int64_t true_rx_ns, Rng& rng) {
   auto req = core::decode_packet(request);
   if (!req || req->header.mode != core::Mode::kClient) return {};
   const int64_t clock_ns = true_rx_ns + to_ns(server_offset_s(sv, true_rx_ns - kStartNs));
@@ -190,8 +197,9 @@ Packet serve(const ServerSpec& sv, core::Bytes request, int64_t true_rx_ns) {
   h.ref_id = sv.stratum == 1 ? core::ref_id_ascii("GPS") : 0xc0000263u;
   h.reference_ts = core::NtpTimestamp::from_time(t2 - core::Duration::s(16));
   h.origin_ts = req->header.transmit_ts;
-  h.receive_ts = core::NtpTimestamp::from_time(t2);
-  h.transmit_ts = core::NtpTimestamp::from_time(t2 + core::Duration::ns(kServerProcessingNs));
+  h.receive_ts = with_noise(t2, sv.precision, rng);
+  h.transmit_ts =
+      with_noise(t2 + core::Duration::from_seconds_f(sv.processing_s), sv.precision, rng);
   Packet out;
   out.reserve(core::kHeaderLen);
   core::ByteWriter w{out};
@@ -220,6 +228,7 @@ Applied execute(const std::vector<core::ClockCommand>& cmds, SimClock& clock) {
 Outcome run(const Scenario& sc, uint64_t seed) {
   Rng rng(seed);                             // network and oscillator
   Rng engine_rng(seed ^ 0x7465'6d70'7573ULL);  // the engine's nonces and poll jitter
+  Rng server_rng(seed ^ 0x7365'7276'6572ULL);  // the servers' timestamp noise
   Outcome out;
   SimClock clock(kStartNs, sc.clock, sc.discipline.max_slew_rate_ppm);
   core::Engine engine(sc.selection, sc.discipline, sc.drift);
@@ -275,16 +284,17 @@ Outcome run(const Scenario& sc, uint64_t seed) {
       q.push({ev.true_ns + to_ns(fwd), seq++, AtServer{i, back}, std::move(req->packet)});
     } else if (const auto* at_server = std::get_if<AtServer>(&ev.what)) {
       const size_t i = at_server->server;
-      Packet reply = serve(sc.servers[i], ev.packet, ev.true_ns);
+      Packet reply = serve(sc.servers[i], ev.packet, ev.true_ns, server_rng);
       if (reply.empty()) continue;
-      q.push({ev.true_ns + kServerProcessingNs + to_ns(at_server->back_s), seq++, AtClient{i},
-              std::move(reply)});
+      q.push({ev.true_ns + to_ns(sc.servers[i].processing_s + at_server->back_s), seq++,
+              AtClient{i}, std::move(reply)});
     } else if (const auto* at_client = std::get_if<AtClient>(&ev.what)) {
       const size_t i = at_client->server;
       const core::Timestamp t4 = clock.read();
       core::ReplyOutcome r = engine.on_reply(static_cast<uint32_t>(i), ev.packet, t1[i], t4);
       if (r.sample) ++out.samples;
       if (r.rejected) ++out.delay_rejected;
+      if (r.error) ++out.reply_errors;
       if (trace) {
         // The raw measurement beside the truth (−error: the offset a perfect sample would show).
         const core::LastSampleReport last = engine.sources(t4)[i].last;

@@ -89,7 +89,9 @@ struct ServerSpec {
   uint8_t stratum = 1;           // of its replies (with root delay/dispersion, leap 0)
   double root_delay_s = 0;
   double root_dispersion_s = 10e-6;
-  int8_t precision = -24;        // log2 s, as a modern chronyd reports
+  int8_t precision = -24;        // log2 s, as a modern chronyd reports; the bits of T2 and T3
+                                 // below it are random, as chronyd sends them
+  double processing_s = 20e-6;   // T3 − T2 before that noise (0: answered at once)
   bool expect_never_selected = false;
 };
 
@@ -113,6 +115,7 @@ struct Bounds {
   int max_steps = -1;               // −1: not checked
   int min_steps = 0;
   int step_by_update = -1;          // a step must happen at update index < this (−1: unchecked)
+  int max_reply_errors = 0;         // replies from these honest servers that gave no measurement
 };
 
 struct Scenario {
@@ -138,6 +141,7 @@ struct Outcome {
   int updates = 0;             // reference updates (a slew or step was ordered)
   int samples = 0;             // replies the engine turned into a sample
   int delay_rejected = 0;      // samples dropped by maxdelayratio / maxdelaydevratio
+  int reply_errors = 0;        // replies dropped as invalid (ReplyOutcome::error)
   int requests = 0;            // packets sent
   int false_selections = 0;    // updates that used an expect_never_selected server
   int violations = 0;          // commands outside the parent's bounds
