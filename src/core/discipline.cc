@@ -38,11 +38,19 @@ std::vector<ClockCommand> Discipline::start(Timestamp now) {
 }
 
 Duration Discipline::pending_slew(Timestamp now) const {
-  if (slew_amount_ == Duration()) return Duration();
-  const Duration done = Duration::from_seconds_f(
-      std::max(0.0, (now - slew_time_).to_seconds_f()) * kKernelSlewRatePpm * 1e-6);
-  if (done >= slew_amount_.abs()) return Duration();
-  return slew_amount_ > Duration() ? slew_amount_ - done : slew_amount_ + done;
+  return slew_.remaining(now - slew_time_);
+}
+
+double Discipline::slew_rate_ppm(Duration offset, Duration interval) const {
+  const double cap = std::isfinite(cfg_.max_slew_rate_ppm)
+                         ? std::clamp(cfg_.max_slew_rate_ppm, 1.0 / 65536, kMaxSlewRatePpm)
+                         : kMaxSlewRatePpm;
+  double rate = cap;
+  const double time_s = cfg_.corr_time_ratio * interval.to_seconds_f();
+  if (time_s > 0 && std::isfinite(time_s)) rate = offset.abs().to_seconds_f() / time_s * 1e6;
+  rate = std::clamp(rate, std::min(kMinSlewRatePpm, cap), cap);
+  // The wire's unit, so that the parent runs exactly the plan modelled here.
+  return std::max(std::round(rate * 65536.0), 1.0) / 65536.0;
 }
 
 DriftCommand Discipline::drift_command() const {
@@ -99,15 +107,16 @@ UpdateResult Discipline::update(const ReferenceUpdate& u) {
   Duration phase = u.offset;
   if ((init_step || (step_allowed && u.offset.abs() > cfg_.make_step_threshold)) &&
       u.offset + pending != Duration()) {
-    if (pending != Duration()) r.commands.emplace_back(SlewCommand{Duration()});
+    if (pending != Duration()) r.commands.emplace_back(SlewCommand{Duration(), kMinSlewRatePpm});
     r.commands.emplace_back(StepCommand{u.offset + pending});
-    slew_amount_ = Duration();
+    slew_ = SlewPlan{};
     r.stepped = true;
   } else {
     const Duration wanted = clamp_dur(u.offset + pending, -kMaxSlew, kMaxSlew);
-    r.commands.emplace_back(SlewCommand{wanted});
+    const double rate = slew_rate_ppm(wanted, update_no > 0 ? now - last_.now : Duration());
+    r.commands.emplace_back(SlewCommand{wanted, rate});
     slew_time_ = now;
-    slew_amount_ = wanted;
+    slew_ = SlewPlan{.offset = wanted, .rate_ppm = wanted < Duration() ? -rate : rate};
     phase = wanted - pending;
   }
   r.correction = Correction{.when = now, .phase = phase, .dfreq_ppm = dfreq_ppm};
@@ -155,10 +164,12 @@ std::vector<ClockCommand> Discipline::shutdown(Timestamp now) {
 }
 
 std::vector<ClockCommand> Discipline::slew_by(Timestamp now, Duration d) {
+  // At the fastest rate allowed (maxslewrate), as chronyd slews a leap second.
   const Duration wanted = clamp_dur(pending_slew(now) + d, -kMaxSlew, kMaxSlew);
+  const double rate = slew_rate_ppm(wanted, Duration());
   slew_time_ = now;
-  slew_amount_ = wanted;
-  return {SlewCommand{wanted}};
+  slew_ = SlewPlan{.offset = wanted, .rate_ppm = wanted < Duration() ? -rate : rate};
+  return {SlewCommand{wanted, rate}};
 }
 
 std::vector<ClockCommand> Discipline::unsynchronise(Timestamp /*now*/) {

@@ -8,21 +8,19 @@
 // the clock run FASTER; this is tempus' frequency everywhere else too (drift.h converts to the
 // file's sign).
 //
-// Phase correction: SlewCommand, the kernel's single-shot slew (ADJ_OFFSET_SINGLESHOT), which
-// moves the clock at a fixed 500 ppm and REPLACES any remainder. Chosen over chrony's Linux
-// method (temporary frequency offsets sized by corrtimeratio) because
-//   - the parent's SetFrequency is bounded to ±500 ppm and has no tick adjustment, so a
-//     frequency-based slew would be no faster than the kernel slew, and would need timers and a
-//     second command to end it; the kernel slew ends by itself, exactly and without IPC;
-//   - a correction of up to 32 ms finishes within 64 s (minpoll 6), i.e. always before the next
-//     measurement in steady state, so the stats see a completed correction;
-//   - while a slew is still running, pending_slew() models the remainder exactly (500 ppm from
-//     the time of the command), and the caller subtracts it from new measurements (chrony's
-//     "cooked" time), so long slews do not disturb the regression either.
-// Consequences: corr_time_ratio has no effect; max_slew_rate_ppm below 500 cannot be honoured
-// (the kernel rate is fixed) and is reported by slew_rate_limited(); an offset of 0.1 s takes
-// 200 s to remove (chrony, with its 83333 ppm tick-based maxslewrate, takes about 1.2 s), so
-// use makestep for start-up offsets above a few ms.
+// Phase correction: SlewCommand{offset, rate}, carried out by the parent as a temporary
+// frequency offset (chrony's method on Linux): the clock runs at the frequency in force ± rate
+// until the offset is applied (core/slew.h has the exact arithmetic), and a new SlewCommand
+// REPLACES what remains. The rate is chosen like chrony's: |offset| / (corr_time_ratio × the
+// interval since the previous update), at least the kernel's 500 ppm (so small corrections still
+// end long before the next measurement) and at most max_slew_rate_ppm (maxslewrate, default
+// 83333 ppm, capped at kMaxSlewRatePpm; a maxslewrate below 500 ppm is honoured and wins over
+// the 500 ppm floor). The first update, with no interval yet, slews at the cap: a 0.1 s
+// start-up offset takes 1.2 s at the default, instead of 200 s at the kernel's fixed 500 ppm.
+// Rates are multiples of 2^-16 ppm (the ipc unit), so the parent runs exactly what is modelled.
+// pending_slew() models the remainder from (offset, rate, start), the same SlewPlan the parent
+// runs, and the caller subtracts it from new measurements (chrony's "cooked"
+// time), so slews that outlast a poll interval do not disturb the regression either.
 //
 // Feedback into the statistics: every update that changes the clock returns a Correction. The
 // caller applies it to EVERY SourceStats (SourceStats::apply_correction(when, phase,
@@ -41,12 +39,17 @@
 
 #include "core/packet.h"
 #include "core/sample.h"
+#include "core/slew.h"
 #include "core/time.h"
 
 namespace tempus::core {
 
-// The kernel's single-shot slew rate (Linux: 500 µs per second).
-inline constexpr double kKernelSlewRatePpm = 500.0;
+// The slowest rate the discipline picks unless maxslewrate is lower: the kernel's single-shot
+// slew rate (Linux: 500 µs per second).
+inline constexpr double kMinSlewRatePpm = 500.0;
+// The fastest: the kernel's tick range (±10 %, ipc kMaxSlewRateScaledPpm) less the frequency
+// bound, so that frequency + rate always fits.
+inline constexpr double kMaxSlewRatePpm = 100000.0 - 500.0;
 // The kernel's (and the parent's) frequency correction bound.
 inline constexpr double kMaxFrequencyPpm = 500.0;
 // The parent's largest slew (proc/bounds.h kMaxSlewBoundNs).
@@ -70,7 +73,7 @@ struct DisciplineConfig {
   Duration init_step_threshold;
   double max_update_skew_ppm = 1000.0;   // maxupdateskew: no frequency update above this skew
   double max_slew_rate_ppm = 1e6 / 12.0; // maxslewrate (see header comment)
-  double corr_time_ratio = 3.0;          // corrtimeratio (no effect, see header comment)
+  double corr_time_ratio = 3.0;          // corrtimeratio (see header comment)
   std::optional<MaxChangeLimit> max_change;
   double max_clock_error_ppm = 1.0;      // maxclockerror: dispersion growth of our own clock
   double max_drift_ppm = 100000.0;       // maxdrift; the command bound is min(this, 500 ppm)
@@ -156,19 +159,20 @@ class Discipline {
   // No usable source any more: kernel status "not synchronised".
   std::vector<ClockCommand> unsynchronise(Timestamp now);
 
-  // Phase the kernel has still to apply at local time `now` from the last SlewCommand, > 0:
+  // Phase the parent has still to apply at local time `now` from the last SlewCommand, > 0:
   // the clock will still move forward. Subtract it from a sample's offset measured at `now`.
   Duration pending_slew(Timestamp now) const;
 
   double frequency_ppm() const { return freq_ppm_; }
   double skew_ppm() const { return skew_ppm_; }
   int updates() const { return updates_; }
-  bool slew_rate_limited() const { return cfg_.max_slew_rate_ppm < kKernelSlewRatePpm; }
   TrackingReport tracking(Timestamp now) const;
 
  private:
   DriftCommand drift_command() const;
   double freq_bound_ppm() const;
+  // The rate for correcting `offset` when the previous update was `interval` ago (0: none).
+  double slew_rate_ppm(Duration offset, Duration interval) const;
 
   DisciplineConfig cfg_;
   double freq_ppm_ = 0;      // correction in force
@@ -177,7 +181,7 @@ class Discipline {
   int updates_ = 0;
   int max_change_ignored_ = 0;
   Timestamp slew_time_;      // when the last SlewCommand was issued
-  Duration slew_amount_;     // its offset
+  SlewPlan slew_;            // and what it asked (offset 0: none)
   Timestamp last_drift_;
   // tracking
   bool synced_ = false;

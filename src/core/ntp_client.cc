@@ -278,7 +278,10 @@ Result<Sample, ReplyError> NtpClient::measure(const Header& h, Timestamp t1, Tim
   const Duration server_interval = h.transmit_ts - h.receive_ts;  // T3 − T2
   if (local_interval < Duration()) return Unexpected{ReplyError::kBadLocalInterval};
   const Duration max_interval = opts_.symmetric ? kMaxSymmetricInterval : kMaxServerInterval;
-  if (server_interval < Duration() || server_interval > max_interval)
+  // The server's timestamps are good to its precision only (chronyd fills the bits below it
+  // with random noise), so a prompt answer may show T3 a little before T2: only an interval
+  // below −precision is bogus.
+  if (server_interval < -log2_duration(h.precision) || server_interval > max_interval)
     return Unexpected{ReplyError::kBadServerInterval};
 
   // θ = ((T2 − T1) + (T3 − T4)) / 2; each term is < 2^31 s, so the sum fits int64 ns.

@@ -33,7 +33,9 @@ struct Sample {
 
 // What the discipline asks of the clock; the net shell maps each onto one ipc verb.
 struct SlewCommand {
-  Duration offset;  // the WHOLE correction still wanted (replaces any pending slew), > 0: forward
+  Duration offset;  // the WHOLE correction still wanted (replaces any pending slew), > 0: forward;
+                    // 0: end any slew
+  double rate_ppm = 500;  // how fast: the clock runs at the frequency in force ± this until done
 };
 struct FrequencyCommand {
   double freq_ppm = 0;  // absolute correction to apply, > 0: make the clock run FASTER

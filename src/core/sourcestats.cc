@@ -240,7 +240,7 @@ SourceEstimate SourceStats::estimate(Timestamp now) const {
   e.root_dispersion =
       newest.root_dispersion +
       Duration::from_seconds_f(age_s * (fit_.skew_ppm + cfg_.max_clock_error_ppm) * 1e-6);
-  e.root_distance = e.root_delay / 2 + e.root_dispersion;
+  e.root_distance = e.root_delay / 2 + e.root_dispersion + e.std_dev;
   e.stratum = newest.stratum;
   e.leap = newest.leap;
   e.ref_id = newest.ref_id;

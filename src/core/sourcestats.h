@@ -53,7 +53,10 @@ struct SourceEstimate {
   Duration std_dev;            // residual standard deviation of the fit (jitter)
   Duration root_delay;         // newest sample's root delay
   Duration root_dispersion;    // newest sample's root dispersion + growth to the requested time
-  Duration root_distance;      // root_delay / 2 + root_dispersion (as grown)
+  // root_delay / 2 + root_dispersion (as grown) + std_dev: as RFC 5905's root distance, it
+  // includes the source's jitter, so that a source whose line no longer fits its samples (it
+  // stepped, or its path changed) claims no narrower interval in selection than its scatter.
+  Duration root_distance;
   uint8_t stratum = 0;         // newest sample's
   Leap leap = Leap::kUnsync;   // newest sample's
   uint32_t ref_id = 0;         // newest sample's

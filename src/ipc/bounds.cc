@@ -27,6 +27,8 @@ bool in_window(int64_t step_ns, int64_t now_ns) {
 
 core::Status<IpcError> validate(const ClockBounds& b) {
   if (b.max_slew_ns <= 0) return Unexpected{IpcError::kBadBounds};
+  if (b.max_slew_rate_scaled_ppm < 1 || b.max_slew_rate_scaled_ppm > kMaxSlewRateScaledPpm)
+    return Unexpected{IpcError::kBadBounds};
   if (b.max_step_ns < 0) return Unexpected{IpcError::kBadBounds};
   if (b.max_steps_per_hour > kMaxStepsPerHourCap) return Unexpected{IpcError::kBadBounds};
   if (b.max_abs_freq_scaled_ppm <= 0 || b.max_abs_freq_scaled_ppm > kKernelMaxFreqScaledPpm)
@@ -36,7 +38,8 @@ core::Status<IpcError> validate(const ClockBounds& b) {
 
 core::Status<IpcError> check(const ClockBounds& b, const SlewOffset& m) {
   if (auto s = m.validate(); !s.ok()) return s;
-  if (!within(m.offset_ns, b.max_slew_ns)) return Unexpected{IpcError::kOutOfRange};
+  if (!within(m.offset_ns, b.max_slew_ns) || m.rate_scaled_ppm > b.max_slew_rate_scaled_ppm)
+    return Unexpected{IpcError::kOutOfRange};
   return {};
 }
 

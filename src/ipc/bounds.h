@@ -22,6 +22,8 @@ inline constexpr uint32_t kMaxStepsPerHourCap = 64;  // largest max_steps_per_ho
 struct ClockBounds {
   // Largest |SlewOffset.offset_ns| in ns; > 0.
   int64_t max_slew_ns = 0;
+  // Largest SlewOffset.rate_scaled_ppm (maxslewrate), 2^-16 ppm; 1..kMaxSlewRateScaledPpm.
+  int64_t max_slew_rate_scaled_ppm = kMaxSlewRateScaledPpm;
   // Largest |StepClock.offset_ns| in ns; 0 = the parent never steps.
   int64_t max_step_ns = 0;
   // Most steps admitted in any 3600 s window of CLOCK_MONOTONIC; 0 = never step;

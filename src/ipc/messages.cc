@@ -91,14 +91,19 @@ core::Result<Shutdown, IpcError> Shutdown::decode(core::ByteReader r) {
 // ---- Clock verbs ----------------------------------------------------------------------------
 
 core::Status<IpcError> SlewOffset::validate() const {
-  if (offset_ns == kInt64Min) return Unexpected{IpcError::kOutOfRange};
+  if (offset_ns == kInt64Min || rate_scaled_ppm < 1 || rate_scaled_ppm > kMaxSlewRateScaledPpm)
+    return Unexpected{IpcError::kOutOfRange};
   return {};
 }
-void SlewOffset::encode(core::ByteWriter& w) const { w.be64(static_cast<uint64_t>(offset_ns)); }
+void SlewOffset::encode(core::ByteWriter& w) const {
+  w.be64(static_cast<uint64_t>(offset_ns));
+  w.be64(static_cast<uint64_t>(rate_scaled_ppm));
+}
 core::Result<SlewOffset, IpcError> SlewOffset::decode(core::ByteReader r) {
   if (r.remaining() != kPayloadLen) return Unexpected{IpcError::kBadLength};
   SlewOffset m;
   m.offset_ns = read_i64(r);
+  m.rate_scaled_ppm = read_i64(r);
   return validated(std::move(m));
 }
 

@@ -34,6 +34,9 @@ namespace tempus::ipc {
 
 // Largest |frequency| the Linux kernel accepts: 500 ppm in 2^-16 ppm (MAXFREQ_SCALED).
 inline constexpr int64_t kKernelMaxFreqScaledPpm = int64_t{500} << 16;
+// Largest slew rate: 100000 ppm in 2^-16 ppm, the Linux kernel's tick range (±10 %) and
+// chrony's cap on maxslewrate.
+inline constexpr int64_t kMaxSlewRateScaledPpm = int64_t{100'000} << 16;
 // Largest maxerror/esterror the kernel keeps: 16 s in µs (NTP_PHASE_LIMIT). timedated reports
 // "synchronized" only below it.
 inline constexpr int64_t kKernelMaxErrorUs = 16'000'000;
@@ -86,13 +89,19 @@ struct Shutdown {
 
 // ---- Clock verbs (net → parent) -----------------------------------------------------------
 
-// Correct the phase gradually (no jump). Wire: offset_ns i64 (8 bytes).
+// Correct the phase gradually (no jump) by running the clock off its frequency for a while.
+// Wire: offset_ns i64, rate i64 (16 bytes).
 struct SlewOffset {
   static constexpr MsgType kType = MsgType::kSlewOffset;
-  static constexpr size_t kPayloadLen = 8;
+  static constexpr size_t kPayloadLen = 16;
   // Nanoseconds to add to the local clock over time. > 0: the local clock is behind and is
-  // slewed forward; < 0: slewed back. INT64_MIN is rejected (its magnitude is unrepresentable).
+  // slewed forward; < 0: slewed back; 0: end any slew now. REPLACES what remains of the previous
+  // slew. INT64_MIN is rejected (its magnitude is unrepresentable).
   int64_t offset_ns = 0;
+  // The slew's rate, 2^-16 ppm, 1..kMaxSlewRateScaledPpm (also with offset 0): the parent runs
+  // the clock at the last SetFrequency's value ± rate (the sign of offset) until the offset is
+  // applied, then returns to that value (proc/clock_service.h says exactly when).
+  int64_t rate_scaled_ppm = int64_t{500} << 16;
   core::Status<IpcError> validate() const;
   void encode(core::ByteWriter& w) const;
   static core::Result<SlewOffset, IpcError> decode(core::ByteReader r);

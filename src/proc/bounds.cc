@@ -2,6 +2,7 @@
 #include "proc/bounds.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace tempus::proc {
 
@@ -9,6 +10,11 @@ ipc::ClockBounds clock_bounds(const config::Config& cfg, const Options& opts) {
   ipc::ClockBounds b;
   b.max_slew_ns = kMaxSlewBoundNs;
   b.max_abs_freq_scaled_ppm = ipc::kKernelMaxFreqScaledPpm;
+  const double rate = std::round(cfg.max_slew_rate_ppm * 65536.0);
+  b.max_slew_rate_scaled_ppm =
+      std::isfinite(rate) ? static_cast<int64_t>(std::clamp(
+                                rate, 1.0, static_cast<double>(ipc::kMaxSlewRateScaledPpm)))
+                          : ipc::kMaxSlewRateScaledPpm;
   uint32_t steps = 0;
   if (opts.one_shot == OneShot::kSetOnce) {
     steps = 1;

@@ -2,7 +2,8 @@
 // The parent's hard limits on clock verbs (ipc::ClockBounds), fixed from the configuration before
 // any child starts (design.md §2). They are a fence around net's own policy, not the policy:
 //   slew       |offset| ≤ 1000 s: ntpd's panic threshold; larger errors are corrected by a step
-//              (makestep) or not at all, as no slew at 500 ppm would finish within a day.
+//              (makestep) or not at all. Rate ≤ maxslewrate, itself capped at 100000 ppm (the
+//              kernel's tick range; chrony's cap) and floored at 2^-16 ppm.
 //   step       allowed only with makestep (or -q); any magnitude up to 200 years, since a machine
 //              without a working RTC may boot decades off. The rate is what is bounded: at most
 //              makestep's LIMIT steps per hour (LIMIT < 0, "always": 4 per hour; -q: 1), one more

@@ -57,13 +57,24 @@ ipc::ClockResult to_clock_result(ipc::MsgType request, const sys::ClockStateResu
 }
 
 ClockService::ClockService(const ipc::ClockBounds& bounds, sys::ClockBackend* backend,
-                           std::optional<DriftTarget> drift, MonotonicNs monotonic_ns)
+                           std::optional<DriftTarget> drift, MonotonicNs monotonic_ns,
+                           RateSlew::ArmTimer arm_timer)
     : bounds_(bounds),
       bounds_ok_(ipc::validate(bounds).ok()),
       backend_(backend),
       drift_(std::move(drift)),
       monotonic_ns_(std::move(monotonic_ns)),
-      budget_(bounds) {}
+      budget_(bounds) {
+  if (backend_) slew_.emplace(*backend_, std::move(arm_timer));
+}
+
+void ClockService::on_slew_timer() {
+  if (slew_) slew_->on_timer();
+}
+
+void ClockService::end_slew() {
+  if (slew_) slew_->end();
+}
 
 Outcome ClockService::handle(const ipc::AnyMessage& m) {
   if (!bounds_ok_) return Unexpected{std::string("clock bounds are invalid")};
@@ -80,14 +91,15 @@ Outcome ClockService::slew(const ipc::SlewOffset& m) {
   if (auto c = ipc::check(bounds_, m); !c)
     return Unexpected{violation(m.kType, c.error(), m.offset_ns)};
   if (!backend_) return Unexpected{violation(m.kType, kNoAdjust, m.offset_ns)};
-  return to_clock_result(m.kType, backend_->slew(core::Duration::ns(m.offset_ns)));
+  return to_clock_result(m.kType,
+                         slew_->slew(core::Duration::ns(m.offset_ns), m.rate_scaled_ppm));
 }
 
 Outcome ClockService::frequency(const ipc::SetFrequency& m) {
   if (auto c = ipc::check(bounds_, m); !c)
     return Unexpected{violation(m.kType, c.error(), m.freq_scaled_ppm)};
   if (!backend_) return Unexpected{violation(m.kType, kNoAdjust, m.freq_scaled_ppm)};
-  return to_clock_result(m.kType, backend_->set_frequency(m.freq_scaled_ppm));
+  return to_clock_result(m.kType, slew_->set_frequency(m.freq_scaled_ppm));
 }
 
 Outcome ClockService::step(const ipc::StepClock& m) {
@@ -97,7 +109,7 @@ Outcome ClockService::step(const ipc::StepClock& m) {
   // Last, so that only a step about to be made uses up the budget.
   if (auto a = budget_.admit(monotonic_ns_()); !a)
     return Unexpected{violation(m.kType, a.error(), m.offset_ns)};
-  return to_clock_result(m.kType, backend_->step(core::Duration::ns(m.offset_ns)));
+  return to_clock_result(m.kType, slew_->step(core::Duration::ns(m.offset_ns)));
 }
 
 Outcome ClockService::status(const ipc::SetKernelStatus& m) {

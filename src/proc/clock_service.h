@@ -11,6 +11,9 @@
 // Any failure is a protocol violation by net: handle() returns the reason as an error string and
 // the caller logs it and exits (fail closed). A syscall failure is NOT a violation: it comes
 // back to net in ClockResult.error.
+// SlewOffset, SetFrequency and StepClock go through a RateSlew (proc/rate_slew.h), which runs
+// slews as temporary frequency offsets and needs a timer: the owner arms one when asked
+// (ArmTimer) and calls on_slew_timer() when it fires, and calls end_slew() when it stops.
 // WriteDrift is honoured in both modes: the value is converted to chronyd's drift file format
 // (core/drift.h, with its sign flip) and written atomically (sys/state_files.h, mode 0644).
 #pragma once
@@ -26,6 +29,7 @@
 #include "ipc/bounds.h"
 #include "ipc/messages.h"
 #include "ipc/unique_fd.h"
+#include "proc/rate_slew.h"
 #include "sys/clock_backend.h"
 
 namespace tempus::proc {
@@ -60,8 +64,10 @@ class ClockService {
   // backend: the clock, or nullptr for no-adjust mode; must outlive this object.
   // drift: where WriteDrift goes; nullopt = no driftfile configured (WriteDrift is then accepted
   // and ignored: error 0, nothing written).
+  // arm_timer: the slew timer (RateSlew::ArmTimer); unused without a backend.
   ClockService(const ipc::ClockBounds& bounds, sys::ClockBackend* backend,
-               std::optional<DriftTarget> drift, MonotonicNs monotonic_ns);
+               std::optional<DriftTarget> drift, MonotonicNs monotonic_ns,
+               RateSlew::ArmTimer arm_timer);
 
   // Executes one clock verb. Ok: the reply for net (request = m's type; error 0 or an errno;
   // time_state/kernel_status/freq from the backend's state after the call, all 0 after an
@@ -71,6 +77,12 @@ class ClockService {
 
   // Reads the drift file for start-up (at most 4096 bytes, no symlink followed).
   DriftLoad load_drift() const;
+
+  // The slew timer fired.
+  void on_slew_timer();
+  // Ends any slew now (frequency back to the last SetFrequency's): at stop and at exit.
+  void end_slew();
+  bool slewing() const { return slew_ && slew_->active(); }
 
   bool adjusting() const { return backend_ != nullptr; }
   // Steps admitted within the hour before monotonic_ns() (for `tempusctl` and tests).
@@ -86,6 +98,7 @@ class ClockService {
   ipc::ClockBounds bounds_;
   bool bounds_ok_;
   sys::ClockBackend* backend_;
+  std::optional<RateSlew> slew_;  // present with a backend
   std::optional<DriftTarget> drift_;
   MonotonicNs monotonic_ns_;
   ipc::StepBudget budget_;

@@ -4,7 +4,8 @@
 //   SystemClock   CLOCK_REALTIME; commands become the parent's five verbs over IPC.
 //   NoAdjustClock (-x) a virtual clock riding on CLOCK_REALTIME; commands change only it, so the
 //                 algorithms run and report as usual while the system clock is never touched
-//                 (chronyd -x keeps a software model of its corrections the same way).
+//                 (chronyd -x keeps a software model of its corrections the same way). Slews
+//                 run on it as the parent runs them (RateSlew), with a timer on the net loop.
 #pragma once
 
 #include <functional>
@@ -13,6 +14,7 @@
 #include "config/model.h"
 #include "core/sample.h"
 #include "ipc/any_message.h"
+#include "sys/event.h"
 
 namespace tempus::proc {
 
@@ -31,7 +33,8 @@ using VerbSink = std::function<void(const ipc::AnyMessage&)>;
 
 // rtcsync: only then may STA_UNSYNC be cleared (design.md §4).
 std::unique_ptr<LocalClock> make_system_clock(VerbSink sink, bool rtcsync);
-std::unique_ptr<LocalClock> make_no_adjust_clock();
+// base: the event loop for the slew timer; must outlive the clock.
+std::unique_ptr<LocalClock> make_no_adjust_clock(event_base* base);
 
 // The ipc verb for a command, with values clamped to the verbs' documented ranges. Pure.
 ipc::AnyMessage to_verb(const core::ClockCommand& c, bool rtcsync);

@@ -322,7 +322,7 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
 
   // The NTP client: under -x (and -Q) the corrections go to a virtual clock, never to the parent.
   if (opts.no_adjust || opts.one_shot == OneShot::kQueryOnce) {
-    clock = make_no_adjust_clock();
+    clock = make_no_adjust_clock(base.get());
   } else {
     clock = make_system_clock([&parent](const ipc::AnyMessage& m) {
       std::visit([&parent](const auto& verb) { parent.send(verb); }, m);

@@ -121,6 +121,7 @@ class Parent {
   std::vector<sys::Event> signals_;
   sys::Event stop_timer_;
   sys::Event lifetime_timer_;
+  sys::Event slew_timer_;  // ends the clock slew in progress (ClockService)
 };
 
 void Parent::spawn_children(const std::vector<std::string>& argv) {
@@ -244,6 +245,8 @@ void Parent::begin_stop(int code, const char* why) {
   exit_code_ = std::max(exit_code_, code);
   if (stopping_) return;
   stopping_ = true;
+  // Whatever stops the daemon, the clock must not keep running off its frequency.
+  clock_->end_slew();
   if (why) sys::logf(Severity::kInfo, "stopping (%s)", why);
   sd_notify(0, "STOPPING=1");
   for (auto& c : children_) {
@@ -293,6 +296,7 @@ void Parent::reap() {
 }
 
 void Parent::finish() {
+  clock_->end_slew();  // a slew net asked for while stopping
   if (run_dir_) unlinkat(run_dir_.get(), basename_of(opts_.control_socket).c_str(), 0);
   event_base_loopbreak(base_.get());
 }
@@ -306,8 +310,12 @@ int Parent::run(const std::vector<std::string>& argv) {
   backend_ = make_backend(opts_, kernel_);
   auto drift = open_drift_target(cfg_.drift_file);
   if (drift) dir_fds_.push_back(drift->dir.get());
-  clock_ = std::make_unique<ClockService>(bounds, backend_.get(), std::move(drift),
-                                          &sys::monotonic_ns);
+  slew_timer_ = sys::Event::timer(base_.get(), [this](short) { clock_->on_slew_timer(); });
+  clock_ = std::make_unique<ClockService>(
+      bounds, backend_.get(), std::move(drift), &sys::monotonic_ns,
+      [this](std::optional<core::Duration> d) {
+        if (d) slew_timer_.add(*d); else slew_timer_.del();
+      });
 
   const std::string run_dir = dirname_of(opts_.control_socket);
   if (mkdir(run_dir.c_str(), 0755) != 0 && errno != EEXIST)

@@ -77,7 +77,12 @@ int run(const proc::Options& opts, config::Config cfg) {
   sys::RealKernelClockApi kernel;
   std::unique_ptr<sys::LinuxClock> backend;
   if (!opts.no_adjust) backend = std::make_unique<sys::LinuxClock>(kernel);
-  proc::ClockService service(bounds, backend.get(), std::nullopt, &sys::monotonic_ns);
+  sys::Event slew_timer;
+  proc::ClockService service(bounds, backend.get(), std::nullopt, &sys::monotonic_ns,
+                             [&slew_timer](std::optional<core::Duration> d) {
+                               if (d) slew_timer.add(*d); else slew_timer.del();
+                             });
+  slew_timer = sys::Event::timer(base.get(), [&service](short) { service.on_slew_timer(); });
 
   int exit_code = 0;
   auto stop = [&](int code) {
@@ -86,7 +91,7 @@ int run(const proc::Options& opts, config::Config cfg) {
   };
   std::unique_ptr<proc::LocalClock> clock;
   if (opts.no_adjust) {
-    clock = proc::make_no_adjust_clock();
+    clock = proc::make_no_adjust_clock(base.get());
   } else {
     clock = proc::make_system_clock(
         [&](const ipc::AnyMessage& m) {
@@ -114,6 +119,7 @@ int run(const proc::Options& opts, config::Config cfg) {
   sys::logf(Severity::kInfo, "tempus-simd running (pid %d)", getpid());
   event_base_dispatch(base.get());
   if (exit_code == 0) assocs.shutdown();
+  service.end_slew();
   g_base = nullptr;
   return exit_code;
 }

@@ -66,7 +66,8 @@ class ClockBackend {
   virtual ~ClockBackend() = default;
 
   // Phase correction without a jump: schedule `offset` to be added gradually, at the kernel's
-  // fixed single-shot rate of 500 ppm (0.5 ms per second; 1 s takes 2000 s). REPLACES whatever
+  // fixed single-shot rate of 500 ppm (0.5 ms per second; 1 s takes 2000 s). The parent's own
+  // slews run on set_frequency() (proc/rate_slew.h); this one only trims what they overshot. REPLACES whatever
   // remained of the previous slew (adjtime(3) semantics): the caller passes the whole offset it
   // measured now, and the replaced remainder comes back in slew_replaced. Resolution: 1 µs for
   // LinuxClock (rounded to nearest; slew_pending tells the amount scheduled), 1 ns for
@@ -90,6 +91,15 @@ class ClockBackend {
 
   // The state without changing anything.
   virtual ClockStateResult read() = 0;
+
+  // The clock's reading now (LinuxClock: CLOCK_REALTIME), on the scale of ClockState.time.
+  virtual core::Result<core::Timestamp, Errno> read_time() = 0;
+
+  // How long a CLOCK_MONOTONIC timer (the parent's event loop) must run for this clock to advance
+  // by `local` at its present rate. LinuxClock: `local`, since the kernel applies the same
+  // frequency and tick to CLOCK_MONOTONIC; VirtualClock: `local` scaled by its rate against its
+  // base time.
+  virtual core::Duration timer_duration(core::Duration local) = 0;
 };
 
 // Largest |slew| a backend accepts: 2145 s, glibc adjtime()'s limit (INT_MAX µs, less 2 s).

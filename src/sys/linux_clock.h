@@ -4,7 +4,8 @@
 // each verb produces; RealKernelClockApi is the one implementation that makes syscalls.
 //
 // What each verb sends (man adjtimex(2); kernel/time/ntp.c):
-//   slew           modes = ADJ_OFFSET_SINGLESHOT (adjtime(3)), offset in µs. The kernel slews
+//   slew           modes = ADJ_OFFSET_SINGLESHOT (adjtime(3)), offset in µs (the parent uses it
+//                  only to trim the end of its frequency slews, proc/rate_slew.h). The kernel slews
 //                  at 500 ppm, independently of the PLL, and returns what remained of the
 //                  previous slew. Why not ADJ_OFFSET: without STA_PLL the kernel ignores it,
 //                  and with STA_PLL the kernel's PLL would also steer the frequency, which is
@@ -68,6 +69,8 @@ class LinuxClock final : public ClockBackend {
   ClockStateResult step(core::Duration offset) override;
   ClockStateResult set_status(const ipc::SetKernelStatus& s) override;
   ClockStateResult read() override;
+  core::Result<core::Timestamp, Errno> read_time() override { return api_.get_realtime(); }
+  core::Duration timer_duration(core::Duration local) override { return local; }
 
   // timex.tick at the nominal rate: round(10^6 / USER_HZ) µs (10000 at USER_HZ 100).
   int64_t nominal_tick_us() const { return nominal_tick_; }

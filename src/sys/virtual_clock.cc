@@ -170,6 +170,13 @@ ClockStateResult VirtualClock::set_status(const ipc::SetKernelStatus& s) {
   return state();
 }
 
+Duration VirtualClock::timer_duration(Duration local) {
+  // base = local / (1 + (osc + freq) / (65536 × 10^6)); the rate is ≥ 0.8 by the clamps.
+  const i128 num = static_cast<i128>(local.count_ns()) * kPpmDenominator;
+  const i128 den = static_cast<i128>(kPpmDenominator) + osc_error_ + freq_;
+  return Duration::ns(static_cast<int64_t>(num / den));
+}
+
 ClockStateResult VirtualClock::read() {
   advance();
   return state();

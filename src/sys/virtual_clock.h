@@ -54,6 +54,8 @@ class VirtualClock final : public ClockBackend {
   ClockStateResult step(core::Duration offset) override;
   ClockStateResult set_status(const ipc::SetKernelStatus& s) override;
   ClockStateResult read() override;
+  core::Result<core::Timestamp, Errno> read_time() override { return now(); }
+  core::Duration timer_duration(core::Duration local) override;
 
   // Test observability: how many mutating verbs succeeded.
   uint32_t adjustments() const { return adjustments_; }

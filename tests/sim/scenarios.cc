@@ -34,15 +34,15 @@ SimClock::Options start_clock() {
 std::vector<Scenario> scenarios() {
   std::vector<Scenario> v;
 
-  // 001. A 0.1 s offset cannot be slewed away in 120 s by the kernel's 500 ppm slew (that
-  // takes 200 s; see 006), so this run allows a start-up step above 50 ms, three updates long.
+  // 001. Issue 4: no makestep; the 0.1 s is slewed away at up to maxslewrate (83333 ppm).
   {
     Scenario s;
     s.id = "001";
-    s.name = "one server, 0.1 s and +100 ppm off, makestep 0.05 3";
+    s.name = "one server, 0.1 s and +100 ppm off, no makestep";
     s.clock = start_clock();
     s.servers = {ServerSpec{}};
-    s.discipline = makestep(0.05, 3);
+    s.discipline = makestep(0, 0);
+    s.bounds.max_steps = 0;
     v.push_back(s);
   }
   // 002. Five servers, two of them false: never selected nor combined.
@@ -99,15 +99,31 @@ std::vector<Scenario> scenarios() {
     s.bounds.step_by_update = 3;
     v.push_back(s);
   }
-  // 006. 001 with RHEL's makestep 1.0 3: no step, the kernel slews 0.1 s at 500 ppm (≥ 200 s).
+  // 006. 001 with RHEL's makestep 1.0 3 (no step at 0.1 s) and maxslewrate 500: the slew is
+  // held to the old kernel rate, so the 0.1 s takes ≥ 200 s.
   {
     Scenario s;
     s.id = "006";
-    s.name = "one server, 0.1 s off, makestep 1.0 3 (slew only)";
+    s.name = "one server, 0.1 s off, maxslewrate 500";
     s.clock = start_clock();
     s.servers = {ServerSpec{}};
     s.discipline = makestep(1.0, 3);
+    s.discipline.max_slew_rate_ppm = 500;
     s.bounds.max_time_to_1ms_s = 400;
+    s.bounds.max_steps = 0;
+    v.push_back(s);
+  }
+  // 007. 001 against a chronyd that answers at once with precision 2^-20: T3 − T2 is the noise
+  // below its precision, negative half the time, and every reply is a measurement.
+  {
+    Scenario s;
+    s.id = "007";
+    s.name = "one server answering at once (T3 - T2 within its precision)";
+    s.clock = start_clock();
+    s.servers = {ServerSpec{}};
+    s.servers[0].precision = -20;
+    s.servers[0].processing_s = 0;
+    s.discipline = makestep(0, 0);
     s.bounds.max_steps = 0;
     v.push_back(s);
   }
@@ -136,6 +152,11 @@ void check(const Scenario& sc, Outcome& out) {
   if (b.step_by_update >= 0 && (out.first_step_update < 0 || out.first_step_update >= b.step_by_update))
     fail("no step within the first updates");
   if (out.false_selections > 0) fail("a falseticker was selected or combined");
+  if (b.max_reply_errors >= 0 && out.reply_errors > b.max_reply_errors) {
+    std::snprintf(buf, sizeof buf, "%d replies dropped as invalid > %d", out.reply_errors,
+                  b.max_reply_errors);
+    fail(buf);
+  }
   if (out.violations > 0) fail("a clock command was outside the parent's bounds");
 }
 

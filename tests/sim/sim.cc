@@ -57,22 +57,25 @@ double Rng::normal() {
 
 // ---- the kernel clock --------------------------------------------------------------------
 
-SimClock::SimClock(int64_t start_true_ns, const Options& opt)
+SimClock::SimClock(int64_t start_true_ns, const Options& opt, double max_slew_rate_ppm)
     : true_ns_(start_true_ns),
       error_s_(opt.initial_error_s),
       osc_ppm_(opt.oscillator_ppm),
-      wander_(opt.wander_ppm_per_sqrt_s) {}
+      wander_(opt.wander_ppm_per_sqrt_s),
+      max_slew_rate_ppm_(std::min(max_slew_rate_ppm, 100000.0)) {}
 
 void SimClock::advance(int64_t true_ns, Rng& rng) {
   if (true_ns <= true_ns_) return;
   const double dt = static_cast<double>(true_ns - true_ns_) * 1e-9;
   true_ns_ = true_ns;
-  // The single-shot slew runs at 500 ppm on top of the frequency until the remainder is used.
-  if (slew_left_s_ != 0) {
-    const double max_s = core::kKernelSlewRatePpm * 1e-6 * dt;
-    const double done = std::clamp(slew_left_s_, -max_s, max_s);
-    error_s_ += done;
-    slew_left_s_ -= done;
+  // A slew adds its rate to the frequency until its local duration has passed.
+  if (slew_.offset != core::Duration()) {
+    const double left_s = slew_.duration().to_seconds_f() - slew_elapsed_s_;
+    const double local_dt = dt * (1 + (osc_ppm_ + freq_ppm_ + slew_.rate_ppm) * 1e-6);
+    const double part = local_dt >= left_s ? std::max(left_s, 0.0) / local_dt : 1.0;
+    error_s_ += slew_.rate_ppm * 1e-6 * dt * part;
+    slew_elapsed_s_ += local_dt * part;
+    if (part < 1.0) slew_ = core::SlewPlan{};
   }
   error_s_ += (osc_ppm_ + freq_ppm_) * 1e-6 * dt;
   if (wander_ > 0) osc_ppm_ += wander_ * std::sqrt(dt) * rng.normal();
@@ -91,14 +94,24 @@ void SimClock::apply(const core::ClockCommand& c) {
       return;
     }
     freq_ppm_ = scaled / 65536.0;
+    if (slew_.offset != core::Duration()) {  // RateSlew::set_frequency: re-based, rate kept
+      slew_.offset = slew_.offset - slew_.applied(core::Duration::from_seconds_f(slew_elapsed_s_));
+      slew_elapsed_s_ = 0;
+    }
   } else if (const auto* s = std::get_if<core::SlewCommand>(&c)) {
-    if (s->offset.abs() > core::kMaxSlew) {
+    const double rate = std::round(s->rate_ppm * 65536.0);
+    if (s->offset.abs() > core::kMaxSlew || !(rate >= 1) ||
+        rate > std::round(max_slew_rate_ppm_ * 65536.0)) {
       ++violations_;
       return;
     }
-    slew_left_s_ = static_cast<double>(s->offset.count_ns()) * 1e-9;  // replaces the remainder
+    // Replaces the remainder.
+    slew_ = core::SlewPlan{.offset = s->offset,
+                           .rate_ppm = (s->offset < core::Duration() ? -rate : rate) / 65536.0};
+    slew_elapsed_s_ = 0;
   } else if (const auto* st = std::get_if<core::StepCommand>(&c)) {
     if (st->offset == core::Duration()) ++violations_;
+    slew_ = core::SlewPlan{};
     error_s_ += static_cast<double>(st->offset.count_ns()) * 1e-9;
     ++steps_;
   } else if (const auto* k = std::get_if<core::StatusCommand>(&c)) {
@@ -148,7 +161,6 @@ struct Event {
   }
 };
 
-constexpr int64_t kServerProcessingNs = 20'000;  // T3 − T2
 constexpr int64_t kTickNs = 3600 * kNs;
 
 double server_offset_s(const ServerSpec& s, int64_t t_rel_ns) {
@@ -157,9 +169,17 @@ double server_offset_s(const ServerSpec& s, int64_t t_rel_ns) {
   return off;
 }
 
+// A timestamp on the wire with the bits below `precision` random, as chronyd sends them.
+core::NtpTimestamp with_noise(core::Timestamp t, int8_t precision, Rng& rng) {
+  const int bits = std::clamp(32 + precision, 0, 32);
+  const uint64_t mask = bits == 0 ? 0 : (uint64_t{1} << bits) - 1;
+  const uint64_t w = core::NtpTimestamp::from_time(t).wire();
+  return core::NtpTimestamp::from_wire((w & ~mask) | (rng.next_u64() & mask));
+}
+
 // The simulated server: a chronyd answering a client request (RFC 5905 §9 server mode), its
 // clock `true + offset`. Empty when the request does not decode as a client packet.
-Packet serve(const ServerSpec& sv, core::Bytes request, int64_t true_rx_ns) {
+Packet serve(const ServerSpec& sv, core::Bytes request, int64_t true_rx_ns, Rng& rng) {
   auto req = core::decode_packet(request);
   if (!req || req->header.mode != core::Mode::kClient) return {};
   const int64_t clock_ns = true_rx_ns + to_ns(server_offset_s(sv, true_rx_ns - kStartNs));
@@ -177,8 +197,9 @@ Packet serve(const ServerSpec& sv, core::Bytes request, int64_t true_rx_ns) {
   h.ref_id = sv.stratum == 1 ? core::ref_id_ascii("GPS") : 0xc0000263u;
   h.reference_ts = core::NtpTimestamp::from_time(t2 - core::Duration::s(16));
   h.origin_ts = req->header.transmit_ts;
-  h.receive_ts = core::NtpTimestamp::from_time(t2);
-  h.transmit_ts = core::NtpTimestamp::from_time(t2 + core::Duration::ns(kServerProcessingNs));
+  h.receive_ts = with_noise(t2, sv.precision, rng);
+  h.transmit_ts =
+      with_noise(t2 + core::Duration::from_seconds_f(sv.processing_s), sv.precision, rng);
   Packet out;
   out.reserve(core::kHeaderLen);
   core::ByteWriter w{out};
@@ -207,8 +228,9 @@ Applied execute(const std::vector<core::ClockCommand>& cmds, SimClock& clock) {
 Outcome run(const Scenario& sc, uint64_t seed) {
   Rng rng(seed);                             // network and oscillator
   Rng engine_rng(seed ^ 0x7465'6d70'7573ULL);  // the engine's nonces and poll jitter
+  Rng server_rng(seed ^ 0x7365'7276'6572ULL);  // the servers' timestamp noise
   Outcome out;
-  SimClock clock(kStartNs, sc.clock);
+  SimClock clock(kStartNs, sc.clock, sc.discipline.max_slew_rate_ppm);
   core::Engine engine(sc.selection, sc.discipline, sc.drift);
   execute(engine.start(clock.read()), clock);
   for (size_t i = 0; i < sc.servers.size(); ++i) {
@@ -262,16 +284,17 @@ Outcome run(const Scenario& sc, uint64_t seed) {
       q.push({ev.true_ns + to_ns(fwd), seq++, AtServer{i, back}, std::move(req->packet)});
     } else if (const auto* at_server = std::get_if<AtServer>(&ev.what)) {
       const size_t i = at_server->server;
-      Packet reply = serve(sc.servers[i], ev.packet, ev.true_ns);
+      Packet reply = serve(sc.servers[i], ev.packet, ev.true_ns, server_rng);
       if (reply.empty()) continue;
-      q.push({ev.true_ns + kServerProcessingNs + to_ns(at_server->back_s), seq++, AtClient{i},
-              std::move(reply)});
+      q.push({ev.true_ns + to_ns(sc.servers[i].processing_s + at_server->back_s), seq++,
+              AtClient{i}, std::move(reply)});
     } else if (const auto* at_client = std::get_if<AtClient>(&ev.what)) {
       const size_t i = at_client->server;
       const core::Timestamp t4 = clock.read();
       core::ReplyOutcome r = engine.on_reply(static_cast<uint32_t>(i), ev.packet, t1[i], t4);
       if (r.sample) ++out.samples;
       if (r.rejected) ++out.delay_rejected;
+      if (r.error) ++out.reply_errors;
       if (trace) {
         // The raw measurement beside the truth (−error: the offset a perfect sample would show).
         const core::LastSampleReport last = engine.sources(t4)[i].last;

@@ -70,10 +70,11 @@ int main(int argc, char** argv) {
       if (o.failures.empty()) ++pass;
       if (!table || !o.failures.empty())
         std::printf("%s seed %-3llu RMS %7.1f us  max|off| %8.1f us  t(1ms) %5.0f s  steps %d  "
-                    "updates %d  samples %d/%d (%d delay-rejected)  freq err %+.4f ppm  %s\n",
+                    "updates %d  samples %d/%d (%d delay-rejected, %d invalid)  "
+                    "freq err %+.4f ppm  %s\n",
                     sc.id.c_str(), static_cast<unsigned long long>(seed), o.rms_us, o.max_abs_us,
                     o.time_to_1ms_s, o.steps, o.updates, o.samples, o.requests, o.delay_rejected,
-                    o.final_freq_error_ppm,
+                    o.reply_errors, o.final_freq_error_ppm,
                     o.failures.empty() ? "ok" : "FAIL");
       for (const auto& f : o.failures) std::printf("    %s\n", f.c_str());
     }

@@ -3,6 +3,8 @@
 // maxupdateskew, kernel status values, drift output, maxchange, tracking.
 #include "core/discipline.h"
 
+#include <cmath>
+
 #include <gtest/gtest.h>
 
 namespace tempus::core {
@@ -37,6 +39,13 @@ DisciplineConfig makestep(double threshold_s, int limit) {
   return c;
 }
 
+// maxslewrate 1000: every slew in these tests runs at exactly 1000 ppm, so a slew forward gains
+// 1/1001 of the local time, a slew back loses 1/999 (core/slew.h).
+DisciplineConfig slew_1000(DisciplineConfig c = {}) {
+  c.max_slew_rate_ppm = 1000;
+  return c;
+}
+
 TEST(Discipline, StartSetsInitialFrequencyAndUnsync) {
   Discipline d({}, InitialFrequency{.freq_ppm = -12.5, .skew_ppm = 0.05});
   const auto cmds = d.start(kT0);
@@ -51,7 +60,7 @@ TEST(Discipline, StartSetsInitialFrequencyAndUnsync) {
 }
 
 TEST(Discipline, SlewBelowThresholdStepAbove) {
-  Discipline d(makestep(1.0, 3), std::nullopt);
+  Discipline d(slew_1000(makestep(1.0, 3)), std::nullopt);
   d.start(kT0);
   UpdateResult r = d.update(upd(0, Duration::ms(500)));
   EXPECT_FALSE(r.stepped);
@@ -61,12 +70,14 @@ TEST(Discipline, SlewBelowThresholdStepAbove) {
   ASSERT_TRUE(r.correction);
   EXPECT_EQ(r.correction->phase, Duration::ms(500));
 
-  // 10 s later 495 ms of the slew is still pending (500 ppm); a step of 2 s must cancel it
-  // and include it, so the clock ends up 2 s ahead of where it is now (cooked).
+  EXPECT_DOUBLE_EQ(find<SlewCommand>(r.commands)->rate_ppm, 1000.0);
+  // 10 s later 500 − 10/1001 ms of the slew is still pending; a step of 2 s must end it and
+  // include it, so the clock ends up 2 s ahead of where it is now (cooked).
+  EXPECT_EQ(d.pending_slew(kT0 + Duration::s(10)), Duration::ns(490'009'990));
   r = d.update(upd(10, Duration::s(2)));
   EXPECT_TRUE(r.stepped);
   ASSERT_NE(find<StepCommand>(r.commands), nullptr);
-  EXPECT_EQ(find<StepCommand>(r.commands)->offset, Duration::s(2) + Duration::ms(495));
+  EXPECT_EQ(find<StepCommand>(r.commands)->offset, Duration::s(2) + Duration::ns(490'009'990));
   ASSERT_NE(find<SlewCommand>(r.commands), nullptr);
   EXPECT_EQ(find<SlewCommand>(r.commands)->offset, Duration());
   EXPECT_EQ(r.correction->phase, Duration::s(2));
@@ -112,18 +123,58 @@ TEST(Discipline, InitStepSlewStepsOnlyTheFirstUpdate) {
 }
 
 TEST(Discipline, SlewReplacesRemainder) {
-  Discipline d({}, std::nullopt);
-  d.update(upd(0, Duration::ms(10)));                       // 10 ms at 500 ppm: 20 s
-  EXPECT_EQ(d.pending_slew(kT0 + Duration::s(4)), Duration::ms(8));
+  Discipline d(slew_1000(), std::nullopt);
+  d.update(upd(0, Duration::ms(10)));  // 10 ms at 1000 ppm: 10.01 s
+  EXPECT_EQ(d.pending_slew(kT0 + Duration::s(4)), Duration::ns(6'003'996));
   EXPECT_EQ(d.pending_slew(kT0 + Duration::s(30)), Duration());
-  // At 4 s, 8 ms still pending; a new 1 ms offset (relative to the cooked clock) → slew 9 ms.
+  // At 4 s, 6.003996 ms still pending; a new 1 ms offset (relative to the cooked clock) → slew
+  // 7.003996 ms.
   const UpdateResult r = d.update(upd(4, Duration::ms(1)));
-  EXPECT_EQ(find<SlewCommand>(r.commands)->offset, Duration::ms(9));
+  EXPECT_EQ(find<SlewCommand>(r.commands)->offset, Duration::ns(7'003'996));
   EXPECT_EQ(r.correction->phase, Duration::ms(1));
-  // Negative slews count down towards zero too.
-  Discipline n({}, std::nullopt);
-  n.update(upd(0, Duration::ms(-2)));
-  EXPECT_EQ(n.pending_slew(kT0 + Duration::s(2)), Duration::ms(-1));
+  // Negative slews count down towards zero too, a little faster (the clock runs slow).
+  Discipline n(slew_1000(), std::nullopt);
+  EXPECT_EQ(find<SlewCommand>(n.update(upd(0, Duration::ms(-2))).commands)->offset,
+            Duration::ms(-2));
+  EXPECT_EQ(n.pending_slew(kT0 + Duration::s(1)), Duration::ns(-998'999));
+  EXPECT_EQ(n.pending_slew(kT0 + Duration::s(4)), Duration());
+}
+
+TEST(Discipline, SlewRateLikeChrony) {
+  auto rate = [](const UpdateResult& r) { return find<SlewCommand>(r.commands)->rate_ppm; };
+  Discipline d({}, std::nullopt);
+  // The first update has no interval: maxslewrate (83333.33 ppm, in 2^-16 ppm units).
+  const UpdateResult first = d.update(upd(0, Duration::ms(100)));
+  EXPECT_DOUBLE_EQ(rate(first), std::round(1e6 / 12 * 65536) / 65536);
+  // 0.1 s × (10^6 + 83333.33) / 83333.33 = 1.3 s.
+  EXPECT_EQ(d.pending_slew(kT0 + Duration::ms(650)), Duration::ms(50));
+  EXPECT_EQ(d.pending_slew(kT0 + Duration::ms(1301)), Duration());
+  // Then |offset| / (corrtimeratio 3 × interval): 30 ms over 3 × 2 s = 5000 ppm.
+  EXPECT_DOUBLE_EQ(rate(d.update(upd(2, Duration::ms(30)))), 5000.0);
+  // At least 500 ppm: 1 ms over 3 × 64 s would be 5.2 ppm.
+  EXPECT_DOUBLE_EQ(rate(d.update(upd(66, Duration::ms(1)))), 500.0);
+  // At most maxslewrate: 20 s over 3 × 64 s would be 104167 ppm.
+  EXPECT_DOUBLE_EQ(rate(d.update(upd(130, Duration::s(20)))), std::round(1e6 / 12 * 65536) / 65536);
+
+  // corrtimeratio 1 and a rate in 2^-16 ppm units: 1 ms over 0.3 s, 3333.33 ppm.
+  DisciplineConfig c;
+  c.corr_time_ratio = 1;
+  Discipline q(c, std::nullopt);
+  q.update(upd(0, Duration::ms(1)));
+  EXPECT_DOUBLE_EQ(rate(q.update(upd(0.3, Duration::ms(1)))), std::round(1e3 / 0.3 * 65536) / 65536);
+
+  // A maxslewrate below the kernel's 500 ppm is honoured; above the tick range it is capped.
+  c = {};
+  c.max_slew_rate_ppm = 100;
+  Discipline slow(c, std::nullopt);
+  EXPECT_DOUBLE_EQ(rate(slow.update(upd(0, Duration::ms(1)))), 100.0);
+  EXPECT_DOUBLE_EQ(rate(slow.update(upd(64, Duration::us(1)))), 100.0);
+  c.max_slew_rate_ppm = 1e6;
+  Discipline fast(c, std::nullopt);
+  EXPECT_DOUBLE_EQ(rate(fast.update(upd(0, Duration::ms(1)))), kMaxSlewRatePpm);
+  c.max_slew_rate_ppm = std::nan("");
+  Discipline bad(c, std::nullopt);
+  EXPECT_DOUBLE_EQ(rate(bad.update(upd(0, Duration::ms(1)))), kMaxSlewRatePpm);
 }
 
 TEST(Discipline, FrequencyUpdateAndBound) {
@@ -230,7 +281,8 @@ TEST(Discipline, Tracking) {
   EXPECT_EQ(t.last_offset, Duration::ms(-1));
   EXPECT_EQ(t.rms_offset, Duration::ms(1));
   EXPECT_EQ(t.update_interval, Duration::s(64));
-  EXPECT_EQ(t.system_time_offset, Duration::us(-500));  // 1 ms slewed at 500 ppm, 1 s in
+  // −1 ms slewed at 500 ppm, 1 s in: 500/999500 s done.
+  EXPECT_NEAR(t.system_time_offset.to_seconds_f(), -499.75e-6, 2e-9);
   EXPECT_EQ(t.root_delay, Duration::ms(10));
   EXPECT_GT(t.root_dispersion, Duration::ms(1));
   EXPECT_EQ(t.leap, Leap::kNone);

@@ -435,6 +435,18 @@ TEST(NtpClientReply, NegativeOrSlowServerProcessing) {
   EXPECT_EQ(r.error(), ReplyError::kBadServerInterval);
 }
 
+TEST(NtpClientReply, ServerIntervalNegativeWithinPrecision) {
+  // chronyd randomises the bits below its precision: T3 − T2 of a prompt answer can be
+  // slightly negative, and the sample is good (the server's precision here is 953 ns).
+  NtpClient c{opts()};
+  FakeRandom rng;
+  auto r = poll_once(c, rng, kT0, {.proc = -Duration::ns(500)});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(c.counters().samples, 1u);
+  r = poll_once(c, rng, kT0 + Duration::s(64), {.proc = -Duration::ns(1000)});
+  EXPECT_EQ(r.error(), ReplyError::kBadServerInterval);
+}
+
 TEST(NtpClientReply, LocalClockBackwards) {
   NtpClient c{opts()};
   FakeRandom rng;

@@ -169,6 +169,20 @@ TEST(SourceStats, RootDistanceGrows) {
   EXPECT_EQ(e1.ref_id, 0x0a000001u);
 }
 
+TEST(SourceStats, RootDistanceIncludesJitter) {
+  // A source that stepped by 1 s at its newest sample: its line no longer fits, and its
+  // interval in selection must be at least as wide as that scatter, not a few ms.
+  SourceStats st;
+  for (int i = 0; i < 8; ++i) st.add_sample(make(64.0 * i, (i % 2 ? 1e-4 : -1e-4)));
+  SourceEstimate e = st.estimate(at(448));
+  EXPECT_GT(e.std_dev, Duration::us(50));
+  EXPECT_EQ(e.root_distance, e.root_delay / 2 + e.root_dispersion + e.std_dev);
+  st.add_sample(make(512, 1.0));
+  e = st.estimate(at(512));
+  EXPECT_GT(e.std_dev, Duration::ms(100));
+  EXPECT_EQ(e.root_distance, e.root_delay / 2 + e.root_dispersion + e.std_dev);
+}
+
 TEST(SourceStatsDelayTests, MaxDelayRatioAgainstTheMinimumHeld) {
   SourceStats st;
   EXPECT_EQ(st.check_delay(make(0, 0, 0.5), 1.5, 0), DelayTest::kPass);  // nothing held yet

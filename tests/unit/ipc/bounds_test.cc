@@ -19,6 +19,7 @@ ClockBounds typical() {
   b.max_step_ns = 1000 * kSec;
   b.max_steps_per_hour = 3;
   b.max_abs_freq_scaled_ppm = int64_t{100} << 16;
+  b.max_slew_rate_scaled_ppm = int64_t{1000} << 16;
   return b;
 }
 
@@ -39,6 +40,15 @@ TEST(ClockBounds, Validate) {
   b.max_abs_freq_scaled_ppm = 0;
   EXPECT_EQ(validate(b).error(), IpcError::kBadBounds);
   b = typical();
+  b.max_slew_rate_scaled_ppm = 0;
+  EXPECT_EQ(validate(b).error(), IpcError::kBadBounds);
+  b.max_slew_rate_scaled_ppm = kMaxSlewRateScaledPpm + 1;
+  EXPECT_EQ(validate(b).error(), IpcError::kBadBounds);
+  b.max_slew_rate_scaled_ppm = kMaxSlewRateScaledPpm;
+  EXPECT_TRUE(validate(b).ok());
+  b.max_slew_rate_scaled_ppm = 1;
+  EXPECT_TRUE(validate(b).ok());
+  b = typical();
   b.max_step_ns = 0;  // never step: valid
   b.max_steps_per_hour = 0;
   EXPECT_TRUE(validate(b).ok());
@@ -53,6 +63,14 @@ TEST(ClockBounds, Slew) {
   EXPECT_EQ(check(b, SlewOffset{-2 * kSec - 1}).error(), IpcError::kOutOfRange);
   EXPECT_EQ(check(b, SlewOffset{kMin64}).error(), IpcError::kOutOfRange);
   EXPECT_EQ(check(b, SlewOffset{kMax64}).error(), IpcError::kOutOfRange);
+  // The rate: 1 .. maxslewrate.
+  EXPECT_TRUE(check(b, SlewOffset{kSec, int64_t{1000} << 16}).ok());
+  EXPECT_TRUE(check(b, SlewOffset{-kSec, 1}).ok());
+  EXPECT_EQ(check(b, SlewOffset{kSec, (int64_t{1000} << 16) + 1}).error(), IpcError::kOutOfRange);
+  EXPECT_EQ(check(b, SlewOffset{0, (int64_t{1000} << 16) + 1}).error(), IpcError::kOutOfRange);
+  EXPECT_EQ(check(b, SlewOffset{kSec, 0}).error(), IpcError::kOutOfRange);
+  EXPECT_EQ(check(b, SlewOffset{kSec, -1}).error(), IpcError::kOutOfRange);
+  EXPECT_EQ(check(b, SlewOffset{kSec, kMaxSlewRateScaledPpm + 1}).error(), IpcError::kOutOfRange);
 }
 
 TEST(ClockBounds, Frequency) {

@@ -130,17 +130,32 @@ TEST(Shutdown, WireBytesAndRejects) {
 // ---- Clock verbs ----------------------------------------------------------------------------
 
 TEST(SlewOffset, WireBytesAreTwosComplementBigEndian) {
-  EXPECT_EQ(payload_of(SlewOffset{1}), hex("0000000000000001"));
-  EXPECT_EQ(payload_of(SlewOffset{-2}), hex("fffffffffffffffe"));
-  EXPECT_EQ(decode_bytes<SlewOffset>(hex("fffffffffffffffe"))->offset_ns, -2);
-  EXPECT_EQ(decode_bytes<SlewOffset>(hex("7fffffffffffffff"))->offset_ns, kMax64);
+  EXPECT_EQ(payload_of(SlewOffset{1, 1}), hex("0000000000000001" "0000000000000001"));
+  EXPECT_EQ(payload_of(SlewOffset{-2, 500 << 16}), hex("fffffffffffffffe" "0000000001f40000"));
+  const auto m = decode_bytes<SlewOffset>(hex("fffffffffffffffe" "0000000001f40000"));
+  EXPECT_EQ(m->offset_ns, -2);
+  EXPECT_EQ(m->rate_scaled_ppm, int64_t{500} << 16);
+  EXPECT_EQ(decode_bytes<SlewOffset>(hex("7fffffffffffffff" "0000000186a00000"))->offset_ns, kMax64);
+  EXPECT_EQ(decode_bytes<SlewOffset>(hex("0000000000000001")).error(), IpcError::kBadLength);
 }
 
-TEST(SlewOffset, RejectsInt64Min) {
-  EXPECT_EQ(decode_bytes<SlewOffset>(hex("8000000000000000")).error(), IpcError::kOutOfRange);
-  EXPECT_FALSE(SlewOffset{kMin64}.validate().ok());
-  EXPECT_TRUE(SlewOffset{0}.validate().ok());
+TEST(SlewOffset, RejectsInt64MinAndRatesOutOfRange) {
+  EXPECT_EQ(decode_bytes<SlewOffset>(hex("8000000000000000" "0000000000000001")).error(),
+            IpcError::kOutOfRange);
+  EXPECT_FALSE((SlewOffset{kMin64}.validate().ok()));
+  EXPECT_TRUE((SlewOffset{0}.validate().ok()));
   EXPECT_FALSE(encode_message(SlewOffset{kMin64}, 0, 1).ok());
+  // Rate: 1 .. 100000 ppm (2^-16 ppm units), also when the offset is 0.
+  EXPECT_TRUE((SlewOffset{5, 1}.validate().ok()));
+  EXPECT_TRUE((SlewOffset{5, kMaxSlewRateScaledPpm}.validate().ok()));
+  EXPECT_FALSE((SlewOffset{5, kMaxSlewRateScaledPpm + 1}.validate().ok()));
+  EXPECT_FALSE((SlewOffset{0, 0}.validate().ok()));
+  EXPECT_FALSE((SlewOffset{5, -1}.validate().ok()));
+  EXPECT_FALSE((SlewOffset{5, kMin64}.validate().ok()));
+  EXPECT_EQ(decode_bytes<SlewOffset>(hex("0000000000000001" "0000000186a00001")).error(),
+            IpcError::kOutOfRange);
+  EXPECT_EQ(decode_bytes<SlewOffset>(hex("0000000000000001" "0000000000000000")).error(),
+            IpcError::kOutOfRange);
 }
 
 TEST(SetFrequency, KernelRange) {

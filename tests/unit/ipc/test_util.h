@@ -55,7 +55,7 @@ M sample();
 template <> inline Hello sample<Hello>() { return {Role::kNet, 4242}; }
 template <> inline Ready sample<Ready>() { return {Role::kDns, 77}; }
 template <> inline Shutdown sample<Shutdown>() { return {ShutdownReason::kPeerFailed}; }
-template <> inline SlewOffset sample<SlewOffset>() { return {-1'500'000}; }
+template <> inline SlewOffset sample<SlewOffset>() { return {-1'500'000, int64_t{83333} << 16}; }
 template <> inline SetFrequency sample<SetFrequency>() { return {-(int64_t{12} << 16) - 5}; }
 template <> inline StepClock sample<StepClock>() { return {3'600'000'000'123}; }
 template <> inline SetKernelStatus sample<SetKernelStatus>() {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: ISC
 #include "proc/bounds.h"
 
+#include <limits>
+
 #include <gtest/gtest.h>
 
 namespace tempus::proc {
@@ -15,6 +17,22 @@ TEST(ClockBounds, NoMakestepMeansNoStep) {
   EXPECT_EQ(b.max_slew_ns, int64_t{1000} * 1'000'000'000);
   EXPECT_EQ(b.max_abs_freq_scaled_ppm, int64_t{500} << 16);
   EXPECT_TRUE(ipc::validate(b).ok());
+}
+
+TEST(ClockBounds, MaxSlewRateFromMaxslewrate) {
+  config::Config cfg;  // chrony's default: 83333.333 ppm
+  EXPECT_EQ(clock_bounds(cfg, Options{}).max_slew_rate_scaled_ppm, 5'461'333'333);
+  cfg.max_slew_rate_ppm = 500;
+  EXPECT_EQ(clock_bounds(cfg, Options{}).max_slew_rate_scaled_ppm, int64_t{500} << 16);
+  cfg.max_slew_rate_ppm = 1e6;  // capped at the kernel's tick range
+  EXPECT_EQ(clock_bounds(cfg, Options{}).max_slew_rate_scaled_ppm, ipc::kMaxSlewRateScaledPpm);
+  cfg.max_slew_rate_ppm = 0;  // floored at the smallest valid rate
+  EXPECT_EQ(clock_bounds(cfg, Options{}).max_slew_rate_scaled_ppm, 1);
+  EXPECT_TRUE(ipc::validate(clock_bounds(cfg, Options{})).ok());
+  cfg.max_slew_rate_ppm = -5;
+  EXPECT_EQ(clock_bounds(cfg, Options{}).max_slew_rate_scaled_ppm, 1);
+  cfg.max_slew_rate_ppm = std::numeric_limits<double>::infinity();
+  EXPECT_EQ(clock_bounds(cfg, Options{}).max_slew_rate_scaled_ppm, ipc::kMaxSlewRateScaledPpm);
 }
 
 TEST(ClockBounds, MakestepLimitIsTheHourlyBudget) {

@@ -46,7 +46,10 @@ class RecordingBackend final : public sys::ClockBackend {
     return record("status", s.maxerror_us);
   }
   sys::ClockStateResult read() override { return record("read", 0); }
+  core::Result<core::Timestamp, sys::Errno> read_time() override { return now; }
+  Duration timer_duration(Duration local) override { return local; }
   ipc::SetKernelStatus last_status;
+  core::Timestamp now = core::Timestamp::from_unix(1'700'000'000, 0);
 
  private:
   sys::ClockStateResult record(const char* verb, int64_t arg) {
@@ -62,6 +65,7 @@ ipc::ClockBounds bounds() {
   b.max_step_ns = 1000 * kSec;
   b.max_steps_per_hour = 2;
   b.max_abs_freq_scaled_ppm = 100 * kPpm;
+  b.max_slew_rate_scaled_ppm = 1000 * kPpm;
   return b;
 }
 
@@ -82,7 +86,10 @@ class ClockServiceTest : public ::testing::Test {
     return DriftTarget{std::move(fd.value()), name};
   }
   ClockService make(sys::ClockBackend* backend, ipc::ClockBounds b = bounds()) {
-    return ClockService(b, backend, target(), [this] { return mono_; });
+    return ClockService(b, backend, target(), [this] { return mono_; }, arm());
+  }
+  RateSlew::ArmTimer arm() {
+    return [this](std::optional<Duration> d) { timer_ = d; };
   }
   std::string slurp(const std::string& name) {
     std::ifstream in(dir_ / name, std::ios::binary);
@@ -96,6 +103,7 @@ class ClockServiceTest : public ::testing::Test {
 
   fs::path dir_;
   int64_t mono_ = 1000 * kSec;
+  std::optional<Duration> timer_;  // the slew timer as last armed
   RecordingBackend backend_;
 };
 
@@ -105,7 +113,7 @@ TEST_F(ClockServiceTest, VerbsWithinBoundsReachTheBackend) {
   backend_.reply.freq_scaled_ppm = -7 * kPpm;
   auto svc = make(&backend_);
 
-  auto r = svc.handle(ipc::SlewOffset{-2 * kSec});
+  auto r = svc.handle(ipc::SlewOffset{-2 * kSec, 1000 * kPpm});
   ASSERT_TRUE(r.ok()) << r.error();
   EXPECT_EQ(r->request, ipc::MsgType::kSlewOffset);
   EXPECT_EQ(r->error, 0);
@@ -113,9 +121,13 @@ TEST_F(ClockServiceTest, VerbsWithinBoundsReachTheBackend) {
   EXPECT_EQ(r->kernel_status, static_cast<uint32_t>(STA_PLL | STA_INS));
   EXPECT_EQ(r->freq_scaled_ppm, -7 * kPpm);
   EXPECT_TRUE(r->validate().ok());
+  ASSERT_TRUE(timer_.has_value());
+  EXPECT_TRUE(svc.slewing());
 
   ASSERT_TRUE(svc.handle(ipc::SetFrequency{100 * kPpm}).ok());
   ASSERT_TRUE(svc.handle(ipc::StepClock{-1000 * kSec}).ok());
+  EXPECT_FALSE(svc.slewing());  // a step ends the slew
+  EXPECT_FALSE(timer_.has_value());
   ipc::SetKernelStatus st;
   st.leap = ipc::LeapState::kDelete;
   st.synced = true;
@@ -126,14 +138,55 @@ TEST_F(ClockServiceTest, VerbsWithinBoundsReachTheBackend) {
   EXPECT_EQ(r->request, ipc::MsgType::kSetKernelStatus);
   EXPECT_EQ(backend_.last_status, st);
 
-  ASSERT_EQ(backend_.calls.size(), 4u);
-  EXPECT_EQ(backend_.calls[0].verb, "slew");
-  EXPECT_EQ(backend_.calls[0].arg, -2 * kSec);
+  // The slew's base is the kernel's frequency (read: effective 0) until a SetFrequency;
+  // SetFrequency during the slew moves the base and keeps the rate; the step restores the base.
+  ASSERT_EQ(backend_.calls.size(), 6u);
+  EXPECT_EQ(backend_.calls[0].verb, "read");
   EXPECT_EQ(backend_.calls[1].verb, "frequency");
-  EXPECT_EQ(backend_.calls[1].arg, 100 * kPpm);
-  EXPECT_EQ(backend_.calls[2].verb, "step");
-  EXPECT_EQ(backend_.calls[2].arg, -1000 * kSec);
-  EXPECT_EQ(backend_.calls[3].verb, "status");
+  EXPECT_EQ(backend_.calls[1].arg, -1000 * kPpm);
+  EXPECT_EQ(backend_.calls[2].verb, "frequency");
+  EXPECT_EQ(backend_.calls[2].arg, -900 * kPpm);
+  EXPECT_EQ(backend_.calls[3].verb, "frequency");
+  EXPECT_EQ(backend_.calls[3].arg, 100 * kPpm);
+  EXPECT_EQ(backend_.calls[4].verb, "step");
+  EXPECT_EQ(backend_.calls[4].arg, -1000 * kSec);
+  EXPECT_EQ(backend_.calls[5].verb, "status");
+}
+
+TEST_F(ClockServiceTest, SlewEndsOnTimerAndOnEndSlew) {
+  auto svc = make(&backend_);
+  ASSERT_TRUE(svc.handle(ipc::SetFrequency{10 * kPpm}).ok());
+  // 1 ms at 1000 ppm: (10^6 + 1000) / 1000 ms of local time.
+  ASSERT_TRUE(svc.handle(ipc::SlewOffset{kSec / 1000, 1000 * kPpm}).ok());
+  ASSERT_TRUE(timer_.has_value());
+  EXPECT_EQ(*timer_, Duration::ns(1'001'000'000));
+  EXPECT_EQ(backend_.calls.back().arg, 1010 * kPpm);
+  backend_.now = backend_.now + *timer_;
+  svc.on_slew_timer();
+  EXPECT_FALSE(svc.slewing());
+  EXPECT_EQ(backend_.calls.back().verb, "frequency");  // on time: nothing to trim
+  EXPECT_EQ(backend_.calls.back().arg, 10 * kPpm);
+
+  ASSERT_TRUE(svc.handle(ipc::SlewOffset{-kSec / 1000, 1000 * kPpm}).ok());
+  EXPECT_EQ(backend_.calls.back().arg, -990 * kPpm);
+  svc.end_slew();
+  EXPECT_FALSE(svc.slewing());
+  EXPECT_FALSE(timer_.has_value());
+  EXPECT_EQ(backend_.calls.back().arg, 10 * kPpm);
+  const size_t n = backend_.calls.size();
+  svc.end_slew();  // nothing to end: no clock call
+  svc.on_slew_timer();
+  EXPECT_EQ(backend_.calls.size(), n);
+}
+
+TEST_F(ClockServiceTest, SlewRateBound) {
+  auto svc = make(&backend_);
+  EXPECT_TRUE(svc.handle(ipc::SlewOffset{kSec, 1000 * kPpm}).ok());
+  auto r = svc.handle(ipc::SlewOffset{kSec, 1000 * kPpm + 1});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().find("out_of_range"), std::string::npos) << r.error();
+  EXPECT_FALSE(svc.handle(ipc::SlewOffset{kSec, 0}).ok());
+  EXPECT_FALSE(svc.handle(ipc::SlewOffset{kSec, -kPpm}).ok());
 }
 
 TEST_F(ClockServiceTest, ViolationsAreFatalAndNeverReachTheBackend) {
@@ -146,6 +199,7 @@ TEST_F(ClockServiceTest, ViolationsAreFatalAndNeverReachTheBackend) {
   const ipc::AnyMessage bad[] = {
       ipc::SlewOffset{2 * kSec + 1},
       ipc::SlewOffset{std::numeric_limits<int64_t>::min()},
+      ipc::SlewOffset{kSec, 1000 * kPpm + 1},
       ipc::SetFrequency{100 * kPpm + 1},
       ipc::SetFrequency{-101 * kPpm},
       ipc::StepClock{1000 * kSec + 1},
@@ -202,7 +256,7 @@ TEST_F(ClockServiceTest, StepBudgetPerSlidingHour) {
 }
 
 TEST_F(ClockServiceTest, NoAdjustModeRefusesClockVerbsButWritesDrift) {
-  ClockService svc(bounds(), nullptr, target(), [this] { return mono_; });
+  ClockService svc(bounds(), nullptr, target(), [this] { return mono_; }, arm());
   EXPECT_FALSE(svc.adjusting());
   ipc::SetKernelStatus st;
   for (const ipc::AnyMessage& m : {ipc::AnyMessage{ipc::SlewOffset{1}},
@@ -279,7 +333,7 @@ TEST_F(ClockServiceTest, WriteDriftFailureIsReportedAsErrno) {
 }
 
 TEST_F(ClockServiceTest, WriteDriftWithoutTargetIsIgnored) {
-  ClockService svc(bounds(), &backend_, std::nullopt, [this] { return mono_; });
+  ClockService svc(bounds(), &backend_, std::nullopt, [this] { return mono_; }, arm());
   auto r = svc.handle(ipc::WriteDrift{kPpm, 0});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->error, 0);

@@ -91,9 +91,9 @@ TEST(ServerBatch, ReceivesRepliesAndReadsTransmitTimestamps) {
   EXPECT_TRUE(batch->receive_tx_timestamps(p.server.get()).empty());
 }
 
-// Sends one request, answers it, and returns the ids of the transmit timestamps that come back
-// within about 100 ms.
-std::vector<uint32_t> answer_one(Pair& p, ServerBatch& batch) {
+// Sends one request, answers it, and returns the ids of the transmit timestamps that come back:
+// waiting up to 2 s for the first when `expect` (a loaded machine can be slow), 100 ms when not.
+std::vector<uint32_t> answer_one(Pair& p, ServerBatch& batch, bool expect = true) {
   const uint8_t req[48] = {0x23};
   EXPECT_EQ(::send(p.client.get(), req, sizeof req, 0), 48);
   wait_readable(p.server.get());
@@ -103,7 +103,7 @@ std::vector<uint32_t> answer_one(Pair& p, ServerBatch& batch) {
   uint8_t got[64];
   EXPECT_EQ(recv(p.client.get(), got, sizeof got, 0), 48);
   std::vector<uint32_t> ids;
-  for (int i = 0; i < 10; ++i) {
+  for (int i = 0; i < (expect ? 200 : 10); ++i) {
     for (const auto& t : batch.receive_tx_timestamps(p.server.get())) ids.push_back(t.id);
     if (!ids.empty()) break;
     usleep(10'000);
@@ -119,7 +119,7 @@ TEST(ServerBatch, TransmitTimestampsOffAndOnAgain) {
   EXPECT_EQ(answer_one(p, *batch), (std::vector<uint32_t>{0}));
   EXPECT_EQ(answer_one(p, *batch), (std::vector<uint32_t>{1}));
   ASSERT_TRUE(set_server_tx_timestamps(p.server.get(), false).ok());
-  EXPECT_TRUE(answer_one(p, *batch).empty());
+  EXPECT_TRUE(answer_one(p, *batch, false).empty());
   ASSERT_TRUE(set_server_tx_timestamps(p.server.get(), true).ok());
   EXPECT_EQ(answer_one(p, *batch), (std::vector<uint32_t>{0}));
   // Receive timestamps stayed on throughout.

@@ -212,3 +212,24 @@ TEST(VirtualClock, BaseGoingBackwardsHolds) {
 
 }  // namespace
 }  // namespace tempus::sys
+
+namespace tempus::sys {
+namespace {
+
+TEST(VirtualClock, TimerDurationIsLocalTimeOnTheBase) {
+  Fixture f;
+  VirtualClock c = f.make(opts(Duration(), 100 * kPpm));
+  ASSERT_TRUE(c.set_frequency(83'333 * kPpm).ok());
+  const Duration base = c.timer_duration(Duration::s(1));
+  // 1 s / (1 + 83433 ppm), to the ns (truncated).
+  EXPECT_EQ(base, Duration::ns(922'992'007));
+  const Timestamp before = c.now();
+  f.base = f.base + base;
+  EXPECT_NEAR((c.now() - before).to_seconds_f(), 1.0, 2e-9);
+  EXPECT_EQ(c.read_time().value(), c.now());
+  ASSERT_TRUE(c.set_frequency(-100 * kPpm).ok());  // the oscillator corrected: rate 1
+  EXPECT_EQ(c.timer_duration(Duration::s(7)), Duration::s(7));
+}
+
+}  // namespace
+}  // namespace tempus::sys
