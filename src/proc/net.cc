@@ -12,6 +12,7 @@
 #include "core/leapsec.h"
 #include "proc/associations.h"
 #include "proc/child.h"
+#include "proc/cmdmon_server.h"
 #include "proc/control.h"
 #include "proc/local_clock.h"
 #include "proc/net_state.h"
@@ -279,6 +280,17 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
     return state.handle_request(req, realtime_now());
   });
 
+  // chronyc's socket, in the directory the parent prepared (it warned if it could not).
+  ipc::UniqueFd cmdmon_fd;
+  if (!cfg.bind_cmd_path.empty()) {
+    auto plan = plan_cmdmon(cfg.bind_cmd_path, opts);
+    if (plan && cmdmon_dir_ready(plan->dir)) {
+      auto fd = CmdmonServer::open(cfg.bind_cmd_path);
+      if (fd) cmdmon_fd = std::move(*fd);
+      else sys::logf(sys::Severity::kError, "command socket: %s", fd.error().c_str());
+    }
+  }
+
   enter_sandbox(ipc::Role::kNet, opts, /*chroot=*/true);
   parent.send(ipc::Ready{.role = ipc::Role::kNet, .pid = self});
   if (auto hook = test_hook()) {
@@ -318,6 +330,10 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
     });
     if (server_enabled(cfg)) sys::logf(sys::Severity::kInfo, "serving NTP on port %u", cfg.port);
   }
+  std::unique_ptr<CmdmonServer> cmdmon;
+  if (cmdmon_fd)
+    cmdmon = std::make_unique<CmdmonServer>(base.get(), std::move(cmdmon_fd),
+                                            CmdmonReporter(assocs.get(), server.get(), &state));
   assocs->set_replace_hook([&](size_t origin) {
     state.begin_resolve_again(origin);
     resolve(origin);
