@@ -167,11 +167,20 @@ struct BodyWriter {
     return 21;  // RPY_CLIENT_ACCESSES_BY_INDEX3
   }
   uint16_t operator()(const ServerStats& b) const {
-    for (uint32_t v : {b.ntp_hits, b.nke_hits, b.cmd_hits, b.ntp_drops, b.nke_drops,
-                       b.cmd_drops, b.log_drops, b.ntp_auth_hits, b.ntp_interleaved_hits,
-                       b.ntp_timestamps, b.ntp_span_seconds})
-      w.be32(v);
-    return 24;  // RPY_SERVER_STATS3
+    const uint64_t counters[] = {b.ntp_hits,       b.nke_hits,     b.cmd_hits,
+                                 b.ntp_drops,      b.nke_drops,    b.cmd_drops,
+                                 b.log_drops,      b.ntp_auth_hits, b.ntp_interleaved_hits,
+                                 b.ntp_timestamps, b.ntp_span_seconds};
+    if (!b.wide) {
+      for (uint64_t v : counters) w.be32(static_cast<uint32_t>(std::min<uint64_t>(v, 0xffffffff)));
+      return 24;  // RPY_SERVER_STATS3
+    }
+    for (uint64_t v : counters) w.be64(v);  // Integer64: {high, low}
+    for (uint64_t v : {b.daemon_rx_ts, b.daemon_tx_ts, b.kernel_rx_ts, b.kernel_tx_ts,
+                       b.hw_rx_ts, b.hw_tx_ts})
+      w.be64(v);
+    w.zeros(4 * 8);  // reserved
+    return 25;       // RPY_SERVER_STATS4
   }
   uint16_t operator()(const ManualList& b) const {
     w.be32(b.n_samples);
@@ -316,6 +325,7 @@ Decoded decode_request(Bytes datagram) {
   q.command = r.be16();
   q.attempt = r.be16();
   q.sequence = r.be32();
+  q.length = datagram.size();
   r.skip(8);
   d.kind = Decoded::Kind::kError;
   if (version != kVersion) {

@@ -86,6 +86,7 @@ struct Request {
   uint16_t command = 0;
   uint16_t attempt = 0;
   uint32_t sequence = 0;
+  size_t length = 0;    // of the datagram (decode_request), padding included
   // Parameters, for the commands that have them.
   uint32_t index = 0;   // SOURCE_DATA, SOURCESTATS, SELECT_DATA, MANUAL_DELETE
   Address address;      // NTP_DATA, NTP_SOURCE_NAME, AUTH_DATA, DEL_SOURCE
@@ -155,10 +156,18 @@ struct ClientAccesses {
   uint32_t n_indices = 0, next_index = 0;
   std::vector<ClientAccess> clients;  // at most kMax
 };
-struct ServerStats {  // RPY_SERVER_STATS3, the format chronyc 4.3 asks for
-  uint32_t ntp_hits = 0, nke_hits = 0, cmd_hits = 0, ntp_drops = 0, nke_drops = 0,
+// chronyc 4.3 asks for RPY_SERVER_STATS3 (32-bit counters); chronyc 4.4 and later pad their
+// request to the length of RPY_SERVER_STATS4 (64-bit counters and the timestamp counts), so a
+// request of at least kServerStats4Len octets gets that format (`wide`).
+inline constexpr size_t kServerStats4Len = 196;
+struct ServerStats {
+  bool wide = false;
+  uint64_t ntp_hits = 0, nke_hits = 0, cmd_hits = 0, ntp_drops = 0, nke_drops = 0,
            cmd_drops = 0, log_drops = 0, ntp_auth_hits = 0, ntp_interleaved_hits = 0,
            ntp_timestamps = 0, ntp_span_seconds = 0;
+  // STATS4 only:
+  uint64_t daemon_rx_ts = 0, daemon_tx_ts = 0, kernel_rx_ts = 0, kernel_tx_ts = 0,
+           hw_rx_ts = 0, hw_tx_ts = 0;
 };
 struct ManualList {
   uint32_t n_samples = 0;  // samples themselves: none (manual input is not supported)

@@ -277,16 +277,20 @@ cm::Reply CmdmonReporter::activity(const cm::Request& req) const {
 
 cm::Reply CmdmonReporter::server_stats(const cm::Request& req, const CmdmonCounters& c) const {
   cm::ServerStats s;
-  auto u32 = [](uint64_t v) { return static_cast<uint32_t>(std::min<uint64_t>(v, kNever)); };
-  s.cmd_hits = u32(c.received);
-  s.cmd_drops = u32(c.dropped);
+  s.wide = req.length >= cm::kServerStats4Len;
+  s.cmd_hits = c.received;
+  s.cmd_drops = c.dropped;
   if (server_) {
     const core::ServerStats& st = server_->stats();
-    s.ntp_hits = u32(st.valid_requests());
-    s.ntp_drops = u32(st.rate_limited);
+    s.ntp_hits = st.valid_requests();
+    s.ntp_drops = st.rate_limited;
+    s.daemon_rx_ts = st.daemon_rx_ts;
+    s.daemon_tx_ts = st.daemon_tx_ts;
+    s.kernel_rx_ts = st.kernel_rx_ts;
+    s.kernel_tx_ts = st.kernel_tx_ts;
     if (const core::ClientLog* log = server_->client_log()) {
-      s.log_drops = u32(log->records_dropped());
-      s.ntp_timestamps = u32(log->timestamps_held());
+      s.log_drops = log->records_dropped();
+      s.ntp_timestamps = log->timestamps_held();
     }
   }
   return with(req, s);

@@ -9,7 +9,8 @@
 // PERMIT_AUTH commands over UDP), else STT_FAILED: changing state over this protocol is not
 // implemented yet. Not kept, so reported as chronyd reports a facility that is off: smoothing
 // (STT_NOTENABLED), the RTC (STT_NORTC), manual samples (an empty list), authentication (mode
-// none), a selection score (0).
+// none), a selection score (0). `clients -r` lists the clients without resetting their
+// counters. Sources whose name is not resolved yet are counted by activity, not listed.
 #pragma once
 
 #include <cstdint>

@@ -231,6 +231,10 @@ class Chronyc(unittest.TestCase):
                 self.assertEqual(h[4], struct.unpack("!H", data[4:6])[0])  # command echoed
                 self.assertEqual(h[6], status)
                 self.assertEqual(h[10], 0x1234)  # sequence echoed
+        # chronyc 4.4 and later pad serverstats to the 64-bit format's length and get it.
+        reply = self.exchange(request(54, 196))
+        self.assertEqual(len(reply), 196)
+        self.assertEqual(HEADER.unpack(reply[:28])[5:7], (25, 0))
         # The daemon still answers chronyc.
         self.assertIn("127.0.0.1", self.ok("tracking"))
         self.assertIsNone(self.d.proc.poll())

@@ -207,6 +207,20 @@ TEST(CmdmonReply, HeaderAndLengths) {
     EXPECT_EQ(be16_at(b, 8), 0);
     EXPECT_EQ(be32_at(b, 16), 0xdeadbeefu);
   }
+  // chronyc 4.4 and later: the 64-bit format for a request padded to its length.
+  ServerStats wide;
+  wide.wide = true;
+  wide.ntp_hits = (uint64_t{1} << 32) + 5;
+  const auto w = encode_reply(Reply{cmd::kServerStats, 1, Status::kSuccess, wide});
+  EXPECT_EQ(w.size(), kServerStats4Len);
+  EXPECT_EQ(be16_at(w, 6), 25);
+  EXPECT_EQ(be32_at(w, 28), 1u);
+  EXPECT_EQ(be32_at(w, 32), 5u);
+  ServerStats narrow;
+  narrow.ntp_hits = wide.ntp_hits;
+  EXPECT_EQ(be32_at(encode_reply(Reply{cmd::kServerStats, 1, Status::kSuccess, narrow}), 28),
+            0xffffffffu);  // saturated
+
   Request q{.command = cmd::kMakeStep, .sequence = 9};
   const auto e = encode_reply(status_reply(q, Status::kUnauth));
   EXPECT_EQ(e.size(), 28u);
