@@ -38,6 +38,10 @@ bool make_parents(const std::string& path) {
 
 }  // namespace
 
+std::string cmdmon_path(const config::Config& cfg, const Options& opts) {
+  return opts.one_shot == OneShot::kQueryOnce ? std::string() : cfg.bind_cmd_path;
+}
+
 std::optional<CmdmonDir> cmdmon_dir(const std::string& socket_path, const std::string& chroot) {
   if (socket_path.size() < 2 || socket_path[0] != '/' || socket_path.back() == '/')
     return std::nullopt;

@@ -27,6 +27,7 @@
 #include <optional>
 #include <string>
 
+#include "config/model.h"
 #include "core/result.h"
 #include "ipc/unique_fd.h"
 #include "proc/cmdmon_reports.h"
@@ -34,6 +35,10 @@
 #include "sys/event.h"
 
 namespace tempus::proc {
+
+// The socket path in effect: bindcmdaddress, except with -Q (chronyd opens no command socket
+// when it only prints the offset); empty: none.
+std::string cmdmon_path(const config::Config& cfg, const Options& opts);
 
 struct CmdmonDir {
   std::string dir;       // the socket's directory as configured

@@ -282,10 +282,10 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
 
   // chronyc's socket, in the directory the parent prepared (it warned if it could not).
   ipc::UniqueFd cmdmon_fd;
-  if (!cfg.bind_cmd_path.empty()) {
-    auto plan = plan_cmdmon(cfg.bind_cmd_path, opts);
+  if (const std::string path = cmdmon_path(cfg, opts); !path.empty()) {
+    auto plan = plan_cmdmon(path, opts);
     if (plan && cmdmon_dir_ready(plan->dir)) {
-      auto fd = CmdmonServer::open(cfg.bind_cmd_path);
+      auto fd = CmdmonServer::open(path);
       if (fd) cmdmon_fd = std::move(*fd);
       else sys::logf(sys::Severity::kError, "command socket: %s", fd.error().c_str());
     }

@@ -296,7 +296,7 @@ void Parent::reap() {
 
 void Parent::finish() {
   if (run_dir_) unlinkat(run_dir_.get(), basename_of(opts_.control_socket).c_str(), 0);
-  if (cmd_dir_) unlinkat(cmd_dir_.get(), basename_of(cfg_.bind_cmd_path).c_str(), 0);
+  if (cmd_dir_) unlinkat(cmd_dir_.get(), basename_of(cmdmon_path(cfg_, opts_)).c_str(), 0);
   event_base_loopbreak(base_.get());
 }
 
@@ -319,16 +319,16 @@ int Parent::run(const std::vector<std::string>& argv) {
   if (!rd) sys::fatal("cannot open %s: %s", run_dir.c_str(), sys::to_string(rd.error()).c_str());
   run_dir_ = std::move(*rd);
   dir_fds_.push_back(run_dir_.get());
-  if (!cfg_.bind_cmd_path.empty()) {
-    auto plan = plan_cmdmon(cfg_.bind_cmd_path, opts_);
+  if (const std::string path = cmdmon_path(cfg_, opts_); !path.empty()) {
+    auto plan = plan_cmdmon(path, opts_);
     auto dir = plan ? prepare_cmdmon_dir(plan->dir, plan->gid)
                     : core::Result<ipc::UniqueFd, std::string>(core::Unexpected{plan.error()});
     if (dir) {
       cmd_dir_ = std::move(*dir);
       dir_fds_.push_back(cmd_dir_.get());
     } else {
-      sys::logf(Severity::kWarning, "command socket %s disabled: %s",
-                cfg_.bind_cmd_path.c_str(), dir.error().c_str());
+      sys::logf(Severity::kWarning, "command socket %s disabled: %s", path.c_str(),
+                dir.error().c_str());
     }
   }
 

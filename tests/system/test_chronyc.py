@@ -272,5 +272,48 @@ class Lifecycle(unittest.TestCase):
         self.assertIn("disabled", d.log_text())
 
 
+class DefaultPath(unittest.TestCase):
+    """Plain `chronyc` (no -h) against the default socket. Only when /run/chrony is free (absent
+    or an empty directory); it is put back as it was afterwards."""
+
+    RUN = "/run/chrony"
+
+    def test_plain_chronyc(self):
+        run = self.RUN
+        if os.path.islink(run) or (os.path.lexists(run) and not os.path.isdir(run)) or (
+                os.path.isdir(run) and os.listdir(run)):
+            self.skipTest(f"{run} is in use")
+        saved = None
+        if os.path.isdir(run):
+            st = os.stat(run)
+            saved = (st.st_mode & 0o7777, st.st_uid, st.st_gid)
+        home = tempus_user().pw_dir.rstrip("/")
+
+        def restore():
+            if os.path.islink(run):
+                os.unlink(run)
+            shutil.rmtree(home + run, ignore_errors=True)
+            try:
+                os.rmdir(os.path.dirname(home + run))
+            except OSError:
+                pass
+            if saved and not os.path.lexists(run):
+                os.mkdir(run)
+                os.chmod(run, saved[0])
+                os.chown(run, saved[1], saved[2])
+        self.addCleanup(restore)
+        d = Daemon(TEMPUSD, TEMPUSCTL, ["bindcmdaddress /run/chrony/chronyd.sock"])
+        self.addCleanup(d.stop)
+        self.assertIsNotNone(d.wait_ready(), d.log_text())
+        self.assertEqual(os.readlink(run), home + run)
+        r = subprocess.run(["chronyc", "-n", "tracking"], capture_output=True, text=True,
+                           timeout=15)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr + d.log_text())
+        self.assertIn("Reference ID    : 00000000 ()", r.stdout)
+        self.assertIn("Leap status     : Not synchronised", r.stdout)
+        d.stop()
+        self.assertFalse(os.path.exists(run + "/chronyd.sock"))
+
+
 if __name__ == "__main__":
     main(sys.argv)

@@ -32,6 +32,19 @@ TEST(CmdmonDir, LivesInsideTheChroot) {
   EXPECT_FALSE(cmdmon_dir("", ""));
 }
 
+TEST(CmdmonPath, NoneWithQueryOnce) {
+  config::Config cfg;
+  Options opts;
+  EXPECT_EQ(cmdmon_path(cfg, opts), "/run/chrony/chronyd.sock");
+  opts.one_shot = OneShot::kSetOnce;  // -q opens it, as chronyd does
+  EXPECT_EQ(cmdmon_path(cfg, opts), "/run/chrony/chronyd.sock");
+  opts.one_shot = OneShot::kQueryOnce;
+  EXPECT_EQ(cmdmon_path(cfg, opts), "");
+  cfg.bind_cmd_path.clear();  // bindcmdaddress /
+  opts.one_shot = OneShot::kNone;
+  EXPECT_EQ(cmdmon_path(cfg, opts), "");
+}
+
 class CmdmonDirFs : public ::testing::Test {
  protected:
   void SetUp() override {
