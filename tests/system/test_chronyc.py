@@ -17,7 +17,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from daemon import Daemon, main, tempus_user  # noqa: E402
-from peers import Chronyd, free_udp_port  # noqa: E402
+from peers import Chronyd, FakeServer, free_udp_port  # noqa: E402
 
 TEMPUSD, TEMPUSCTL = sys.argv[1], sys.argv[2]
 FAST = "iburst minpoll 0 maxpoll 1"
@@ -270,6 +270,39 @@ class Lifecycle(unittest.TestCase):
         self.assertFalse(os.path.exists(cmd.path))
         self.assertIn("command socket", d.log_text())
         self.assertIn("disabled", d.log_text())
+
+
+class Signs(unittest.TestCase):
+    def test_server_ahead_reads_as_local_clock_behind(self):
+        """A server 100 s ahead: chrony's reports call the local clock behind (negative
+        offsets, "slow"). -x keeps the host clock out of it; without makestep the correction
+        is a slew far too slow to matter here."""
+        port = free_udp_port()
+        server = FakeServer(port, offset=100.0)
+        self.addCleanup(server.stop)
+        cmd = CmdSocket()
+        self.addCleanup(cmd.cleanup)
+        d = Daemon(TEMPUSD, TEMPUSCTL, [f"server 127.0.0.1 port {port} {FAST}",
+                                        f"bindcmdaddress {cmd.path}"])
+        self.addCleanup(d.stop)
+        self.assertIsNotNone(d.wait_ready(), d.log_text())
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not (d.state() or {}).get("synchronised"):
+            time.sleep(0.5)
+
+        def run(*args):
+            r = subprocess.run(["chronyc", "-h", cmd.path, "-n", *args], capture_output=True,
+                               text=True, timeout=15)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr + d.log_text())
+            return r.stdout
+        f = run("-c", "sources").strip().split(",")
+        self.assertTrue(-101 < float(f[8]) < -95, f)  # measured offset
+        out = run("ntpdata", "127.0.0.1")
+        self.assertTrue(-101 < float(re.search(r"Offset +: ([-+][\d.]+)", out).group(1)) < -95)
+        out = run("tracking")
+        self.assertTrue(-101 < float(re.search(r"Last offset +: ([-+][\d.]+)", out).group(1))
+                        < -95, out)
+        self.assertRegex(out, r"System time +: \d+\.\d+ seconds slow of NTP time")
 
 
 class DefaultPath(unittest.TestCase):
