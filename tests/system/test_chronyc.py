@@ -12,6 +12,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 
@@ -303,6 +304,47 @@ class Signs(unittest.TestCase):
         self.assertTrue(-101 < float(re.search(r"Last offset +: ([-+][\d.]+)", out).group(1))
                         < -95, out)
         self.assertRegex(out, r"System time +: \d+\.\d+ seconds slow of NTP time")
+
+
+class Refclock(unittest.TestCase):
+    def test_sock_refclock_is_listed_by_its_refid(self):
+        sock = f"/tmp/tempus-chronyc-sock-{os.getpid()}.sock"
+        self.addCleanup(lambda: os.path.exists(sock) and os.unlink(sock))
+        stop = threading.Event()
+
+        def writer():  # chrony's SOCK samples: the reference 100 µs ahead
+            with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as s:
+                while not stop.wait(0.25):
+                    now = time.time()
+                    try:
+                        s.sendto(struct.pack("@qqdiiii", int(now), int((now % 1) * 1e6), 0.0001,
+                                             0, 0, 0, 0x534F434B), sock)
+                    except OSError:
+                        pass
+        t = threading.Thread(target=writer, daemon=True)
+        t.start()
+        self.addCleanup(lambda: (stop.set(), t.join(5)))
+        cmd = CmdSocket()
+        self.addCleanup(cmd.cleanup)
+        d = Daemon(TEMPUSD, TEMPUSCTL, [f"refclock SOCK {sock} refid GPS",
+                                        f"bindcmdaddress {cmd.path}"])
+        self.addCleanup(d.stop)
+        self.assertIsNotNone(d.wait_ready(), d.log_text())
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not (d.state() or {}).get("synchronised"):
+            time.sleep(0.5)
+
+        def run(*args):
+            r = subprocess.run(["chronyc", "-h", cmd.path, "-n", *args], capture_output=True,
+                               text=True, timeout=15)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr + d.log_text())
+            return r.stdout
+        self.assertRegex(run("sources"), r"\n#\* GPS +0 ")
+        self.assertRegex(run("sourcestats"), r"\nGPS +\d+ ")
+        out = run("tracking")
+        self.assertIn("Reference ID    : 47505300 (GPS)", out)
+        self.assertRegex(out, r"Stratum         : 1\n")
+        self.assertIn("0 sources online", run("activity"))  # NTP sources only
 
 
 class DefaultPath(unittest.TestCase):
