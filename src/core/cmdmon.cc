@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: ISC
 #include "core/cmdmon.h"
 
+#include <algorithm>
 #include <cmath>
-#include <limits>
 
 namespace tempus::core::cmdmon {
 

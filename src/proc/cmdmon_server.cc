@@ -47,6 +47,7 @@ std::optional<CmdmonDir> cmdmon_dir(const std::string& socket_path, const std::s
     return std::nullopt;
   CmdmonDir d;
   d.dir = dirname_of(socket_path);
+  if (d.dir == "/") return std::nullopt;  // its mode and owner are not ours to set
   std::string root = chroot;
   while (!root.empty() && root.back() == '/') root.pop_back();
   d.real_dir = root.empty() || d.dir == "/" ? d.dir : root + d.dir;
@@ -73,15 +74,22 @@ core::Result<CmdmonPlan, std::string> plan_cmdmon(const std::string& socket_path
 core::Result<ipc::UniqueFd, std::string> prepare_cmdmon_dir(const CmdmonDir& d, gid_t gid) {
   const std::string& real = d.real_dir;
   if (!make_parents(real)) return core::Unexpected{errno_text("cannot create above " + real)};
-  if (mkdir(real.c_str(), 0770) != 0 && errno != EEXIST)
-    return core::Unexpected{errno_text("cannot create " + real)};
+  const bool created = mkdir(real.c_str(), 0770) == 0;
+  if (!created && errno != EEXIST) return core::Unexpected{errno_text("cannot create " + real)};
   struct stat st {};
   if (lstat(real.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
     return core::Unexpected{real + " is not a directory"};
   // root:GROUP 0770: the parent (root, without CAP_DAC_OVERRIDE by then) removes the socket at
-  // exit; the net process reaches chronyc's sockets through the group.
-  if (geteuid() == 0 && (chown(real.c_str(), 0, gid) != 0 || chmod(real.c_str(), 0770) != 0))
+  // exit; the net process reaches chronyc's sockets through the group. A directory that was
+  // there already is used only when it is like that (chronyd checks its directory too).
+  const bool root = geteuid() == 0;
+  if (created && root && (chown(real.c_str(), 0, gid) != 0 || chmod(real.c_str(), 0770) != 0))
     return core::Unexpected{errno_text("cannot set the owner and mode of " + real)};
+  if (created && !root && chmod(real.c_str(), 0770) != 0)
+    return core::Unexpected{errno_text("cannot set the mode of " + real)};
+  if (!created && ((st.st_mode & 07) != 0 || st.st_uid != geteuid() || (root && st.st_gid != gid)))
+    return core::Unexpected{real + " has the wrong owner or mode (wanted: root and the net "
+                                   "user's group, no access for others)"};
   if (d.dir != real) {
     bool link_ok = false;
     if (lstat(d.dir.c_str(), &st) == 0) {

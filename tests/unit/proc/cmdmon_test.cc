@@ -26,7 +26,7 @@ TEST(CmdmonDir, LivesInsideTheChroot) {
   // No chroot (-U, or a home of /): the directory is itself.
   EXPECT_EQ(cmdmon_dir("/run/chrony/chronyd.sock", "")->real_dir, "/run/chrony");
   EXPECT_EQ(cmdmon_dir("/run/chrony/chronyd.sock", "/")->real_dir, "/run/chrony");
-  EXPECT_EQ(cmdmon_dir("/chronyd.sock", "/var/lib/tempus")->real_dir, "/");
+  EXPECT_FALSE(cmdmon_dir("/chronyd.sock", "/var/lib/tempus"));  // never chmod /
   EXPECT_FALSE(cmdmon_dir("chronyd.sock", ""));
   EXPECT_FALSE(cmdmon_dir("/run/chrony/", ""));
   EXPECT_FALSE(cmdmon_dir("", ""));
@@ -90,6 +90,20 @@ TEST_F(CmdmonDirFs, ReplacesOnlyAnEmptyDirectory) {
   const auto wrong = cmdmon_dir(base_ + "/run/link/chronyd.sock", base_ + "/home");
   std::filesystem::create_symlink("/nowhere", wrong->dir);
   EXPECT_FALSE(prepare_cmdmon_dir(*wrong, getgid()).ok());
+}
+
+TEST_F(CmdmonDirFs, ExistingDirectoryOpenToOthersIsRefused) {
+  // No chroot: the configured directory is used as it is, and never chmod'ed.
+  const auto d = cmdmon_dir(base_ + "/open/chronyd.sock", "");
+  ASSERT_TRUE(d);
+  std::filesystem::create_directories(d->dir);
+  ASSERT_EQ(chmod(d->dir.c_str(), 0777), 0);
+  const auto r = prepare_cmdmon_dir(*d, getgid());
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().find("wrong owner or mode"), std::string::npos);
+  struct stat st {};
+  ASSERT_EQ(stat(d->dir.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0777u);
 }
 
 TEST(CmdmonReporter, AnswersWithoutState) {
