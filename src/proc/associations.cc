@@ -107,6 +107,9 @@ struct Associations::Assoc {
   uint16_t port;
   ipc::UniqueFd fd;
   bool tx_timestamps = false;  // the kernel queues a transmit timestamp per request
+  bool prefer = false, noselect = false, trust = false, require = false;
+  std::optional<core::Header> last_header;  // of the newest reply that gave a sample
+  core::Timestamp last_t1, last_t4;
   uint32_t tx_queued = 0;      // transmit timestamps not read yet
   core::Timestamp t1;  // when the last request left (local clock)
   std::optional<core::Timestamp> tx;  // the kernel's transmit time of it (CLOCK_REALTIME)
@@ -223,6 +226,8 @@ bool Associations::add_with(const config::NtpSource& src, size_t origin,
                             : std::nullopt)
     opts.client.own_ref_id = crypto::ref_id_of(*local);
   engine_.add_source(a->id, opts);
+  a->prefer = opts.prefer, a->noselect = opts.noselect, a->trust = opts.trust;
+  a->require = opts.require;
   assocs_.push_back(std::move(a));
   raw->timer.add(core::Duration::ns(0));
   sys::logf(sys::Severity::kInfo, "%s %s (%s port %u)", raw->peer ? "peering with" : "polling",
@@ -240,7 +245,10 @@ void Associations::add_sock_refclock(const config::Refclock& rc, ipc::UniqueFd f
   a->path = rc.device;
   a->port = 0;
   a->fd = std::move(fd);
-  engine_.add_refclock(a->id, refclock_options(rc));
+  const auto opts = refclock_options(rc);
+  engine_.add_refclock(a->id, opts);
+  a->prefer = opts.prefer, a->noselect = opts.noselect, a->trust = opts.trust;
+  a->require = opts.require;
   Assoc* raw = a.get();
   a->readable = sys::Event(base_, a->fd.get(), EV_READ | EV_PERSIST,
                            [this, raw](short) { on_refclock(*raw); });
@@ -261,6 +269,8 @@ void Associations::add_phc_refclock(const config::Refclock& rc, std::unique_ptr<
   a->phc = std::move(phc);
   const auto opts = refclock_options(rc);
   engine_.add_refclock(a->id, opts);
+  a->prefer = opts.prefer, a->noselect = opts.noselect, a->trust = opts.trust;
+  a->require = opts.require;
   const core::Duration interval = core::RefclockFilter(*opts.filter).read_interval();
   Assoc* raw = a.get();
   a->timer = sys::Event::timer(base_, [this, raw, interval](short) {
@@ -415,6 +425,10 @@ void Associations::on_readable(Assoc& a) {
 
 bool Associations::take_reply(Assoc& a, std::span<const std::byte> packet, core::Timestamp t4) {
   auto out = engine_.on_reply(a.id, packet, a.t1, t4);
+  if (out.sample) {
+    if (auto h = core::decode_header(packet)) a.last_header = *h;
+    a.last_t1 = a.t1, a.last_t4 = t4;
+  }
   if (out.respond) {
     const auto answer = engine_.make_response(a.id, clock_.now(), server_state());
     // Its transmit timestamp (own socket) is queued too: count it so the queue is drained.
@@ -458,19 +472,30 @@ void Associations::execute(const std::vector<core::ClockCommand>& cmds) {
 
 void Associations::shutdown() { execute(engine_.shutdown(clock_.now())); }
 
+std::vector<Associations::SourceReport> Associations::source_reports() const {
+  std::vector<SourceReport> out;
+  for (const auto& v : engine_.sources(now())) {
+    for (const auto& a : assocs_) {
+      if (a->id != v.id) continue;
+      out.push_back(SourceReport{v, a->name, a->path, a->address, a->port, a->refclock, a->peer,
+                                 a->prefer, a->noselect, a->trust, a->require,
+                                 a->tx_timestamps, a->fd ? a->fd.get() : a->shared_fd,
+                                 a->last_header, a->last_t1, a->last_t4});
+    }
+  }
+  return out;
+}
+
 nlohmann::json Associations::sources_json() const {
-  const core::Timestamp now = const_cast<LocalClock&>(clock_).now();
+  const core::Timestamp now = this->now();
   auto out = nlohmann::json::array();
-  for (const auto& v : engine_.sources(now)) {
-    const Assoc* a = nullptr;
-    for (const auto& x : assocs_)
-      if (x->id == v.id) a = x.get();
-    if (!a) continue;
+  for (const auto& r : source_reports()) {
+    const core::SourceView& v = r.view;
     nlohmann::json j;
-    j["name"] = a->name;
-    j["address"] = a->refclock ? a->path : a->address.to_string();
-    j["refclock"] = a->refclock;
-    j["port"] = a->port;
+    j["name"] = r.name;
+    j["address"] = r.refclock ? r.path : r.address.to_string();
+    j["refclock"] = r.refclock;
+    j["port"] = r.port;
     j["state"] = std::string(1, core::state_symbol(v.state));
     j["stratum"] = v.estimate.valid ? v.estimate.stratum : 0;
     j["poll"] = v.poll.log2;

@@ -97,6 +97,26 @@ class Associations {
   // clock was behind). -q and -Q end the daemon from here.
   void set_update_hook(std::function<void(core::Duration offset)> hook) { hook_ = std::move(hook); }
 
+  // One source as the command protocol reports it: the engine's view with the shell's facts.
+  struct SourceReport {
+    core::SourceView view;
+    std::string name;           // as configured; a refclock's refid
+    std::string path;           // a refclock's device
+    core::IpAddress address;    // an NTP source's (refclocks: unset)
+    uint16_t port = 0;
+    bool refclock = false, peer = false;
+    bool prefer = false, noselect = false, trust = false, require = false;
+    bool kernel_tx = false;     // requests' transmit times come from the kernel
+    int socket = -1;            // the socket its requests leave on (-1: none)
+    // The newest reply that gave a sample: its header and the exchange's local times.
+    std::optional<core::Header> last_header;
+    core::Timestamp last_t1, last_t4;
+  };
+  std::vector<SourceReport> source_reports() const;
+  core::TrackingReport tracking() const { return engine_.tracking(now()); }
+  std::optional<uint32_t> selected() const { return engine_.selected(); }
+  core::Timestamp now() const { return const_cast<LocalClock&>(clock_).now(); }
+
   nlohmann::json sources_json() const;
   nlohmann::json tracking_json() const;
   bool synchronised() const { return engine_.synchronised(); }

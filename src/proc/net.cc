@@ -15,6 +15,7 @@
 #include "proc/access_names.h"
 #include "proc/associations.h"
 #include "proc/child.h"
+#include "proc/cmdmon_server.h"
 #include "proc/control.h"
 #include "proc/local_clock.h"
 #include "proc/net_state.h"
@@ -313,6 +314,18 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
   // OpenSSL reads its configuration on first use: load it and the reference-ID digest now.
   if (!crypto::init_refid())
     sys::logf(sys::Severity::kWarning, "MD5 is not available: IPv6 reference IDs will be 0");
+
+  // chronyc's socket, in the directory the parent prepared (it warned if it could not).
+  ipc::UniqueFd cmdmon_fd;
+  if (const std::string path = cmdmon_path(cfg, opts); !path.empty()) {
+    auto plan = plan_cmdmon(path, opts);
+    if (plan && cmdmon_dir_ready(plan->dir)) {
+      auto fd = CmdmonServer::open(path);
+      if (fd) cmdmon_fd = std::move(*fd);
+      else sys::logf(sys::Severity::kError, "command socket: %s", fd.error().c_str());
+    }
+  }
+
   enter_sandbox(ipc::Role::kNet, opts, /*chroot=*/true);
   parent.send(ipc::Ready{.role = ipc::Role::kNet, .pid = self});
   if (auto hook = test_hook()) {
@@ -357,6 +370,10 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
     });
     if (server_enabled(cfg)) sys::logf(sys::Severity::kInfo, "serving NTP on port %u", cfg.port);
   }
+  std::unique_ptr<CmdmonServer> cmdmon;
+  if (cmdmon_fd)
+    cmdmon = std::make_unique<CmdmonServer>(base.get(), std::move(cmdmon_fd),
+                                            CmdmonReporter(assocs.get(), server.get(), &state));
   assocs->set_replace_hook([&](size_t origin) {
     state.begin_resolve_again(origin);
     resolve(origin);

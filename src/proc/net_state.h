@@ -39,6 +39,7 @@ class NetState {
   NetState(const config::Config& cfg, bool no_adjust, core::Timestamp started);
 
   std::vector<SourceEntry>& sources() { return sources_; }
+  const std::vector<SourceEntry>& sources() const { return sources_; }
   // Applies a dns reply to the source with index `index`; false if there is no such source or
   // it is not waiting for one (a literal address, or already resolved).
   bool apply_reply(size_t index, const ipc::ResolveReply& reply);

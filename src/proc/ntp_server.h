@@ -47,6 +47,8 @@ class NtpServer {
 
   // Counters (chrony's serverstats and ours) and the client log, for the state report.
   nlohmann::json stats_json() const;
+  const core::ServerStats& stats() const { return stats_; }
+  const core::ClientLog* client_log() const { return log_ ? &*log_ : nullptr; }
 
   // Symmetric-mode (1, 2) packets go first to `fn` (the peers' associations), which returns
   // true when one of them took the packet; the rest are checked like any request.

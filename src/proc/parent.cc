@@ -20,6 +20,7 @@
 #include "proc/bounds.h"
 #include "proc/child.h"
 #include "proc/clock_service.h"
+#include "proc/cmdmon_server.h"
 #include "sys/linux_clock.h"
 #include "sys/log.h"
 #include "sys/privdrop.h"
@@ -116,6 +117,7 @@ class Parent {
   std::vector<int> dir_fds_;  // the only directories the parent's filter lets it write in
   std::unique_ptr<ClockService> clock_;
   ipc::UniqueFd run_dir_;
+  ipc::UniqueFd cmd_dir_;  // chronyc's socket directory (proc/cmdmon_server.h), if enabled
   bool stopping_ = false;
   int exit_code_ = 0;
   std::vector<sys::Event> signals_;
@@ -298,6 +300,7 @@ void Parent::reap() {
 void Parent::finish() {
   clock_->end_slew();  // a slew net asked for while stopping
   if (run_dir_) unlinkat(run_dir_.get(), basename_of(opts_.control_socket).c_str(), 0);
+  if (cmd_dir_) unlinkat(cmd_dir_.get(), basename_of(cmdmon_path(cfg_, opts_)).c_str(), 0);
   event_base_loopbreak(base_.get());
 }
 
@@ -324,6 +327,18 @@ int Parent::run(const std::vector<std::string>& argv) {
   if (!rd) sys::fatal("cannot open %s: %s", run_dir.c_str(), sys::to_string(rd.error()).c_str());
   run_dir_ = std::move(*rd);
   dir_fds_.push_back(run_dir_.get());
+  if (const std::string path = cmdmon_path(cfg_, opts_); !path.empty()) {
+    auto plan = plan_cmdmon(path, opts_);
+    auto dir = plan ? prepare_cmdmon_dir(plan->dir, plan->gid)
+                    : core::Result<ipc::UniqueFd, std::string>(core::Unexpected{plan.error()});
+    if (dir) {
+      cmd_dir_ = std::move(*dir);
+      dir_fds_.push_back(cmd_dir_.get());
+    } else {
+      sys::logf(Severity::kWarning, "command socket %s disabled: %s", path.c_str(),
+                dir.error().c_str());
+    }
+  }
 
   signal(SIGPIPE, SIG_IGN);
   for (int sig : {SIGTERM, SIGINT}) {

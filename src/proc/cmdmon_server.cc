@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: ISC
+#include "proc/cmdmon_server.h"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+
+#include "sys/log.h"
+#include "sys/privdrop.h"
+#include "sys/state_files.h"
+#include "sys/udp.h"
+#include "tempus_build.h"
+
+namespace tempus::proc {
+
+namespace {
+
+std::string dirname_of(const std::string& path) {
+  const auto slash = path.rfind('/');
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+std::string errno_text(const std::string& what) { return what + ": " + std::strerror(errno); }
+
+// mkdir -p of everything above `path` (mode 0755, as root makes /run's subdirectories).
+bool make_parents(const std::string& path) {
+  for (size_t at = path.find('/', 1); at != std::string::npos; at = path.find('/', at + 1)) {
+    const std::string part = path.substr(0, at);
+    if (mkdir(part.c_str(), 0755) != 0 && errno != EEXIST) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string cmdmon_path(const config::Config& cfg, const Options& opts) {
+  return opts.one_shot == OneShot::kQueryOnce ? std::string() : cfg.bind_cmd_path;
+}
+
+std::optional<CmdmonDir> cmdmon_dir(const std::string& socket_path, const std::string& chroot) {
+  if (socket_path.size() < 2 || socket_path[0] != '/' || socket_path.back() == '/')
+    return std::nullopt;
+  CmdmonDir d;
+  d.dir = dirname_of(socket_path);
+  if (d.dir == "/") return std::nullopt;  // its mode and owner are not ours to set
+  std::string root = chroot;
+  while (!root.empty() && root.back() == '/') root.pop_back();
+  d.real_dir = root.empty() || d.dir == "/" ? d.dir : root + d.dir;
+  return d;
+}
+
+core::Result<CmdmonPlan, std::string> plan_cmdmon(const std::string& socket_path,
+                                                  const Options& opts) {
+  CmdmonPlan plan;
+  std::string chroot;
+  if (geteuid() == 0) {
+    const std::string name = opts.user.value_or(TEMPUS_DEFAULT_USER);
+    auto ids = sys::lookup_user(name);
+    if (!ids) return core::Unexpected{"user " + name + ": " + ids.error()};
+    plan.gid = ids->gid;
+    chroot = ids->home;
+  }
+  auto d = cmdmon_dir(socket_path, chroot);
+  if (!d) return core::Unexpected{"not an absolute path: " + socket_path};
+  plan.dir = *d;
+  return plan;
+}
+
+core::Result<ipc::UniqueFd, std::string> prepare_cmdmon_dir(const CmdmonDir& d, gid_t gid) {
+  const std::string& real = d.real_dir;
+  if (!make_parents(real)) return core::Unexpected{errno_text("cannot create above " + real)};
+  const bool created = mkdir(real.c_str(), 0770) == 0;
+  if (!created && errno != EEXIST) return core::Unexpected{errno_text("cannot create " + real)};
+  struct stat st {};
+  if (lstat(real.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+    return core::Unexpected{real + " is not a directory"};
+  // root:GROUP 0770: the parent (root, without CAP_DAC_OVERRIDE by then) removes the socket at
+  // exit; the net process reaches chronyc's sockets through the group. A directory that was
+  // there already is used only when it is like that (chronyd checks its directory too).
+  const bool root = geteuid() == 0;
+  if (created && root && (chown(real.c_str(), 0, gid) != 0 || chmod(real.c_str(), 0770) != 0))
+    return core::Unexpected{errno_text("cannot set the owner and mode of " + real)};
+  if (created && !root && chmod(real.c_str(), 0770) != 0)
+    return core::Unexpected{errno_text("cannot set the mode of " + real)};
+  if (!created && ((st.st_mode & 07) != 0 || st.st_uid != geteuid() || (root && st.st_gid != gid)))
+    return core::Unexpected{real + " has the wrong owner or mode (wanted: root and the net "
+                                   "user's group, no access for others)"};
+  if (d.dir != real) {
+    bool link_ok = false;
+    if (lstat(d.dir.c_str(), &st) == 0) {
+      if (S_ISLNK(st.st_mode)) {
+        std::array<char, 4096> target{};
+        const ssize_t n = readlink(d.dir.c_str(), target.data(), target.size() - 1);
+        link_ok = n > 0 && std::string(target.data(), static_cast<size_t>(n)) == real;
+        if (!link_ok)
+          return core::Unexpected{d.dir + " is a link that does not lead to " + real};
+      } else if (!S_ISDIR(st.st_mode) || rmdir(d.dir.c_str()) != 0) {
+        // A directory with files in it (another daemon's) is not ours to take.
+        return core::Unexpected{d.dir + " exists and is not an empty directory (it must become "
+                                "a link to " + real + ", inside the net process's chroot)"};
+      }
+    }
+    if (!link_ok && (!make_parents(d.dir) || symlink(real.c_str(), d.dir.c_str()) != 0))
+      return core::Unexpected{errno_text("cannot link " + d.dir + " to " + real)};
+  }
+  auto fd = sys::open_dir(real);
+  if (!fd) return core::Unexpected{"cannot open " + real + ": " + sys::to_string(fd.error())};
+  return std::move(*fd);
+}
+
+bool cmdmon_dir_ready(const CmdmonDir& d) {
+  struct stat st {};
+  if (d.dir == d.real_dir) return lstat(d.dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+  std::array<char, 4096> target{};
+  const ssize_t n = readlink(d.dir.c_str(), target.data(), target.size() - 1);
+  return n > 0 && std::string(target.data(), static_cast<size_t>(n)) == d.real_dir;
+}
+
+core::Result<ipc::UniqueFd, std::string> CmdmonServer::open(const std::string& path) {
+  auto fd = sys::bind_unix_socket(path, SOCK_DGRAM, 0666);
+  if (!fd) {
+    if (fd.error().code == ENAMETOOLONG) return core::Unexpected{"path too long: " + path};
+    if (fd.error().code == EEXIST) return core::Unexpected{path + " exists and is not a socket"};
+    return core::Unexpected{"bind " + path + ": " + sys::to_string(fd.error())};
+  }
+  return std::move(*fd);
+}
+
+CmdmonServer::CmdmonServer(event_base* base, ipc::UniqueFd fd, CmdmonReporter reporter)
+    : fd_(std::move(fd)), reporter_(reporter) {
+  ev_ = sys::Event(base, fd_.get(), EV_READ | EV_PERSIST, [this](short) { on_readable(); });
+  ev_.add();
+}
+
+void CmdmonServer::on_readable() {
+  namespace cm = core::cmdmon;
+  // One octet more than the longest request shows an oversized datagram.
+  std::array<std::byte, cm::kMaxRequestLen + 1> buf;
+  for (int i = 0; i < kBatch; ++i) {
+    sockaddr_un from{};
+    socklen_t from_len = sizeof from;
+    const ssize_t n = recvfrom(fd_.get(), buf.data(), buf.size(), MSG_DONTWAIT,
+                               reinterpret_cast<sockaddr*>(&from), &from_len);
+    if (n < 0) return;  // EAGAIN: done; anything else: wait for the next readiness
+    ++counters_.received;
+    const size_t len = static_cast<size_t>(n);
+    // chronyc binds its socket to a path; an unbound or abstract sender cannot be answered.
+    const bool has_path = from_len > offsetof(sockaddr_un, sun_path) + 1 && from.sun_path[0] != 0;
+    const auto d = cm::decode_request(std::span(buf.data(), len));
+    if (!has_path || d.kind == cm::Decoded::Kind::kDrop) {
+      ++counters_.dropped;
+      sys::logf(sys::Severity::kDebug, "cmdmon: dropped a %zu-octet datagram", len);
+      continue;
+    }
+    const cm::Reply reply = d.kind == cm::Decoded::Kind::kError
+                                ? cm::status_reply(d.request, d.status)
+                                : reporter_.answer(d.request, /*privileged=*/true, counters_);
+    const auto out = cm::encode_reply(reply);
+    if (out.size() > len) {  // never answer with more than was asked (chronyd's rule)
+      ++counters_.dropped;
+      continue;
+    }
+    if (sendto(fd_.get(), out.data(), out.size(), MSG_DONTWAIT,
+               reinterpret_cast<const sockaddr*>(&from), from_len) < 0)
+      sys::logf(sys::Severity::kDebug, "cmdmon: reply to %.*s: %s",
+                static_cast<int>(sizeof from.sun_path), from.sun_path, std::strerror(errno));
+  }
+}
+
+}  // namespace tempus::proc
