@@ -235,7 +235,7 @@ bool Associations::add_with(const config::NtpSource& src, size_t origin,
   return true;
 }
 
-void Associations::add_sock_refclock(const config::Refclock& rc, ipc::UniqueFd fd) {
+std::unique_ptr<Associations::Assoc> Associations::new_refclock(const config::Refclock& rc) {
   auto a = std::make_unique<Assoc>();
   a->id = next_id_++;
   a->origin = static_cast<size_t>(-1);
@@ -244,11 +244,16 @@ void Associations::add_sock_refclock(const config::Refclock& rc, ipc::UniqueFd f
   a->name = rc.refid;
   a->path = rc.device;
   a->port = 0;
-  a->fd = std::move(fd);
   const auto opts = refclock_options(rc);
   engine_.add_refclock(a->id, opts);
   a->prefer = opts.prefer, a->noselect = opts.noselect, a->trust = opts.trust;
   a->require = opts.require;
+  return a;
+}
+
+void Associations::add_sock_refclock(const config::Refclock& rc, ipc::UniqueFd fd) {
+  auto a = new_refclock(rc);
+  a->fd = std::move(fd);
   Assoc* raw = a.get();
   a->readable = sys::Event(base_, a->fd.get(), EV_READ | EV_PERSIST,
                            [this, raw](short) { on_refclock(*raw); });
@@ -258,19 +263,9 @@ void Associations::add_sock_refclock(const config::Refclock& rc, ipc::UniqueFd f
 }
 
 void Associations::add_phc_refclock(const config::Refclock& rc, std::unique_ptr<PhcRefclock> phc) {
-  auto a = std::make_unique<Assoc>();
-  a->id = next_id_++;
-  a->origin = static_cast<size_t>(-1);
-  a->pool = false;
-  a->refclock = true;
-  a->name = rc.refid;
-  a->path = rc.device;
-  a->port = 0;
+  auto a = new_refclock(rc);
   a->phc = std::move(phc);
   const auto opts = refclock_options(rc);
-  engine_.add_refclock(a->id, opts);
-  a->prefer = opts.prefer, a->noselect = opts.noselect, a->trust = opts.trust;
-  a->require = opts.require;
   const core::Duration interval = core::RefclockFilter(*opts.filter).read_interval();
   Assoc* raw = a.get();
   a->timer = sys::Event::timer(base_, [this, raw, interval](short) {

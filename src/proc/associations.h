@@ -130,6 +130,8 @@ class Associations {
   struct Assoc;
   bool add_with(const config::NtpSource& src, size_t origin, const core::IpAddress& address,
                 sys::ClientSocket sock, int shared_fd);
+  // An Assoc for reference clock `rc`, registered with the engine (the caller adds its input).
+  std::unique_ptr<Assoc> new_refclock(const config::Refclock& rc);
   void poll(Assoc& a);
   bool should_replace(Assoc& a, const core::SourceView& v);
   void reap();

@@ -161,6 +161,18 @@ def netns(case, name, nameserver="127.0.0.1", hosts=None, addresses=()):
     return ("ip", "netns", "exec", name)
 
 
+def wait_for(d, pred, timeout=30):
+    """Polls d's state (every 0.5 s, at most `timeout` s) until pred(state); the last state."""
+    deadline = time.monotonic() + timeout
+    st = None
+    while time.monotonic() < deadline:
+        st = d.state()
+        if st and pred(st):
+            return st
+        time.sleep(0.5)
+    return st
+
+
 def tempus_user():
     return pwd.getpwnam("tempus")
 

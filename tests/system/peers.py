@@ -29,6 +29,17 @@ def terminate(pid):
         pass
 
 
+def stop_child(proc):
+    """Ends a subprocess.Popen child of ours: SIGTERM, up to 5 s, then SIGKILL; reaped."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
 def free_udp_port():
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -238,13 +249,7 @@ class Openntpd(PeerDaemon):
     def stop(self):
         # Our own child: reaped here (terminate() would take a zombie for a live process). Its
         # engine and dns children exit with it.
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
+        stop_child(self.proc)
         self.pid = None
         super().stop()
 

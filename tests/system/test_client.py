@@ -17,7 +17,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from daemon import Daemon, main, netns  # noqa: E402
+from daemon import Daemon, main, netns, wait_for  # noqa: E402
 from peers import Chronyd, FakeServer, Ntpsec, Openntpd, free_udp_port  # noqa: E402
 
 TEMPUSD, TEMPUSCTL = sys.argv[1], sys.argv[2]
@@ -37,17 +37,6 @@ def has_user(name):
         return True
     except KeyError:
         return False
-
-
-def wait_for(d, pred, timeout=30):
-    deadline = time.monotonic() + timeout
-    st = None
-    while time.monotonic() < deadline:
-        st = d.state()
-        if st and pred(st):
-            return st
-        time.sleep(0.5)
-    return st
 
 
 class Client(unittest.TestCase):

@@ -10,22 +10,11 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from daemon import Daemon, main  # noqa: E402
+from daemon import Daemon, main, wait_for  # noqa: E402
 from peers import Chronyd, free_udp_port  # noqa: E402
 
 TEMPUSD, TEMPUSCTL = sys.argv[1], sys.argv[2]
 FAST = "minpoll 0 maxpoll 1"
-
-
-def wait_for(d, pred, timeout=40):
-    deadline = time.monotonic() + timeout
-    st = None
-    while time.monotonic() < deadline:
-        st = d.state()
-        if st and pred(st):
-            return st
-        time.sleep(0.5)
-    return st
 
 
 def selected(st):
@@ -47,7 +36,7 @@ class Peer(unittest.TestCase):
         self.addCleanup(c.stop)
         # No allow line: the peer needs none, and nobody else is served.
         d = self.tempusd([f"port {ours}", f"peer 127.0.0.1 port {theirs} {FAST}"])
-        st = wait_for(d, selected)
+        st = wait_for(d, selected, timeout=40)
         self.assertTrue(st and selected(st), f"{st}\n{d.log_text()}")
         src = st["sources"][0]
         self.assertEqual((src["address"], src["port"], src["stratum"]), ("127.0.0.1", theirs, 8))
@@ -70,7 +59,7 @@ class Peer(unittest.TestCase):
         # which is unsynchronised (and then synchronised to A: stratum 6 > A's own).
         a = self.tempusd([f"port {pa}", "local stratum 5", f"peer 127.0.0.1 port {pb} {FAST}"])
         b = self.tempusd([f"port {pb}", f"peer 127.0.0.1 port {pa} {FAST}"])
-        st = wait_for(b, selected)
+        st = wait_for(b, selected, timeout=40)
         self.assertTrue(st and selected(st), f"{st}\n{b.log_text()}")
         self.assertEqual(st["sources"][0]["stratum"], 5)
         self.assertEqual(st["tracking"]["stratum"], 6)

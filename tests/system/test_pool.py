@@ -17,7 +17,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from daemon import Daemon, main, netns  # noqa: E402
-from peers import free_udp_port  # noqa: E402
+from peers import free_udp_port, stop_child  # noqa: E402
 
 TEMPUSD, TEMPUSCTL = sys.argv[1], sys.argv[2]
 PEERS_PY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers.py")
@@ -86,13 +86,7 @@ class Dnsmasq:
         return re.findall(rf"query\[(\w+)\] {re.escape(name)} from ", self.log_text())
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
+        stop_child(self.proc)
         self.out.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 
