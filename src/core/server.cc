@@ -57,7 +57,9 @@ RequestKind classify_request(Bytes request) {
   if (request.size() < kHeaderLen) return RequestKind::kTooShort;
   const int version = (b0 >> 3) & 7;
   if (version < 1 || version > 4) return RequestKind::kBadVersion;
-  if (mode != Mode::kClient) return RequestKind::kOtherMode;
+  // Mode 1 from a host that is not a configured peer (those never get here) is answered in
+  // passive mode like a client request (RFC 5905 §9.2, as chronyd does).
+  if (mode != Mode::kClient && mode != Mode::kSymmetricActive) return RequestKind::kOtherMode;
   // RFC 7822 §7.5: what follows the header must be extension fields and/or a MAC.
   if (request.size() > kHeaderLen && !decode_packet(request).ok()) return RequestKind::kBadExtensions;
   return RequestKind::kClient;
@@ -114,9 +116,11 @@ ReplyTemplate ReplyTemplate::kiss_of_death(uint32_t kiss) {
 
 void ReplyTemplate::fill(Bytes request, Timestamp rx, Buffer out) const {
   std::copy(t_.begin(), t_.end(), out.begin());
-  // LI from the template; the request's version (RFC 5905 §9.2 "copied"); mode 4.
+  // LI from the template; the request's version (RFC 5905 §9.2 "copied"); mode 4, or 2
+  // (symmetric passive) to a mode 1 request.
   const auto version = std::to_integer<uint8_t>(request[0]) & 0x38;
-  out[0] = std::byte((std::to_integer<uint8_t>(t_[0]) & 0xc0) | version | 4);
+  const uint8_t mode = (std::to_integer<uint8_t>(request[0]) & 7) == 1 ? 2 : 4;
+  out[0] = std::byte((std::to_integer<uint8_t>(t_[0]) & 0xc0) | version | mode);
   out[kPollAt] = request[kPollAt];
   // RFC 5905 §8: origin = the request's transmit timestamp, copied bit for bit.
   std::copy_n(request.begin() + kTransmitAt, 8, out.begin() + kOriginAt);

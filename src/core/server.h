@@ -56,13 +56,14 @@ struct ServerState {
 // What a datagram that reached the server port is (RFC 5905, RFC 7822, RFC 8633 §3): only
 // kClient is answered; everything else is dropped and counted under its own name.
 enum class RequestKind : uint8_t {
-  kClient,          // a mode 3 request with a valid NTPv1..4 header and extension/MAC layout
+  kClient,          // a mode 3 request (or mode 1 from an unconfigured peer, answered in mode
+                    // 2) with a valid NTPv1..4 header and extension/MAC layout
   kTooShort,        // empty, or under 48 octets (a mode 6/7 packet is classed by mode first)
   kBadVersion,      // version 0 or above 4
   kBadExtensions,   // trailing octets that are no valid RFC 7822 extension field or MAC
   kControl,         // mode 6 (ntpq): not answered yet (later: loopback and cmdallow only)
   kPrivate,         // mode 7 (ntpdc monlist): never answered (RFC 8633 §3.2, amplification)
-  kOtherMode,       // symmetric, server, broadcast or reserved mode
+  kOtherMode,       // symmetric passive, server, broadcast or reserved mode
 };
 // Classifies without copying or allocating; a bare 48-octet header takes a two-byte fast path.
 RequestKind classify_request(Bytes request);

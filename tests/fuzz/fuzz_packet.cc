@@ -18,7 +18,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::array<std::byte, kHeaderLen> reply;
     ReplyTemplate(ServerState{}).fill(in, t, reply);
     auto h = decode_header(reply);
-    if (in.size() < kHeaderLen || !h || h->mode != Mode::kServer) std::abort();
+    // Mode 4 to a client, mode 2 (passive) to an unconfigured peer's mode 1.
+    const Mode want = (std::to_integer<uint8_t>(in[0]) & 7) == 1 ? Mode::kSymmetricPassive
+                                                                   : Mode::kServer;
+    if (in.size() < kHeaderLen || !h || h->mode != want) std::abort();
   }
   auto p = decode_packet(in);
   if (!p) return 0;

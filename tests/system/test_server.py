@@ -99,6 +99,15 @@ class Server(unittest.TestCase):
             subprocess.run(["ip", "-n", ns, "link", "set", dev, "up"], check=True)
         return s, c
 
+    def test_unconfigured_peer_gets_a_passive_answer(self):
+        # Mode 1 from a host that is not a configured peer: answered in mode 2 when allowed.
+        _, port = self.serve(["allow 127.0.0.1", "local stratum 10"])
+        mode1 = bytes([(4 << 3) | 1]) + MODE3[1:]
+        reply = probe("127.0.0.1", port, mode1)
+        self.assertIsNotNone(reply)
+        self.assertEqual(reply[0] & 7, 2)
+        self.assertEqual(reply[24:32], mode1[40:48])
+
     def test_precision_field(self):
         # Measured at start (a modern clock reads in tens of ns), or clockprecision's.
         _, port = self.serve(["allow 127.0.0.1", "local stratum 10"])

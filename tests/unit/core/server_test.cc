@@ -147,9 +147,24 @@ TEST(ServerReply, KissOfDeath) {
   EXPECT_EQ(h->mode, Mode::kServer);
 }
 
+TEST(ReplyTemplate, UnconfiguredPeerIsAnsweredInPassiveMode) {
+  // Mode 1 from a host we do not peer with: answered like a client, in mode 2 (RFC 5905 §9.2).
+  const Timestamp t = Timestamp::from_unix(1'700'000'000, 0);
+  const auto req = bytes(request(4, Mode::kSymmetricActive));
+  EXPECT_EQ(classify_request(req), RequestKind::kClient);
+  ServerState st;
+  st.leap = Leap::kNone;
+  st.stratum = 3;
+  const auto r = reply_to(ReplyTemplate(st), req, t, t);
+  auto h = decode_header(r);
+  ASSERT_TRUE(h.ok());
+  EXPECT_EQ(h->mode, Mode::kSymmetricPassive);
+  EXPECT_EQ(h->stratum, 3);
+  EXPECT_EQ(h->origin_ts, request(4, Mode::kSymmetricActive).transmit_ts);
+}
+
 TEST(ClassifyRequest, WhatIsNotAValidClientRequestIsNamed) {
-  for (Mode m : {Mode::kSymmetricActive, Mode::kSymmetricPassive, Mode::kServer,
-                 Mode::kBroadcast, Mode::kReserved})
+  for (Mode m : {Mode::kSymmetricPassive, Mode::kServer, Mode::kBroadcast, Mode::kReserved})
     EXPECT_EQ(classify_request(bytes(request(4, m))), RequestKind::kOtherMode)
         << static_cast<int>(m);
   auto b = bytes(request());
