@@ -141,6 +141,33 @@ bool Engine::reachable(const Source& s, Timestamp now) const {
   return s.last_refclock_sample && now - *s.last_refclock_sample < s.refclock->timeout;
 }
 
+namespace {
+
+int64_t poll_period(Timestamp t, PollLog poll) {
+  const int64_t len = std::max<int64_t>(poll.interval().count_ns(), 1);
+  const int64_t ns = t.unix_ns();
+  return ns / len - (ns % len < 0 ? 1 : 0);
+}
+
+}  // namespace
+
+void Engine::note_refclock_sample(Source& s, Timestamp t) {
+  const int64_t p = poll_period(t, s.refclock->poll);
+  if (s.refclock_periods == 0 || p > s.last_period) {
+    const int64_t shift = s.refclock_periods == 0 ? 0 : p - s.last_period;
+    s.refclock_periods = shift >= 64 ? 0 : s.refclock_periods << shift;
+    s.last_period = p;
+  }
+  if (p == s.last_period) s.refclock_periods |= 1;
+}
+
+uint8_t Engine::refclock_reach(const Source& s, Timestamp now) {
+  if (s.refclock_periods == 0) return 0;
+  const int64_t shift = poll_period(now, s.refclock->poll) - s.last_period;
+  if (shift < 0 || shift >= 8) return shift < 0 ? static_cast<uint8_t>(s.refclock_periods) : 0;
+  return static_cast<uint8_t>(s.refclock_periods << shift);
+}
+
 ReplyOutcome Engine::on_refclock_sample(uint32_t id, Timestamp local_time, Duration offset,
                                         Leap leap) {
   ReplyOutcome out;
@@ -161,6 +188,7 @@ ReplyOutcome Engine::on_refclock_sample(uint32_t id, Timestamp local_time, Durat
   s.leap = leap;
   s.ref_id = r.ref_id;
   src->last_refclock_sample = local_time;
+  note_refclock_sample(*src, local_time);
   return add_and_reselect(*src, s, local_time);
 }
 
@@ -188,6 +216,7 @@ ReplyOutcome Engine::on_refclock_read(uint32_t id, Timestamp now,
   s.leap = Leap::kNone;
   s.ref_id = r.ref_id;
   src->last_refclock_sample = now;
+  note_refclock_sample(*src, now);
   return add_and_reselect(*src, s, now);
 }
 
@@ -373,13 +402,14 @@ std::vector<SourceView> Engine::sources(Timestamp now) const {
     SourceView v;
     v.id = s.id;
     v.state = s.state;
-    v.poll = s.client.poll();
-    v.reach = s.client.reach();
+    // A reference clock has no NTP client at work: its poll option and its own register.
+    v.poll = s.refclock ? s.refclock->poll : s.client.poll();
+    v.reach = s.refclock ? refclock_reach(s, now) : s.client.reach();
     v.client_state = s.client.state();
     v.estimate = s.stats.estimate(now);
     v.stats = s.stats.report(now);
     v.last = s.stats.last_sample();
-    v.last_sample_time = s.client.last_sample_time();
+    v.last_sample_time = s.refclock ? s.last_refclock_sample : s.client.last_sample_time();
     v.counters = s.client.counters();
     out.push_back(v);
   }

@@ -115,6 +115,7 @@ class Engine {
     Duration precision = Duration::us(1);   // its error per sample (dispersion)
     uint8_t stratum = 0;                    // its stratum option, 0..15
     Duration timeout = kRefclockTimeout;    // unreachable after this long without a sample
+    PollLog poll{4};                        // its poll option: one reach bit per 2^poll s
     std::optional<RefclockFilterConfig> filter;  // polled drivers: on_refclock_read()
     bool prefer = false, noselect = false, trust = false, require = false;
   };
@@ -165,9 +166,16 @@ class Engine {
     SelectState state = SelectState::kUnusable;
     std::optional<RefclockOptions> refclock;  // set for a reference clock
     std::optional<Timestamp> last_refclock_sample;
+    // A refclock's reach register, by poll period: bit 0 is the period of last_period.
+    uint64_t refclock_periods = 0;
+    int64_t last_period = 0;
     std::optional<RefclockFilter> filter;  // a polled refclock's median filter
   };
   bool reachable(const Source& s, Timestamp now) const;
+  // A refclock sample arrived at `t`: its poll period gets its reach bit.
+  static void note_refclock_sample(Source& s, Timestamp t);
+  // The refclock's reach register at `now`: one bit per poll period, newest in bit 0.
+  static uint8_t refclock_reach(const Source& s, Timestamp now);
   ReplyOutcome add_and_reselect(Source& src, Sample s, Timestamp now);
   Source* find(uint32_t id);
   const Source* find(uint32_t id) const;

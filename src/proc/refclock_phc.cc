@@ -30,6 +30,8 @@ core::Engine::RefclockOptions refclock_options(const config::Refclock& rc) {
   o.noselect = rc.noselect;
   o.trust = rc.trust;
   o.require = rc.require;
+  o.poll.log2 = static_cast<int8_t>(std::clamp(rc.poll, int{core::PollLog::kMin},
+                                               int{core::PollLog::kMax}));
   if (rc.driver == "PHC") {
     o.filter = core::RefclockFilterConfig{.length = static_cast<size_t>(std::max(1, rc.filter)),
                                           .poll = rc.poll,

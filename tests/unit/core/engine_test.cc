@@ -363,6 +363,28 @@ TEST(Engine, RefclockIsSelectedAndServedAtStratumOne) {
   EXPECT_FALSE(engine.synchronised());
 }
 
+TEST(Engine, RefclockReachIsOneBitPerPollPeriod) {
+  Engine engine(SelectionConfig{}, DisciplineConfig{}, std::nullopt);
+  engine.start(kT0);  // kT0 is a multiple of 16 s
+  Engine::RefclockOptions o;
+  o.ref_id = ref_id_ascii("PPS");
+  o.poll = PollLog{4};
+  engine.add_refclock(3, o);
+  auto view = [&](Timestamp now) { return engine.sources(now).at(0); };
+  EXPECT_EQ(view(kT0).reach, 0);
+  EXPECT_EQ(view(kT0).poll, PollLog{4});
+  EXPECT_FALSE(view(kT0).last_sample_time.has_value());
+  // Samples in periods 0, 1 and 2 (two in period 1 count once).
+  for (int t : {1, 17, 20, 33}) engine.on_refclock_sample(3, kT0 + Duration::s(t), Duration(), Leap::kNone);
+  EXPECT_EQ(view(kT0 + Duration::s(40)).reach, 07);
+  EXPECT_EQ(view(kT0 + Duration::s(40)).last_sample_time, kT0 + Duration::s(33));
+  // Period 3 passes without one, then period 4 has one: 11101.
+  engine.on_refclock_sample(3, kT0 + Duration::s(70), Duration(), Leap::kNone);
+  EXPECT_EQ(view(kT0 + Duration::s(70)).reach, 035);
+  // Eight silent periods empty it.
+  EXPECT_EQ(view(kT0 + Duration::s(70 + 16 * 8)).reach, 0);
+}
+
 TEST(Engine, SilentSelectedSourceIsUnselected) {
   Harness h;
   h.add(1, {.offset = Duration::ms(1)});
