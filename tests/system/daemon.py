@@ -179,7 +179,9 @@ def tempus_user():
 
 def main(argv):
     """Runs the unittest module as a meson test: exit 77 (skipped) with the reason without root
-    or without the tempus user."""
+    or without the tempus user. TEMPUS_TEST_PATTERNS (space-separated unittest -k patterns) runs
+    only the matching tests: tools/dev.sh uses it to run just the tests that need the
+    -Dtest_hooks=true build there, the release build having run the rest."""
     import sys
     import unittest
     if os.geteuid() != 0:
@@ -190,4 +192,5 @@ def main(argv):
     except KeyError:
         print("SKIP: no 'tempus' user (tools/dev.sh creates it)")
         sys.exit(77)
-    unittest.main(argv=[argv[0], "-v"])
+    patterns = os.environ.get("TEMPUS_TEST_PATTERNS", "").split()
+    unittest.main(argv=[argv[0], "-v", *[a for p in patterns for a in ("-k", p)]])
