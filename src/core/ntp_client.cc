@@ -150,30 +150,24 @@ Request NtpClient::make_request(Timestamp now, RandomSource& rng, const ServerSt
     req.packet = symmetric_packet(now, *self);
     expected_ = NtpTimestamp::from_time(now);
     if (expected_.is_zero()) expected_ = NtpTimestamp::from_wire(1);
-    req.transmit = expected_;
-    open_ = true;
-    answered_ = false;
-    last_request_time_ = now;
-    ++counters_.requests;
-    return req;
+  } else {
+    // RFC 9109 §3 spirit / data minimisation: the transmit field is not our clock but a nonce;
+    // zero is reserved (RFC 5905 §8 test 3 treats a zero origin as invalid).
+    uint64_t nonce = rng.next_u64();
+    if (nonce == 0) nonce = 1;
+    expected_ = NtpTimestamp::from_wire(nonce);
+
+    Header h;
+    h.leap = Leap::kNone;
+    h.version = static_cast<uint8_t>(opts_.version);
+    h.mode = Mode::kClient;
+    h.poll = poll_.log2;
+    h.precision = kRequestPrecision;
+    h.transmit_ts = expected_;
+    req.packet.reserve(kHeaderLen);
+    ByteWriter w{req.packet};
+    encode_header(h, w);
   }
-
-  // RFC 9109 §3 spirit / data minimisation: the transmit field is not our clock but a nonce;
-  // zero is reserved (RFC 5905 §8 test 3 treats a zero origin as invalid).
-  uint64_t nonce = rng.next_u64();
-  if (nonce == 0) nonce = 1;
-  expected_ = NtpTimestamp::from_wire(nonce);
-
-  Header h;
-  h.leap = Leap::kNone;
-  h.version = static_cast<uint8_t>(opts_.version);
-  h.mode = Mode::kClient;
-  h.poll = poll_.log2;
-  h.precision = kRequestPrecision;
-  h.transmit_ts = expected_;
-  req.packet.reserve(kHeaderLen);
-  ByteWriter w{req.packet};
-  encode_header(h, w);
   req.transmit = expected_;
 
   open_ = true;
