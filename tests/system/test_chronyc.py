@@ -17,7 +17,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from daemon import Daemon, main, tempus_user  # noqa: E402
+from daemon import Daemon, main, tempus_user, wait_for  # noqa: E402
 from peers import Chronyd, FakeServer, free_udp_port  # noqa: E402
 
 TEMPUSD, TEMPUSCTL = sys.argv[1], sys.argv[2]
@@ -273,6 +273,24 @@ class Lifecycle(unittest.TestCase):
         self.assertIn("disabled", d.log_text())
 
 
+def chronyc_of_synced_daemon(case, lines):
+    """tempusd -x with `lines` and a command socket of its own, given up to 30 s to
+    synchronise; returns run(*args): chronyc -h SOCKET -n ARGS's output, asserting it succeeded."""
+    cmd = CmdSocket()
+    case.addCleanup(cmd.cleanup)
+    d = Daemon(TEMPUSD, TEMPUSCTL, [*lines, f"bindcmdaddress {cmd.path}"])
+    case.addCleanup(d.stop)
+    case.assertIsNotNone(d.wait_ready(), d.log_text())
+    wait_for(d, lambda st: st["synchronised"], timeout=30)
+
+    def run(*args):
+        r = subprocess.run(["chronyc", "-h", cmd.path, "-n", *args], capture_output=True,
+                           text=True, timeout=15)
+        case.assertEqual(r.returncode, 0, r.stdout + r.stderr + d.log_text())
+        return r.stdout
+    return run
+
+
 class Signs(unittest.TestCase):
     def test_server_ahead_reads_as_local_clock_behind(self):
         """A server 100 s ahead: chrony's reports call the local clock behind (negative
@@ -281,21 +299,7 @@ class Signs(unittest.TestCase):
         port = free_udp_port()
         server = FakeServer(port, offset=100.0)
         self.addCleanup(server.stop)
-        cmd = CmdSocket()
-        self.addCleanup(cmd.cleanup)
-        d = Daemon(TEMPUSD, TEMPUSCTL, [f"server 127.0.0.1 port {port} {FAST}",
-                                        f"bindcmdaddress {cmd.path}"])
-        self.addCleanup(d.stop)
-        self.assertIsNotNone(d.wait_ready(), d.log_text())
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not (d.state() or {}).get("synchronised"):
-            time.sleep(0.5)
-
-        def run(*args):
-            r = subprocess.run(["chronyc", "-h", cmd.path, "-n", *args], capture_output=True,
-                               text=True, timeout=15)
-            self.assertEqual(r.returncode, 0, r.stdout + r.stderr + d.log_text())
-            return r.stdout
+        run = chronyc_of_synced_daemon(self, [f"server 127.0.0.1 port {port} {FAST}"])
         f = run("-c", "sources").strip().split(",")
         self.assertTrue(-101 < float(f[8]) < -95, f)  # measured offset
         out = run("ntpdata", "127.0.0.1")
@@ -324,21 +328,7 @@ class Refclock(unittest.TestCase):
         t = threading.Thread(target=writer, daemon=True)
         t.start()
         self.addCleanup(lambda: (stop.set(), t.join(5)))
-        cmd = CmdSocket()
-        self.addCleanup(cmd.cleanup)
-        d = Daemon(TEMPUSD, TEMPUSCTL, [f"refclock SOCK {sock} refid GPS",
-                                        f"bindcmdaddress {cmd.path}"])
-        self.addCleanup(d.stop)
-        self.assertIsNotNone(d.wait_ready(), d.log_text())
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not (d.state() or {}).get("synchronised"):
-            time.sleep(0.5)
-
-        def run(*args):
-            r = subprocess.run(["chronyc", "-h", cmd.path, "-n", *args], capture_output=True,
-                               text=True, timeout=15)
-            self.assertEqual(r.returncode, 0, r.stdout + r.stderr + d.log_text())
-            return r.stdout
+        run = chronyc_of_synced_daemon(self, [f"refclock SOCK {sock} refid GPS"])
         self.assertRegex(run("sources"), r"\n#\* GPS +0 ")
         self.assertRegex(run("sourcestats"), r"\nGPS +\d+ ")
         out = run("tracking")
