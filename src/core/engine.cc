@@ -177,19 +177,27 @@ ReplyOutcome Engine::on_refclock_sample(uint32_t id, Timestamp local_time, Durat
     return out;
   }
   const RefclockOptions& r = *src->refclock;
+  return add_refclock_sample(*src, local_time,
+                             offset + r.offset - discipline_.pending_slew(local_time),
+                             r.precision, leap, local_time);
+}
+
+ReplyOutcome Engine::add_refclock_sample(Source& src, Timestamp at, Duration offset,
+                                         Duration dispersion, Leap leap, Timestamp now) {
+  const RefclockOptions& r = *src.refclock;
   Sample s;
-  s.local_time = local_time;
-  s.offset = offset + r.offset - discipline_.pending_slew(local_time);
+  s.local_time = at;
+  s.offset = offset;
   s.delay = r.delay;
-  s.dispersion = r.precision;
+  s.dispersion = dispersion;
   s.root_delay = r.delay;
-  s.root_dispersion = r.precision;
+  s.root_dispersion = dispersion;
   s.stratum = r.stratum;
   s.leap = leap;
   s.ref_id = r.ref_id;
-  src->last_refclock_sample = local_time;
-  note_refclock_sample(*src, local_time);
-  return add_and_reselect(*src, s, local_time);
+  src.last_refclock_sample = now;
+  note_refclock_sample(src, now);
+  return add_and_reselect(src, s, now);
 }
 
 ReplyOutcome Engine::on_refclock_read(uint32_t id, Timestamp now,
@@ -205,19 +213,8 @@ ReplyOutcome Engine::on_refclock_read(uint32_t id, Timestamp now,
   if (sample) sample->offset += r.offset - discipline_.pending_slew(sample->time);
   const auto filtered = src->filter->on_read(sample);
   if (!filtered) return out;
-  Sample s;
-  s.local_time = filtered->time;
-  s.offset = filtered->offset;
-  s.delay = r.delay;
-  s.dispersion = filtered->dispersion;
-  s.root_delay = r.delay;
-  s.root_dispersion = filtered->dispersion;
-  s.stratum = r.stratum;
-  s.leap = Leap::kNone;
-  s.ref_id = r.ref_id;
-  src->last_refclock_sample = now;
-  note_refclock_sample(*src, now);
-  return add_and_reselect(*src, s, now);
+  return add_refclock_sample(*src, filtered->time, filtered->offset, filtered->dispersion,
+                             Leap::kNone, now);
 }
 
 ReplyOutcome Engine::add_and_reselect(Source& src, Sample s, Timestamp now) {

@@ -177,6 +177,9 @@ class Engine {
   // The refclock's reach register at `now`: one bit per poll period, newest in bit 0.
   static uint8_t refclock_reach(const Source& s, Timestamp now);
   ReplyOutcome add_and_reselect(Source& src, Sample s, Timestamp now);
+  // A reference clock's sample taken at `at` (cooked offset, its dispersion), arriving `now`.
+  ReplyOutcome add_refclock_sample(Source& src, Timestamp at, Duration offset,
+                                   Duration dispersion, Leap leap, Timestamp now);
   Source* find(uint32_t id);
   const Source* find(uint32_t id) const;
   void reselect_and_update(Source& src, Timestamp now, ReplyOutcome& out);
