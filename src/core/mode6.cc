@@ -74,18 +74,6 @@ const std::vector<Var<SystemVariables>>& system_vars() {
       {"sys_jitter", [](const S& s) { return fmt("%.6f", ms(s.sys_jitter)); }},
       {"clk_jitter", [](const S& s) { return fmt("%.6f", ms(s.clk_jitter)); }},
       {"clock", [](const S& s) { return timestamp(s.clock); }},
-      {"processor", [](const S& s) -> std::optional<std::string> {
-         if (s.processor.empty()) return std::nullopt;
-         return quoted(s.processor);
-       }},
-      {"system", [](const S& s) -> std::optional<std::string> {
-         if (s.system.empty()) return std::nullopt;
-         return quoted(s.system);
-       }},
-      {"release", [](const S& s) -> std::optional<std::string> {
-         if (s.release.empty()) return std::nullopt;
-         return quoted(s.release);
-       }},
       {"version", [](const S& s) -> std::optional<std::string> {
          if (s.version.empty()) return std::nullopt;
          return quoted(s.version);
@@ -116,7 +104,7 @@ const std::vector<Var<PeerVariables>>& peer_vars() {
          return p.local->to_string();
        }},
       {"dstport", [](const P& p) -> std::optional<std::string> {
-         if (!p.local) return std::nullopt;
+         if (!p.local || p.local_port == 0) return std::nullopt;
          return fmt("%u", p.local_port);
        }},
       {"leap", [](const P& p) { return fmt("%u", unsigned(p.leap)); }},

@@ -94,7 +94,7 @@ struct SystemVariables {
   Duration clk_jitter;                // RMS of the clock updates' offsets
   double clk_wander_ppm = 0;          // error bound of the frequency
   Timestamp clock;                    // now
-  std::string version, processor, system, release;  // empty: not sent
+  std::string version;                // the daemon's name and version; empty: not sent
 };
 
 // ntpq's tally codes (" x.-+#*o") are the select field of the peer status word.
@@ -114,7 +114,7 @@ struct PeerVariables {
   std::optional<IpAddress> address;  // srcadr (refclocks: none; `host` names them)
   uint16_t port = 0;
   std::optional<IpAddress> local;    // dstadr, when known
-  uint16_t local_port = 0;
+  uint16_t local_port = 0;          // 0: unknown (dstport not sent)
   std::string host;                  // srchost: a refclock's "NAME(unit)"; empty: not sent
   bool refclock = false;
   Leap leap = Leap::kUnsync;

@@ -61,7 +61,8 @@ enum class RequestKind : uint8_t {
   kTooShort,        // empty, or under 48 octets (a mode 6/7 packet is classed by mode first)
   kBadVersion,      // version 0 or above 4
   kBadExtensions,   // trailing octets that are no valid RFC 7822 extension field or MAC
-  kControl,         // mode 6 (ntpq): not answered yet (later: loopback and cmdallow only)
+  kControl,         // mode 6 (ntpq): answered by the caller only from trusted hosts
+                    // (RFC 8633 §3.2; core/mode6.h), dropped otherwise
   kPrivate,         // mode 7 (ntpdc monlist): never answered (RFC 8633 §3.2, amplification)
   kOtherMode,       // symmetric passive, server, broadcast or reserved mode
 };
@@ -78,7 +79,7 @@ inline bool is_symmetric_mode(Bytes packet) {
 // The server's counters, named for chrony's serverstats where one exists (docs of each field in
 // chronyc(1) "serverstats"). Every datagram read from a server socket is counted exactly once
 // in `received`, and then in exactly one of answered, kod_sent, rate_limited, denied,
-// malformed, mode6, mode7, other_mode or send_failed.
+// malformed, control_answered, mode6, mode7, other_mode or send_failed.
 struct ServerStats {
   uint64_t received = 0;        // datagrams read
   uint64_t answered = 0;        // replies sent (mode 4)
@@ -86,7 +87,8 @@ struct ServerStats {
   uint64_t rate_limited = 0;    // client requests dropped by ratelimit (chrony: NTP packets dropped)
   uint64_t denied = 0;          // from an address outside allow/deny
   uint64_t malformed = 0;       // too short, bad version, bad extension fields, truncated
-  uint64_t mode6 = 0;           // control (ntpq) requests dropped
+  uint64_t control_answered = 0;  // control (mode 6: ntpq, ntpstat) requests answered
+  uint64_t mode6 = 0;           // control requests dropped (not trusted, limited, malformed)
   uint64_t mode7 = 0;           // private (ntpdc) requests dropped
   uint64_t other_mode = 0;      // neither client, control nor private mode
   uint64_t send_failed = 0;     // a reply the kernel refused (buffer full)

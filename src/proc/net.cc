@@ -18,6 +18,7 @@
 #include "proc/cmdmon_server.h"
 #include "proc/control.h"
 #include "proc/local_clock.h"
+#include "proc/mode6_vars.h"
 #include "proc/net_state.h"
 #include "proc/ntp_server.h"
 #include "sys/log.h"
@@ -368,6 +369,7 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
                                       const sys::Endpoint& from, core::Timestamp rx) {
       return assocs->on_symmetric(fd, packet, from, rx);
     });
+    server->set_control_handler(control_access(cfg), [&] { return control_variables(*assocs); });
     if (server_enabled(cfg)) sys::logf(sys::Severity::kInfo, "serving NTP on port %u", cfg.port);
   }
   std::unique_ptr<CmdmonServer> cmdmon;

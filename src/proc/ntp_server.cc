@@ -160,6 +160,11 @@ void NtpServer::on_readable(Socket& s) {
       }
       const core::RequestKind kind =
           batch_->truncated(i) ? core::RequestKind::kTooShort : core::classify_request(request);
+      if (kind == core::RequestKind::kControl &&
+          on_control(s, request, {batch_->from(i), batch_->from_port(i)}, real)) {
+        ++stats_.control_answered;
+        continue;
+      }
       if (kind != core::RequestKind::kClient) {
         stats_.count_drop(kind);
         continue;
@@ -217,6 +222,33 @@ void NtpServer::on_readable(Socket& s) {
   }
 }
 
+bool NtpServer::on_control(Socket& s, std::span<const std::byte> request,
+                           const sys::Endpoint& from, core::Timestamp now) {
+  if (!control_ || !control_access_.allowed(from.address)) return false;
+  const auto req = core::mode6::decode_request(request);
+  std::vector<std::vector<std::byte>> answer;
+  if (req) {
+    if (!control_limit_.take(now)) return false;
+    const ControlVariables vars = control_();
+    answer = core::mode6::answer(*req, vars.system, vars.peers);
+  } else if (const auto code = core::mode6::answer_code(req.error())) {
+    if (!control_limit_.take(now)) return false;
+    answer.push_back(core::mode6::error_response(request, *code));
+  } else {
+    return false;
+  }
+  for (const auto& d : answer) {
+    if (!sys::send_to(s.fd.get(), d, from)) return false;  // the rest would leave a hole
+    if (s.tx_on) ++s.next_id;  // its transmit timestamp has this id: not an NTP reply
+  }
+  return true;
+}
+
+void NtpServer::set_control_handler(core::AccessTable who, ControlFn vars) {
+  control_access_ = std::move(who);
+  control_ = std::move(vars);
+}
+
 void NtpServer::set_access(core::AccessTable access) { access_ = std::move(access); }
 
 int NtpServer::socket_for(core::IpFamily family) const {
@@ -245,7 +277,8 @@ nlohmann::json NtpServer::stats_json() const {
       {"received", st.received},         {"answered", st.answered},
       {"kod_sent", st.kod_sent},         {"rate_limited", st.rate_limited},
       {"denied", st.denied},             {"malformed", st.malformed},
-      {"mode6_dropped", st.mode6},       {"mode7_dropped", st.mode7},
+      {"mode6_dropped", st.mode6},       {"mode6_answered", st.control_answered},
+      {"mode7_dropped", st.mode7},
       {"other_mode_dropped", st.other_mode}, {"send_failed", st.send_failed},
       {"tx_timestamp_pauses", st.tx_timestamp_pauses},
   };

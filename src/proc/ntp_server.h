@@ -4,7 +4,8 @@
 // from a precomputed reply (core::ReplyTemplate, rebuilt every second from the server state),
 // allow/deny and the client log (ratelimit) applied on the way; receive times from the kernel,
 // transmit times read once per batch right before the send, the kernel's transmit times read
-// back and held in the client log.
+// back and held in the client log. Mode 6 (ntpq, ntpstat) is answered only for the hosts
+// and within the rate set_control_handler() gives.
 #pragma once
 
 #include <array>
@@ -18,6 +19,7 @@
 
 #include "config/model.h"
 #include "core/client_log.h"
+#include "core/mode6.h"
 #include "core/server.h"
 #include "ipc/unique_fd.h"
 #include "proc/local_clock.h"
@@ -55,6 +57,16 @@ class NtpServer {
   using SymmetricFn = std::function<bool(int fd, std::span<const std::byte> packet,
                                          const sys::Endpoint& from, core::Timestamp rx)>;
   void set_symmetric_handler(SymmetricFn fn) { symmetric_ = std::move(fn); }
+  // Mode 6 (RFC 9327, read only: core/mode6.h) from the hosts `who` allows (RFC 8633 §3.2:
+  // loopback and cmdallow, proc/mode6_vars.h), at most core::mode6::ControlLimiter's rate for
+  // all of them together, answered from what `vars` gathers at the time; every other mode 6
+  // datagram is dropped and counted. Without a handler none is answered.
+  struct ControlVariables {
+    core::mode6::SystemVariables system;
+    std::vector<core::mode6::PeerVariables> peers;
+  };
+  using ControlFn = std::function<ControlVariables()>;
+  void set_control_handler(core::AccessTable who, ControlFn vars);
   // A new access table (allow/deny host names resolved: proc/access_names.h).
   void set_access(core::AccessTable access);
   // The socket of a family (peers send from it), or -1.
@@ -79,12 +91,18 @@ class NtpServer {
   void pause_tx(Socket& s, core::Timestamp real);
   void resume_tx(Socket& s);
   void refresh_template();
+  // A mode 6 datagram: true when it was answered (sent on `s` at once).
+  bool on_control(Socket& s, std::span<const std::byte> request, const sys::Endpoint& from,
+                  core::Timestamp now);
 
   core::AccessTable access_;
   std::optional<core::ClientLog> log_;
   LocalClock& clock_;
   StateFn state_;
   SymmetricFn symmetric_;
+  core::AccessTable control_access_;
+  ControlFn control_;
+  core::mode6::ControlLimiter control_limit_;
   core::ReplyTemplate reply_;
   const core::ReplyTemplate kod_;
   core::ServerStats stats_;

@@ -85,9 +85,10 @@ class PeerDaemon:
 
 class Chronyd(PeerDaemon):
     """chronyd -x serving `local stratum 10` on 127.0.0.1:port (`lines` replace that and the
-    allow line); `log measurements` goes to measurements_log()."""
+    allow line); `log measurements` goes to measurements_log(). `prefix` runs it elsewhere (ip
+    netns exec NS: the caller's namespace, which the caller removes)."""
 
-    def __init__(self, port, lines=("local stratum 10", "allow 127.0.0.0/8")):
+    def __init__(self, port, lines=("local stratum 10", "allow 127.0.0.0/8"), prefix=()):
         super().__init__("tempus-chronyd-", "chrony.conf", "chronyd.pid", "chronyd.log")
         self.port = port
         conf = self.conf
@@ -97,7 +98,7 @@ class Chronyd(PeerDaemon):
             f.write(f"port {port}\n" + "".join(f"{l}\n" for l in lines) +
                     f"cmdport 0\nbindcmdaddress /\npidfile {self.pidfile}\n"
                     f"logdir {self.dir}\nlog measurements\n")
-        subprocess.run(["capsh", "--drop=cap_sys_time", "--", "-c",
+        subprocess.run([*prefix, "capsh", "--drop=cap_sys_time", "--", "-c",
                         f"exec chronyd -x -f {conf} -l {self.log}"], check=True, timeout=10)
         self.wait_pid()
         with open(self.log) as f:

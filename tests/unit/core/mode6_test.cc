@@ -89,9 +89,6 @@ SystemVariables synced() {
   s.frequency_ppm = -12.5;
   s.clock = Timestamp::from_unix(1'704'067'260, 0);
   s.version = "tempus 0.1.0";
-  s.processor = "x86_64";
-  s.system = "Linux";
-  s.release = "6.1.0-28-cloud-amd64";
   return s;
 }
 
@@ -199,8 +196,7 @@ TEST(Mode6Answer, SystemVariablesInNtpdsUnits) {
       {"rootdisp", "12.250"}, {"rootdist", "13.000"}, {"refid", "192.0.2.1"},
       {"reftime", "0xe93c7f00.80000000"}, {"tc", "6"}, {"peer", "7"}, {"offset", "-0.001234"},
       {"frequency", "-12.500"}, {"sys_jitter", "0.000000"}, {"clk_jitter", "0.000000"},
-      {"clock", "0xe93c7f3c.00000000"}, {"processor", "\"x86_64\""}, {"system", "\"Linux\""},
-      {"release", "\"6.1.0-28-cloud-amd64\""}, {"version", "\"tempus 0.1.0\""},
+      {"clock", "0xe93c7f3c.00000000"}, {"version", "\"tempus 0.1.0\""},
       {"clk_wander", "0.000000"}};
   EXPECT_EQ(items(text), want) << text;
   EXPECT_EQ(text.substr(text.size() - 2), "\r\n");
