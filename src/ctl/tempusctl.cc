@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: ISC
-// tempusctl: asks tempusd's control socket and prints the answer.
-//   tempusctl [-s SOCKET] status      ntpstat's wording and exit codes (0 synchronised,
-//                                     1 unsynchronised, 2 no answer from the daemon)
-//   tempusctl [-s SOCKET] processes   role, pid, uid, capabilities, seccomp mode, no_new_privs and
-//                                     root directory of each daemon process (read from /proc)
-//   tempusctl [-s SOCKET] state [-j]  the daemon's state as JSON (-j: one line)
-//   tempusctl filters [ROLE]          the seccomp allow-list of each role (or of one), with the
-//                                     argument restrictions and the reason for every syscall
+// tempusctl: chronyc's monitoring commands and reports on chrony's command protocol (the Unix
+// socket -h, default /run/chrony/chronyd.sock), plus ntpstat's `status`, Prometheus `metrics`,
+// and the commands of tempusd's own control socket (-s): processes, state, filters. Usage and
+// every report: tempusctl(8).
+#include <netdb.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <optional>
@@ -22,6 +22,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "crypto/refid.h"
+#include "ctl/cmdmon_client.h"
+#include "ctl/commands.h"
 #include "ipc/unique_fd.h"
 #include "proc/options.h"
 #include "sys/procstatus.h"
@@ -32,22 +35,40 @@ namespace {
 
 using tempus::ipc::UniqueFd;
 
+constexpr const char* kDefaultCmdSocket = "/run/chrony/chronyd.sock";
 constexpr int kTimeoutMs = 5000;
 constexpr size_t kMaxReply = 1 << 20;
 
+volatile sig_atomic_t quit = 0;
+void on_signal(int) { quit = 1; }
+
 void usage() {
   std::fputs(
-      "Usage: tempusctl [-s SOCKET] COMMAND\n"
-      "  status        synchronisation status, as ntpstat (exit 0 synchronised, 1 not, 2 no daemon)\n"
+      "Usage: tempusctl [-h SOCKET] [-s SOCKET] [-c|-j] [-n] [-N] COMMAND [ARGS]\n"
+      "Reports as chronyc prints them (chrony's command protocol on -h):\n"
+      "  tracking, sources [-a] [-v], sourcestats [-a] [-v], selectdata [-a] [-v],\n"
+      "  authdata [-a] [-v], ntpdata [ADDRESS], sourcename ADDRESS, activity, serverstats,\n"
+      "  clients [-p N] [-k] [-r], smoothing, rtcdata, manual list,\n"
+      "  waitsync [MAX-TRIES [MAX-CORRECTION [MAX-SKEW [INTERVAL]]]]\n"
+      "  status [-m MAXERROR]  as ntpstat (exit 0 synchronised, 1 not, 2 no daemon)\n"
+      "  metrics       Prometheus text exposition\n"
+      "tempusd's control socket (-s):\n"
       "  processes     the daemon's processes with their privileges\n"
       "  state [-j]    the daemon's state as JSON (-j: compact)\n"
       "  filters [ROLE]  the seccomp filter of parent, net and dns (or of ROLE)\n"
+      "Options:\n"
+      "  -h SOCKET     command socket (default /run/chrony/chronyd.sock)\n"
       "  -s SOCKET     control socket (default /run/tempus/tempusd.sock)\n"
+      "  -c            CSV, as chronyc -c\n"
+      "  -j            JSON\n"
+      "  -n            no reverse DNS\n"
+      "  -N            the names sources were configured with\n"
       "  -v            version\n",
       stderr);
 }
 
-// One request, one reply: nullopt when the daemon cannot be reached or does not answer in time.
+// One request, one reply on the control socket: nullopt when the daemon cannot be reached or
+// does not answer in time.
 std::optional<std::string> ask(const std::string& path, const std::string& request) {
   sockaddr_un sa{};
   sa.sun_family = AF_UNIX;
@@ -82,29 +103,14 @@ std::optional<nlohmann::json> ask_json(const std::string& path, const std::strin
   return j;
 }
 
-int no_daemon() {
+int no_control_socket() {
   std::puts("Unable to talk to NTP daemon. Is it running?");
   return 2;
 }
 
-int cmd_status(const std::string& path) {
-  auto j = ask_json(path, "status");
-  if (!j) return no_daemon();
-  if (!j->value("synchronised", false)) {
-    std::puts("unsynchronised");
-    if (const int poll = j->value("poll_s", 0); poll > 0) std::printf("   polling server every %d s\n", poll);
-    return 1;
-  }
-  std::printf("synchronised to NTP server (%s) at stratum %d\n",
-              j->value("reference", std::string("?")).c_str(), j->value("stratum", 0));
-  std::printf("   time correct to within %.0f ms\n", j->value("error_ms", 0.0));
-  std::printf("   polling server every %d s\n", j->value("poll_s", 0));
-  return 0;
-}
-
 int cmd_processes(const std::string& path) {
   auto j = ask_json(path, "state");
-  if (!j) return no_daemon();
+  if (!j) return no_control_socket();
   std::printf("%-7s %7s %6s  %-22s %-8s %-10s %s\n", "ROLE", "PID", "UID", "CAPABILITIES",
               "SECCOMP", "NONEWPRIVS", "ROOT");
   int rc = 0;
@@ -127,9 +133,31 @@ int cmd_processes(const std::string& path) {
   return rc;
 }
 
+// The processes' health for metrics, read as `processes` reads it.
+std::vector<tempus::core::chronyc::MetricsInput::Process> process_health(const std::string& path) {
+  std::vector<tempus::core::chronyc::MetricsInput::Process> out;
+  auto j = ask_json(path, "state");
+  if (!j || !j->contains("processes") || !(*j)["processes"].is_array()) return out;
+  for (const auto& p : (*j)["processes"]) {
+    tempus::core::chronyc::MetricsInput::Process h;
+    h.role = p.value("role", "?");
+    h.pid = p.value("pid", 0);
+    if (h.pid > 0)
+      if (auto st = tempus::sys::read_process_status(static_cast<pid_t>(h.pid))) {
+        h.readable = true;
+        h.uid = st->status.uid[1];
+        h.cap_eff = st->status.cap_eff;
+        h.seccomp = st->status.seccomp;
+        h.no_new_privs = st->status.no_new_privs;
+      }
+    out.push_back(h);
+  }
+  return out;
+}
+
 int cmd_state(const std::string& path, bool compact) {
   auto j = ask_json(path, "state");
-  if (!j) return no_daemon();
+  if (!j) return no_control_socket();
   std::puts(compact ? j->dump().c_str() : j->dump(2).c_str());
   return 0;
 }
@@ -152,16 +180,89 @@ int cmd_filters(std::string_view only) {
   return 0;
 }
 
+// Reverse DNS as chronyc's DNS_IPAddress2Name (getnameinfo); nullopt: no name.
+std::optional<std::string> reverse_name(const tempus::core::IpAddress& a) {
+  sockaddr_storage ss{};
+  socklen_t len = 0;
+  if (a.is_v4()) {
+    auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
+    sin->sin_family = AF_INET;
+    std::memcpy(&sin->sin_addr, a.bytes().data(), 4);
+    len = sizeof *sin;
+  } else {
+    auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
+    sin6->sin6_family = AF_INET6;
+    std::memcpy(&sin6->sin6_addr, a.bytes().data(), 16);
+    len = sizeof *sin6;
+  }
+  char host[NI_MAXHOST];
+  if (getnameinfo(reinterpret_cast<sockaddr*>(&ss), len, host, sizeof host, nullptr, 0,
+                  NI_NAMEREQD) != 0)
+    return std::nullopt;
+  return std::string(host);
+}
+
+void flush(tempus::ctl::Session& s) {
+  std::fwrite(s.out.data(), 1, s.out.size(), stdout);
+  std::fwrite(s.err.data(), 1, s.err.size(), stderr);
+  std::fflush(stdout);
+  s.out.clear();
+  s.err.clear();
+}
+
+int run_cmdmon(const std::string& cmd_path, const std::string& control_path,
+               tempus::ctl::Session& s, const std::vector<std::string>& words) {
+  const std::string& name = words[0];
+  std::string error;
+  auto client = tempus::ctl::CmdmonClient::open(cmd_path, error);
+  if (client) {
+    s.ask = [&client](const tempus::core::cmdmon::Request& q) { return client->ask(q); };
+  } else {
+    s.ask = [](const tempus::core::cmdmon::Request&) {
+      return std::optional<tempus::core::cmdmon::Reply>();
+    };
+    // chronyc stops before any command when it cannot open its socket.
+    if (name != "status" && name != "metrics") {
+      std::fprintf(stderr, "Could not open connection to daemon (%s)\n", error.c_str());
+      return 1;
+    }
+  }
+  s.sleep = [&s](double seconds) {
+    flush(s);
+    const double whole = std::floor(seconds);
+    timespec ts{static_cast<time_t>(whole), static_cast<long>((seconds - whole) * 1e9)};
+    if (!quit) nanosleep(&ts, nullptr);
+    return quit == 0;
+  };
+  s.processes = [&control_path] { return process_health(control_path); };
+  const int rc = tempus::ctl::run_command(s, words);
+  flush(s);
+  return rc;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string path = tempus::proc::kDefaultControlSocket;
+  std::string control_path = tempus::proc::kDefaultControlSocket;
+  std::string cmd_path = kDefaultCmdSocket;
+  tempus::ctl::Session session;
   std::vector<std::string_view> args(argv + 1, argv + argc);
   size_t i = 0;
   for (; i < args.size() && args[i].starts_with('-'); ++i) {
-    if (args[i] == "-s" && i + 1 < args.size()) {
-      path = std::string(args[++i]);
-    } else if (args[i] == "-v") {
+    const std::string_view a = args[i];
+    if (a == "-s" && i + 1 < args.size()) {
+      control_path = std::string(args[++i]);
+    } else if (a == "-h" && i + 1 < args.size()) {
+      cmd_path = std::string(args[++i]);
+    } else if (a == "-c") {
+      session.naming.csv = true;
+    } else if (a == "-j") {
+      session.json = true;
+    } else if (a == "-n") {
+      session.naming.numeric = true;
+    } else if (a == "-N") {
+      session.naming.source_names = true;
+    } else if (a == "-v" || a == "--version") {
       std::printf("tempusctl (tempus) %s\n", TEMPUS_VERSION);
       return 0;
     } else {
@@ -173,14 +274,30 @@ int main(int argc, char** argv) {
     usage();
     return 2;
   }
+  if (session.json && session.naming.csv) {
+    std::fputs("tempusctl: -c and -j exclude each other\n", stderr);
+    return 2;
+  }
   const std::string_view cmd = args[i];
   const bool json_flag = i + 1 < args.size() && args[i + 1] == "-j";
-  if (cmd == "status") return cmd_status(path);
-  if (cmd == "processes") return cmd_processes(path);
-  if (cmd == "state") return cmd_state(path, json_flag);
+  if (cmd == "processes") return cmd_processes(control_path);
+  if (cmd == "state") return cmd_state(control_path, json_flag);
   if (cmd == "filters") return cmd_filters(i + 1 < args.size() ? args[i + 1] : std::string_view{});
-  std::fprintf(stderr, "tempusctl: unknown command '%.*s'\n", static_cast<int>(cmd.size()),
-               cmd.data());
-  usage();
-  return 2;
+  if (!tempus::ctl::is_cmdmon_command(cmd)) {
+    std::fprintf(stderr, "tempusctl: unknown command '%.*s'\n", static_cast<int>(cmd.size()),
+                 cmd.data());
+    usage();
+    return 2;
+  }
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  tempus::crypto::init_refid();
+  session.naming.refid_of = [](const tempus::core::IpAddress& a) {
+    return tempus::crypto::ref_id_of(a);
+  };
+  session.naming.reverse = reverse_name;
+  return run_cmdmon(cmd_path, control_path, session,
+                    std::vector<std::string>(args.begin() + static_cast<long>(i), args.end()));
 }

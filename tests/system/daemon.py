@@ -38,13 +38,18 @@ class Daemon:
         os.chmod(self.dir, 0o755)
         self.sock = os.path.join(self.dir, "run", "tempusd.sock")
         self.conf = os.path.join(self.dir, "tempus.conf")
-        # chronyc's default socket directory belongs to the host, not to a test: off unless the
-        # test names one, in the file or in directives given as arguments (they replace it).
-        if not any(l.split()[:1] == ["bindcmdaddress"] for l in [*config_lines, *args]):
+        # chronyc's default socket directory belongs to the host, not to a test: each daemon
+        # gets a command socket of its own in its directory (tempusctl's status and reports ask
+        # it) unless the test names one, in the file or in directives given as arguments (they
+        # replace the file).
+        named = [l.split()[1] for l in [*config_lines, *args]
+                 if l.split()[:1] == ["bindcmdaddress"] and len(l.split()) > 1]
+        self.cmd_sock = named[-1] if named else os.path.join(self.dir, "cmd", "chronyd.sock")
+        if not named:
             if any(" " in a for a in args):
-                args = (*args, "bindcmdaddress /")
+                args = (*args, f"bindcmdaddress {self.cmd_sock}")
             else:
-                config_lines = [*config_lines, "bindcmdaddress /"]
+                config_lines = [*config_lines, f"bindcmdaddress {self.cmd_sock}"]
         with open(self.conf, "w") as f:
             f.write("\n".join(config_lines) + "\n")
         self.log_path = os.path.join(self.dir, "stderr.log")
@@ -62,8 +67,8 @@ class Daemon:
         self.daemon_pid = None if strace else self.pid
 
     def ctl(self, *args, timeout=10):
-        return subprocess.run([self.tempusctl, "-s", self.sock, *args], capture_output=True,
-                              text=True, timeout=timeout)
+        return subprocess.run([self.tempusctl, "-s", self.sock, "-h", self.cmd_sock, *args],
+                              capture_output=True, text=True, timeout=timeout)
 
     def state(self):
         r = self.ctl("state", "-j")
@@ -135,7 +140,26 @@ class Daemon:
         if not self.keep and os.path.isdir(self.dir):
             self.cached = (self.log_text(), self.strace_text())
             shutil.rmtree(self.dir, ignore_errors=True)
+            self.remove_chroot_copy()
         return self.proc.returncode
+
+    def remove_chroot_copy(self):
+        """The command socket's real directory, inside the net process's chroot (the tempus
+        user's home), and the directories above it that tempusd made, when they are empty."""
+        try:
+            home = tempus_user().pw_dir.rstrip("/")
+        except KeyError:
+            return
+        if not home or not os.path.isdir(home + self.dir):
+            return
+        shutil.rmtree(home + self.dir, ignore_errors=True)
+        parent = os.path.dirname(home + self.dir)
+        while parent.startswith(home + "/"):
+            try:
+                os.rmdir(parent)
+            except OSError:
+                break
+            parent = os.path.dirname(parent)
 
 
 def netns(case, name, nameserver="127.0.0.1", hosts=None, addresses=()):

@@ -92,8 +92,8 @@ class Privsep(unittest.TestCase):
         self.assertEqual(by_name["127.0.0.1"]["resolve"], "literal")
         self.assertEqual(by_name["127.0.0.1"]["port"], 11123)
         # No daemon: ntpstat's exit code 2.
-        r = subprocess.run([TEMPUSCTL, "-s", d.sock + ".none", "status"], capture_output=True,
-                           text=True, timeout=10)
+        r = subprocess.run([TEMPUSCTL, "-s", d.sock + ".none", "-h", d.cmd_sock + ".none",
+                            "status"], capture_output=True, text=True, timeout=10)
         self.assertEqual(r.returncode, 2)
 
     def test_no_clock_syscalls_with_x(self):
