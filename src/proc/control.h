@@ -3,7 +3,8 @@
 // request line (at most kMaxRequest bytes, '\n'-terminated) and reads one reply until EOF.
 // Requests: "status" and "state" (JSON replies, see net.cc). Bounded: at most kMaxClients
 // connections at once, kTimeout to send the request; anything else gets {"error": ...}.
-// Chronyc's own protocol replaces this in a later release (design.md §5).
+// tempusctl's chronyc reports and `status` use chrony's command protocol (cmdmon_server.h);
+// this socket keeps only what that protocol has no words for.
 #pragma once
 
 #include <functional>

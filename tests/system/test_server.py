@@ -90,7 +90,9 @@ class Server(unittest.TestCase):
 
     def two_hosts(self, server_ns, client_ns):
         """Two namespaces joined by a veth pair: the server 192.0.2.1, the client 192.0.2.2
-        (TEST-NET-1, RFC 5737: only inside these namespaces)."""
+        (TEST-NET-1, RFC 5737: only inside these namespaces). The names carry our pid, so two
+        runs at once do not share a namespace."""
+        server_ns, client_ns = f"{server_ns}-{os.getpid()}", f"{client_ns}-{os.getpid()}"
         s, c = self.netns(server_ns), self.netns(client_ns)
         subprocess.run(["ip", "link", "add", "tps0", "netns", server_ns, "type", "veth", "peer",
                         "name", "tpc0", "netns", client_ns], check=True)
