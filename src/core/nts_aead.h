@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/bytes.h"
+#include "core/sample.h"
 
 namespace tempus::core {
 
@@ -24,6 +25,21 @@ enum class AeadId : uint16_t {
   kAesSivCmac256 = 15,  // 32-octet key (two AES-128 keys), 16-octet tag
 };
 inline constexpr size_t kMaxAeadKeyLen = 32;
+
+// The key length of an AEAD this code knows (32 for AES-SIV-CMAC-256), 0 for any other ID.
+constexpr size_t aead_key_len(uint16_t id) {
+  return id == static_cast<uint16_t>(AeadId::kAesSivCmac256) ? 32 : 0;
+}
+
+// Fills `out` from rng, 8 octets per draw. For keys, nonces and unique identifiers the shell must
+// pass a cryptographically secure source (getrandom(2)).
+inline void fill_random(RandomSource& rng, std::span<std::byte> out) {
+  for (size_t i = 0; i < out.size(); i += 8) {
+    const uint64_t v = rng.next_u64();
+    for (size_t j = 0; j < 8 && i + j < out.size(); ++j)
+      out[i + j] = static_cast<std::byte>((v >> (8 * j)) & 0xff);
+  }
+}
 
 class Aead {
  public:
