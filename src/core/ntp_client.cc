@@ -13,6 +13,7 @@ std::string_view to_string(ReplyError e) {
     case ReplyError::kNoRequest: return "no request outstanding";
     case ReplyError::kBogusOrigin: return "origin timestamp does not match the request";
     case ReplyError::kZeroTimestamp: return "zero receive or transmit timestamp";
+    case ReplyError::kAuthFailed: return "authentication failed";
     case ReplyError::kKodRate: return "kiss-o'-death RATE";
     case ReplyError::kKodDeny: return "kiss-o'-death DENY";
     case ReplyError::kKodRestricted: return "kiss-o'-death RSTR";
@@ -126,9 +127,15 @@ std::vector<std::byte> NtpClient::symmetric_packet(Timestamp now, const ServerSt
   return out;
 }
 
+bool NtpClient::sign(std::vector<std::byte>& packet) const {
+  return !opts_.key_id || (opts_.keys && append_mac(*opts_.keys, *opts_.key_id, packet));
+}
+
 std::vector<std::byte> NtpClient::make_response(Timestamp now, const ServerState& self) {
   response_due_ = false;
-  return symmetric_packet(now, self);
+  auto packet = symmetric_packet(now, self);
+  if (!sign(packet)) packet.clear();
+  return packet;
 }
 
 Request NtpClient::make_request(Timestamp now, RandomSource& rng, const ServerState* self) {
@@ -169,6 +176,12 @@ Request NtpClient::make_request(Timestamp now, RandomSource& rng, const ServerSt
     encode_header(h, w);
   }
   req.transmit = expected_;
+  if (!sign(req.packet)) {
+    // chronyd sends nothing it cannot authenticate; the poll goes on as if it were lost.
+    req.packet.clear();
+    req.key_missing = true;
+    ++counters_.key_missing;
+  }
 
   open_ = true;
   answered_ = false;
@@ -187,6 +200,14 @@ Result<Sample, ReplyError> NtpClient::handle_reply(Bytes packet, Timestamp t1_lo
   auto decoded = decode_packet(packet);
   if (!decoded) return drop(ReplyError::kMalformed);
   const Header& h = decoded->header;
+  // RFC 5905 test 5, before anything from the packet is believed (a peer's transmit timestamp
+  // included): the source's key, or no MAC at all when it has none.
+  const MacCheck auth = check_mac(opts_.keys, packet, *decoded);
+  if (auth != (opts_.key_id ? MacCheck::kValid : MacCheck::kNone) ||
+      (opts_.key_id && decoded->mac->key_id != *opts_.key_id)) {
+    ++counters_.auth_failed;
+    return drop(ReplyError::kAuthFailed);
+  }
   const bool ours = !expected_.is_zero() && h.origin_ts == expected_;
   if (opts_.symmetric) {
     if (h.mode != Mode::kSymmetricActive && h.mode != Mode::kSymmetricPassive)

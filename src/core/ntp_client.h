@@ -63,6 +63,7 @@
 #include "core/result.h"
 #include "core/sample.h"
 #include "core/server.h"
+#include "core/symkey.h"
 #include "core/time.h"
 
 namespace tempus::core {
@@ -91,6 +92,12 @@ struct ClientOptions {
   // that names it as its reference is synchronised to us: its samples would close a loop
   // (chrony's test D), so they are not used.
   uint32_t own_ref_id = 0;
+  // key ID: requests (and a peer's responses) carry a MAC under this key of `keys`, and only
+  // replies with a valid MAC under it are taken (core/symkey.h). nullopt: no MAC is sent, and a
+  // reply that carries one is dropped (chronyd's rule). `keys` must outlive the client; while
+  // it lacks the key (or cannot use it), nothing is sent.
+  std::optional<uint32_t> key_id;
+  const MacKeys* keys = nullptr;
 };
 
 // What to send. `packet` is empty when the client is kDenied (send nothing).
@@ -98,6 +105,10 @@ struct Request {
   std::vector<std::byte> packet;  // 48 octets: mode 3, everything zero but poll, precision and
                                   // the transmit timestamp (RFC 9109 / data minimisation)
   NtpTimestamp transmit;          // the random transmit value; the reply's origin must echo it
+  // The source's key is missing or unusable: `packet` is empty, but the client goes on polling
+  // (the request counts as sent and, unanswered, as lost), so a `rekey` that brings the key
+  // back resumes the exchange. Empty without this flag: kDenied.
+  bool key_missing = false;
 };
 
 // Why a reply was not turned into a sample. The first group is dropped without touching the
@@ -110,6 +121,8 @@ enum class ReplyError : uint8_t {
   kNoRequest,          // no request outstanding (none sent, timed out, denied, reset)
   kBogusOrigin,        // origin timestamp ≠ our random transmit timestamp (test 2)
   kZeroTimestamp,      // receive or transmit timestamp zero (test 3)
+  kAuthFailed,         // RFC 5905 test 5: no valid MAC under the source's key, or a MAC from a
+                       // source without one (also counted in ClientCounters::auth_failed)
   // --- answer the request; the reach bit stays 0
   kKodRate,            // KoD RATE: poll + 1, burst ended, next interval + 4 × interval
   kKodDeny,            // KoD DENY: state kDenied until reset() (RFC 5905 §7.4)
@@ -145,6 +158,8 @@ struct ClientCounters {
   uint64_t bogus = 0;          // replies dropped in the first ReplyError group
   uint64_t kod = 0;            // KoD replies of any code
   uint64_t missed = 0;         // requests that got no answering reply
+  uint64_t auth_failed = 0;    // replies dropped for kAuthFailed (also in bogus)
+  uint64_t key_missing = 0;    // requests not sent: the key was missing or unusable
 };
 
 // chrony sends precision 0x20 in client requests (data minimisation: no real value revealed,
@@ -226,6 +241,7 @@ class NtpClient {
   std::optional<Timestamp> last_request_time() const { return last_request_time_; }
   uint32_t last_kiss_code() const { return last_kiss_; }  // 0 when none seen since reset()
   const ClientOptions& options() const { return opts_; }
+  bool authenticated() const { return opts_.key_id.has_value(); }
 
  private:
   // Accounting a good sample changed; kept so on_sample_quality() can take it back.
@@ -242,6 +258,8 @@ class NtpClient {
   void answer_request();
   Result<Sample, ReplyError> measure(const Header& h, Timestamp t1, Timestamp t4);
   std::vector<std::byte> symmetric_packet(Timestamp now, const ServerState& self) const;
+  // Appends the MAC when the source has a key; false when it has one that cannot sign.
+  bool sign(std::vector<std::byte>& packet) const;
 
   ClientOptions opts_;
   ClientState state_ = ClientState::kActive;

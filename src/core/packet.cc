@@ -78,6 +78,12 @@ Result<Packet, PacketError> decode_packet(Bytes in) {
     return p;
   }
 
+  // A crypto-NAK (RFC 5905 §7.4): key ID 0 and no digest, right after the header.
+  if (r.remaining() == 4 && in[kHeaderLen] == std::byte{0} && in[kHeaderLen + 1] == std::byte{0} &&
+      in[kHeaderLen + 2] == std::byte{0} && in[kHeaderLen + 3] == std::byte{0}) {
+    p.mac = read_mac(r);
+    return p;
+  }
   while (!r.empty()) {
     const size_t left = r.remaining();
     // RFC 7822 §7.5: 20 or 24 octets at the end are a MAC.

@@ -16,7 +16,8 @@
 // it by length: 20 or 24 trailing octets are a MAC, and the last extension field of a packet
 // without a MAC must be at least 28 octets. For NTPv3 (no extension fields) and for compatibility
 // with legacy keys using longer digests (SHA-256/384/512, up to 68 octets with the key id), a tail
-// that cannot be an extension field is taken as a MAC when it has a MAC's length.
+// that cannot be an extension field is taken as a MAC when it has a MAC's length. Four zero
+// octets right after an NTPv4 header are a crypto-NAK: a Mac with key ID 0 and no digest.
 #pragma once
 
 #include <array>

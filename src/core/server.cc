@@ -65,6 +65,13 @@ RequestKind classify_request(Bytes request) {
   return RequestKind::kClient;
 }
 
+RequestAuth check_request_auth(Bytes request, const MacKeys* keys) {
+  if (request.size() == kHeaderLen) return {};
+  const auto p = decode_packet(request);
+  if (!p) return {MacCheck::kInvalid, 0};  // classify_request() let no such packet through
+  return {check_mac(keys, request, *p), p->mac ? p->mac->key_id : 0};
+}
+
 void ServerStats::count_drop(RequestKind k) {
   switch (k) {
     case RequestKind::kClient: break;
@@ -131,6 +138,14 @@ void ReplyTemplate::fill(Bytes request, Timestamp rx, Buffer out) const {
 
 void ReplyTemplate::set_transmit(Buffer out, Timestamp tx) {
   put64(out.data() + kTransmitAt, NtpTimestamp::from_time(tx).wire());
+}
+
+std::vector<std::byte> ReplyTemplate::sign(const MacKeys& keys, uint32_t key_id, Bytes request,
+                                           Bytes out) {
+  std::vector<std::byte> reply(out.begin(), out.end());
+  // RFC 8633 §3.1: no amplification, whatever the key's digest length.
+  if (!append_mac(keys, key_id, reply) || reply.size() > request.size()) return {};
+  return reply;
 }
 
 }  // namespace tempus::core

@@ -13,6 +13,7 @@
 #include "core/bytes.h"
 #include "core/ip.h"
 #include "core/packet.h"
+#include "core/symkey.h"
 #include "core/time.h"
 
 namespace tempus::core {
@@ -76,10 +77,19 @@ inline bool is_symmetric_mode(Bytes packet) {
   return mode == 1 || mode == 2;
 }
 
+// The MAC of a client request (core/symkey.h): none, or a valid one under key_id (answer with
+// a MAC under that key), or one that fails (drop: chronyd sends no crypto-NAK). A bare 48-octet
+// request takes no decode. Precondition: classify_request(request) == kClient.
+struct RequestAuth {
+  MacCheck check = MacCheck::kNone;
+  uint32_t key_id = 0;
+};
+RequestAuth check_request_auth(Bytes request, const MacKeys* keys);
+
 // The server's counters, named for chrony's serverstats where one exists (docs of each field in
 // chronyc(1) "serverstats"). Every datagram read from a server socket is counted exactly once
 // in `received`, and then in exactly one of answered, kod_sent, rate_limited, denied,
-// malformed, control_answered, mode6, mode7, other_mode or send_failed.
+// malformed, auth_failed, control_answered, mode6, mode7, other_mode or send_failed.
 struct ServerStats {
   uint64_t received = 0;        // datagrams read
   uint64_t answered = 0;        // replies sent (mode 4)
@@ -87,6 +97,9 @@ struct ServerStats {
   uint64_t rate_limited = 0;    // client requests dropped by ratelimit (chrony: NTP packets dropped)
   uint64_t denied = 0;          // from an address outside allow/deny
   uint64_t malformed = 0;       // too short, bad version, bad extension fields, truncated
+  uint64_t auth_failed = 0;     // a MAC under an unknown key, a wrong digest, a crypto-NAK
+  uint64_t authenticated = 0;   // of `answered`: replies with a MAC (chrony: authenticated
+                                // NTP packets)
   uint64_t control_answered = 0;  // control (mode 6: ntpq, ntpstat) requests answered
   uint64_t mode6 = 0;           // control requests dropped (not trusted, limited, malformed)
   uint64_t mode7 = 0;           // private (ntpdc) requests dropped
@@ -121,6 +134,11 @@ class ReplyTemplate {
   // received at `rx`; the transmit field is left as the receive time until set_transmit().
   void fill(Bytes request, Timestamp rx, Buffer out) const;
   static void set_transmit(Buffer out, Timestamp tx);
+  // The reply `out` (filled, transmit set) with a MAC under key_id appended: header + key ID +
+  // digest (truncated as the reply's version demands). Never longer than `request`; empty when
+  // the key cannot sign (then nothing is sent).
+  static std::vector<std::byte> sign(const MacKeys& keys, uint32_t key_id, Bytes request,
+                                     Bytes out);
 
  private:
   ReplyTemplate() = default;

@@ -666,7 +666,7 @@ TEST(NtpClientErrors, DistinctNames) {
   for (int e = static_cast<int>(ReplyError::kMalformed);
        e <= static_cast<int>(ReplyError::kDelayTooHigh); ++e)
     names.emplace(to_string(static_cast<ReplyError>(e)));
-  EXPECT_EQ(names.size(), 15u);
+  EXPECT_EQ(names.size(), 16u);
   EXPECT_EQ(names.count("unknown reply error"), 0u);
 }
 

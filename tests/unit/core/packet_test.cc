@@ -183,7 +183,7 @@ TEST(Packet, RejectsBadExtensionLengths) {
 TEST(Packet, RejectsTruncatedTail) {
   for (size_t extra : {1u, 4u, 12u, 15u}) {
     Buf b = header_bytes();
-    b.resize(b.size() + extra);
+    b.resize(b.size() + extra, std::byte{1});  // four zero octets would be a crypto-NAK
     EXPECT_EQ(decode_packet(b).error(), PacketError::kTruncated) << extra;
   }
   Buf after_ef = header_bytes();
