@@ -191,6 +191,8 @@ class Linked(unittest.TestCase):
         self.assertIn("sendto", self.perms("tempusd_net_t", "chronyc_t", "unix_dgram_socket"))
         self.assertIn("create", self.perms("chronyc_t", "tempusd_cmdsock_t", "sock_file"))
         self.assertIn("connectto", self.perms("chronyc_t", "tempusd_net_t", "unix_stream_socket"))
+        for admin in ("unconfined_t", "sysadm_t"):
+            self.assertIn("sendto", self.perms("tempusd_net_t", admin, "unix_dgram_socket"), admin)
         self.assertLessEqual({"create", "write", "rename"},
                              self.perms("tempusd_t", "chronyd_var_lib_t", "file"))
         for d in ("tempusd_t", "tempusd_net_t", "tempusd_dns_t"):
