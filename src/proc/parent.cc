@@ -25,6 +25,7 @@
 #include "sys/log.h"
 #include "sys/privdrop.h"
 #include "sys/seccomp.h"
+#include "sys/selinux.h"
 #include "sys/spawn.h"
 #include "sys/state_files.h"
 #include "sys/udp.h"
@@ -139,12 +140,18 @@ void Parent::spawn_children(const std::vector<std::string>& argv) {
   std::unique_ptr<ipc::UniqueFd> parent_ends[2] = {
       std::make_unique<ipc::UniqueFd>(std::move(pn->first)),
       std::make_unique<ipc::UniqueFd>(std::move(pd->first))};
+  const sys::SelinuxState selinux = sys::selinux_state();
   for (size_t i = 0; i < children_.size(); ++i) {
     Child& c = children_[i];
     std::vector<std::string> args = argv;
     args.push_back(std::string("--role=") + role_name(c.role));
     const int fds[2] = {ends[i].first->get(), ends[i].second->get()};
+    // Each child's own SELinux domain (sys/selinux.h), for this one exec.
+    const bool domain_set = sys::set_child_exec_context(
+        selinux, c.role == ipc::Role::kNet ? sys::kSelinuxNetType : sys::kSelinuxDnsType,
+        role_name(c.role));
     auto pid = sys::spawn_self(*exe, args, fds);
+    if (domain_set) sys::clear_exec_context();
     if (!pid) sys::fatal("cannot start the %s process: %s", role_name(c.role), pid.error().c_str());
     c.pid = *pid;
     c.alive = true;
