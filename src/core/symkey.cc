@@ -7,6 +7,23 @@ namespace tempus::core {
 
 int suggested_version(const KeyInfo& key) { return key.digest_len > kMaxV4Digest ? 3 : 4; }
 
+uint16_t chrony_key_type(KeyType t) {
+  switch (t) {
+    case KeyType::kMd5: return 1;
+    case KeyType::kSha1: return 2;
+    case KeyType::kSha256: return 3;
+    case KeyType::kSha384: return 4;
+    case KeyType::kSha512: return 5;
+    case KeyType::kSha3_224: return 6;
+    case KeyType::kSha3_256: return 7;
+    case KeyType::kSha3_384: return 8;
+    case KeyType::kSha3_512: return 9;
+    case KeyType::kAes128Cmac: return 13;
+    case KeyType::kAes256Cmac: return 14;
+  }
+  return 0;
+}
+
 bool append_mac(const MacKeys& keys, uint32_t key_id, std::vector<std::byte>& packet) {
   const auto vm = peek_version_mode(packet);
   if (!vm || packet.size() < kHeaderLen) return false;

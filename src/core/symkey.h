@@ -56,6 +56,10 @@ constexpr size_t max_digest_len(int version) {
 // the key's MAC would be truncated in NTPv4 (SHA256 and longer), as chronyd does, else 4.
 int suggested_version(const KeyInfo& key);
 
+// The key type as chronyd's reports number it (authdata): its hash IDs 1..9 (MD5, SHA1,
+// SHA256, SHA384, SHA512, SHA3-224/256/384/512), 13 for AES128 and 14 for AES256 CMAC.
+uint16_t chrony_key_type(KeyType t);
+
 // Appends key ID and digest to `packet` (a header and any extension fields; its version from
 // the first octet). False, with `packet` unchanged, when the key cannot sign.
 bool append_mac(const MacKeys& keys, uint32_t key_id, std::vector<std::byte>& packet);

@@ -109,6 +109,7 @@ struct Associations::Assoc {
   bool tx_timestamps = false;  // the kernel queues a transmit timestamp per request
   bool prefer = false, noselect = false, trust = false, require = false;
   std::optional<core::Header> last_header;  // of the newest reply that gave a sample
+  std::optional<uint32_t> key_id;           // symmetric key
   core::Timestamp last_t1, last_t4;
   uint32_t tx_queued = 0;      // transmit timestamps not read yet
   core::Timestamp t1;  // when the last request left (local clock)
@@ -222,6 +223,17 @@ bool Associations::add_with(const config::NtpSource& src, size_t origin,
   }
   core::EngineSourceOptions opts = source_options(src, address);
   opts.client.local_precision = precision_;
+  if (src.key_id) {
+    // chronyd: a missing key is a warning, and nothing is sent until a rekey brings it.
+    a->key_id = opts.client.key_id = src.key_id;
+    opts.client.keys = keys_;
+    const auto key = keys_ ? keys_->key_info(*src.key_id) : std::nullopt;
+    if (!key)
+      sys::logf(sys::Severity::kWarning, "key %u of %s is missing or unusable", *src.key_id,
+                src.host.c_str());
+    else if (!src.version)
+      opts.client.version = core::suggested_version(*key);
+  }
   if (auto local = serving_ ? sys::local_address(a->fd ? a->fd.get() : -1, {address, src.port})
                             : std::nullopt)
     opts.client.own_ref_id = crypto::ref_id_of(*local);
@@ -316,18 +328,24 @@ void Associations::poll(Assoc& a) {
   const core::ServerState self = server_state();
   const core::Timestamp now = clock_.now();
   auto req = engine_.make_request(a.id, now, kernel_random(), a.peer ? &self : nullptr);
-  if (!req || req->packet.empty()) {
+  if (!req || (req->packet.empty() && !req->key_missing)) {
     sys::logf(sys::Severity::kWarning, "%s denied us service (KoD); no more requests",
               a.address.to_string().c_str());
     return;
   }
-  if (a.fd) (void)sys::last_tx_timestamp(a.fd.get(), a.tx_queued);  // a stale one must not
-  a.tx.reset();                                                       // pass for this one's
-  a.t1 = a.peer ? now : clock_.now();
-  if (send_packet(a, req->packet) && a.tx_timestamps) {
-    // Often queued already; reading it now also suits clknetsim, which stamps it when read.
-    ++a.tx_queued;
-    a.tx = sys::last_tx_timestamp(a.fd.get(), a.tx_queued);
+  if (req->key_missing) {
+    // Nothing to send (chronyd's rule); the poll goes on so a rekey can bring the key back.
+    sys::logf(sys::Severity::kDebug, "no request to %s: its key is missing",
+              a.address.to_string().c_str());
+  } else {
+    if (a.fd) (void)sys::last_tx_timestamp(a.fd.get(), a.tx_queued);  // a stale one must not
+    a.tx.reset();                                                       // pass for this one's
+    a.t1 = a.peer ? now : clock_.now();
+    if (send_packet(a, req->packet) && a.tx_timestamps) {
+      // Often queued already; reading it now also suits clknetsim, which stamps it when read.
+      ++a.tx_queued;
+      a.tx = sys::last_tx_timestamp(a.fd.get(), a.tx_queued);
+    }
   }
   a.timer.add(engine_.next_poll_interval(a.id, kernel_random()));
   execute(engine_.check_reachability(clock_.now()));
@@ -475,7 +493,9 @@ std::vector<Associations::SourceReport> Associations::source_reports() const {
       out.push_back(SourceReport{v, a->name, a->path, a->address, a->port, a->refclock, a->peer,
                                  a->prefer, a->noselect, a->trust, a->require,
                                  a->tx_timestamps, a->fd ? a->fd.get() : a->shared_fd,
-                                 a->last_header, a->last_t1, a->last_t4});
+                                 a->last_header, a->last_t1, a->last_t4, a->key_id,
+                                 a->key_id && keys_ ? keys_->key_info(*a->key_id)
+                                                    : std::nullopt});
     }
   }
   return out;
@@ -506,6 +526,11 @@ nlohmann::json Associations::sources_json() const {
     j["skew_ppm"] = v.stats.skew_ppm;
     j["std_dev_s"] = seconds(v.stats.std_dev);
     j["denied"] = v.client_state == core::ClientState::kDenied;
+    if (r.key_id) {
+      j["key_id"] = *r.key_id;
+      j["auth_failed"] = v.counters.auth_failed;  // replies dropped by test 5
+      j["key_missing"] = v.counters.key_missing;  // requests not sent for want of the key
+    }
     out.push_back(j);
   }
   return out;

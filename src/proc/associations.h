@@ -15,6 +15,7 @@
 #include "config/model.h"
 #include "core/engine.h"
 #include "core/server.h"
+#include "core/symkey.h"
 #include "core/ip.h"
 #include "ipc/unique_fd.h"
 #include "proc/local_clock.h"
@@ -90,6 +91,10 @@ class Associations {
   void set_precision(core::Duration p);
   core::Duration precision() const { return precision_; }
 
+  // The symmetric keys of `keyfile` (proc/keys.h) for sources with `key ID`; they must outlive
+  // this object and may be replaced in place (rekey). Call before sources are added.
+  void set_keys(const core::MacKeys* keys) { keys_ = keys; }
+
   // Final drift write and the like.
   void shutdown();
 
@@ -111,6 +116,8 @@ class Associations {
     // The newest reply that gave a sample: its header and the exchange's local times.
     std::optional<core::Header> last_header;
     core::Timestamp last_t1, last_t4;
+    std::optional<uint32_t> key_id;    // `key ID`: symmetric-key authentication
+    std::optional<core::KeyInfo> key;  // that key, when the key file has it
   };
   std::vector<SourceReport> source_reports() const;
   core::TrackingReport tracking() const { return engine_.tracking(now()); }
@@ -160,6 +167,7 @@ class Associations {
   SymmetricSend sym_send_;
   bool serving_ = false;
   core::Duration precision_ = kDefaultPrecision;
+  const core::MacKeys* keys_ = nullptr;
   std::function<void(size_t)> replace_;
   sys::Event reaper_;  // drops marked associations outside their own callbacks
   sys::Event reach_;   // re-checks reachability (refclocks have no poll to do it)

@@ -193,6 +193,7 @@ cm::Reply CmdmonReporter::select_data(const cm::Request& req) const {
   s.ref_id = ref_id_of(r);
   s.address = address_of(r);
   s.state_char = select_char(r);
+  s.authentication = r.key_id ? 1 : 0;
   s.leap = static_cast<uint8_t>(v.estimate.valid ? v.estimate.leap : core::Leap::kUnsync);
   s.conf_options = s.eff_options = select_options(r);
   s.last_sample_ago = seconds_ago(assocs_->now(), v.last_sample_time);
@@ -233,6 +234,7 @@ cm::Reply CmdmonReporter::ntp_data(const cm::Request& req) const {
     d.peer_delay = delay;
     if (v.last.valid) d.peer_dispersion = std::max(0.0, sec(v.last.error) - delay / 2);
     d.flags = 0x3ff;  // the reply passed every test: it gave a sample
+    if (r->key_id) d.flags |= 0x8000;  // ...test 5 included: authenticated
   }
   if (v.last.valid) d.offset = -sec(v.last.measured_offset);
   d.tx_tss_char = r->kernel_tx ? 'K' : 'D';
@@ -252,8 +254,18 @@ cm::Reply CmdmonReporter::source_name(const cm::Request& req) const {
 }
 
 cm::Reply CmdmonReporter::auth_data(const cm::Request& req) const {
-  if (!by_address(req.address)) return cm::status_reply(req, cm::Status::kNoSuchSource);
-  return with(req, cm::AuthData{});  // mode none: no key or NTS authentication yet
+  const auto r = by_address(req.address);
+  if (!r) return cm::status_reply(req, cm::Status::kNoSuchSource);
+  cm::AuthData a;  // mode none unless the source has a key (NTS: not yet)
+  if (r->key_id) {
+    a.mode = 1;  // symmetric key
+    a.key_id = *r->key_id;
+    if (r->key) {
+      a.key_type = core::chrony_key_type(r->key->type);
+      a.key_length = static_cast<uint16_t>(8 * r->key->length);  // bits
+    }
+  }
+  return with(req, a);
 }
 
 cm::Reply CmdmonReporter::activity(const cm::Request& req) const {
@@ -276,6 +288,7 @@ cm::Reply CmdmonReporter::server_stats(const cm::Request& req, const CmdmonCount
     const core::ServerStats& st = server_->stats();
     s.ntp_hits = st.valid_requests();
     s.ntp_drops = st.rate_limited;
+    s.ntp_auth_hits = st.authenticated;
     s.daemon_rx_ts = st.daemon_rx_ts;
     s.daemon_tx_ts = st.daemon_tx_ts;
     s.kernel_rx_ts = st.kernel_rx_ts;

@@ -15,6 +15,7 @@
 #include "proc/access_names.h"
 #include "proc/associations.h"
 #include "proc/child.h"
+#include "proc/keys.h"
 #include "proc/cmdmon_server.h"
 #include "proc/control.h"
 #include "proc/local_clock.h"
@@ -278,6 +279,8 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
       });
 
   const auto initial = read_drift(cfg.drift_file);
+  // keyfile: opened now (root-only readable as a rule) and kept for rekey (proc/keys.h).
+  KeyStore keys(cfg.key_file);
   auto leaps = read_leap_table(cfg);
   // Reference clocks: their sockets exist before the sandbox closes (it forbids creating them).
   // The NTP server's sockets (port 123 needs root).
@@ -345,6 +348,7 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
   assocs = std::make_unique<Associations>(base.get(), cfg, *clock, initial, std::move(leaps),
                                           [&] { stop(1); });
   assocs->set_init_origins(init_origins(file_cfg));
+  assocs->set_keys(keys.keys());
   if (cfg.clock_precision <= core::Duration()) {
     assocs->set_precision(sys::measure_clock_precision());
     sys::logf(sys::Severity::kDebug, "clock precision %lld ns (precision field %d)",
@@ -359,6 +363,7 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
                                          client_log_config(cfg), *clock,
                                          [&] { return assocs->server_state(); });
     state.set_server(server.get());
+    server->set_keys(keys.keys());
     assocs->set_serving(true);
     assocs->set_symmetric_sockets(
         server->socket_for(core::IpFamily::kV4), server->socket_for(core::IpFamily::kV6),

@@ -67,6 +67,10 @@ class NtpServer {
   };
   using ControlFn = std::function<ControlVariables()>;
   void set_control_handler(core::AccessTable who, ControlFn vars);
+  // Symmetric keys (proc/keys.h; they must outlive the server): a request with a valid MAC
+  // is answered with a MAC under its key, one whose MAC fails is dropped (counted in
+  // auth_failed). Without keys every MAC fails, as in chronyd without a keyfile.
+  void set_keys(const core::MacKeys* keys) { keys_ = keys; }
   // A new access table (allow/deny host names resolved: proc/access_names.h).
   void set_access(core::AccessTable access);
   // The socket of a family (peers send from it), or -1.
@@ -84,6 +88,16 @@ class NtpServer {
     core::Timestamp rx;
   };
   static constexpr size_t kSentRing = 256;  // a power of two
+  // A request with a valid MAC: answered after the batch, one datagram each (its reply is
+  // longer than the batch's 48-octet buffers).
+  struct Signed {
+    std::array<std::byte, core::kHeaderLen> reply;
+    std::vector<std::byte> request;
+    uint32_t key_id = 0;
+    sys::Endpoint to;
+    Sent sent;
+    bool kod = false;
+  };
 
   void on_readable(Socket& s);
   void read_tx_timestamps(Socket& s);
@@ -91,6 +105,7 @@ class NtpServer {
   void pause_tx(Socket& s, core::Timestamp real);
   void resume_tx(Socket& s);
   void refresh_template();
+  void send_signed(Socket& s, std::vector<Signed>& replies);
   // A mode 6 datagram: true when it was answered (sent on `s` at once).
   bool on_control(Socket& s, std::span<const std::byte> request, const sys::Endpoint& from,
                   core::Timestamp now);
@@ -100,6 +115,7 @@ class NtpServer {
   LocalClock& clock_;
   StateFn state_;
   SymmetricFn symmetric_;
+  const core::MacKeys* keys_ = nullptr;
   core::AccessTable control_access_;
   ControlFn control_;
   core::mode6::ControlLimiter control_limit_;

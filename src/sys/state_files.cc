@@ -110,6 +110,19 @@ core::Result<std::string, Errno> read_small_file(std::string_view path, size_t m
   return read_fd(fd.get(), max_bytes);
 }
 
+core::Result<ipc::UniqueFd, Errno> open_read_only(std::string_view path) {
+  if (path.empty() || path.find('\0') != std::string_view::npos) return Unexpected{Errno{EINVAL}};
+  const std::string p(path);
+  ipc::UniqueFd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  if (!fd) return Unexpected{last_errno()};
+  return fd;
+}
+
+core::Result<std::string, Errno> read_small_fd(int fd, size_t max_bytes) {
+  if (::lseek(fd, 0, SEEK_SET) != 0) return Unexpected{last_errno()};
+  return read_fd(fd, max_bytes);
+}
+
 core::Result<std::string, Errno> read_small_file_at(int dirfd, std::string_view name,
                                                     size_t max_bytes) {
   if (!is_plain_name(name)) return Unexpected{Errno{EINVAL}};

@@ -54,5 +54,10 @@ core::Status<Errno> write_atomically(int dirfd, std::string_view name, std::stri
 core::Result<std::string, Errno> read_small_file(std::string_view path, size_t max_bytes);
 core::Result<std::string, Errno> read_small_file_at(int dirfd, std::string_view name,
                                                     size_t max_bytes);
+// A file kept open to be read again after the sandbox closed (the key file for rekey):
+// open_read_only() as read_small_file opens, and read_small_fd() rewinds (lseek) and reads the
+// whole content, so any number of times, under the same rules (EINVAL, EFBIG).
+core::Result<ipc::UniqueFd, Errno> open_read_only(std::string_view path);
+core::Result<std::string, Errno> read_small_fd(int fd, size_t max_bytes);
 
 }  // namespace tempus::sys

@@ -117,6 +117,15 @@ TEST(SymKeyPacket, WrongDigestUnknownKeyAndCryptoNak) {
   EXPECT_FALSE(decode_packet(nak).ok());
 }
 
+TEST(SymKeyPacket, ChronyKeyTypeNumbers) {
+  EXPECT_EQ(chrony_key_type(KeyType::kMd5), 1);
+  EXPECT_EQ(chrony_key_type(KeyType::kSha1), 2);
+  EXPECT_EQ(chrony_key_type(KeyType::kSha512), 5);
+  EXPECT_EQ(chrony_key_type(KeyType::kSha3_512), 9);
+  EXPECT_EQ(chrony_key_type(KeyType::kAes128Cmac), 13);
+  EXPECT_EQ(chrony_key_type(KeyType::kAes256Cmac), 14);
+}
+
 TEST(SymKeyPacket, SuggestedVersion) {
   EXPECT_EQ(suggested_version({KeyType::kAes128Cmac, 16, 16}), 4);
   EXPECT_EQ(suggested_version({KeyType::kSha1, 20, 20}), 4);

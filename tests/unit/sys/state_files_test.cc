@@ -171,6 +171,26 @@ TEST_F(StateFiles, ReadSmallFileLimits) {
   EXPECT_EQ(read_small_file((dir_ / "link").string(), 10).value(), "0123456789");
 }
 
+// A kept fd reads the file again after an edit in place (the key file's rekey), not after a
+// replacement by rename (a new inode).
+TEST_F(StateFiles, KeptFdReadsAgain) {
+  put(dir_ / "k", "one");
+  auto fd = open_read_only((dir_ / "k").string());
+  ASSERT_TRUE(fd.ok());
+  EXPECT_EQ(read_small_fd(fd->get(), 10).value(), "one");
+  EXPECT_EQ(read_small_fd(fd->get(), 10).value(), "one");
+  {
+    std::ofstream f(dir_ / "k", std::ios::trunc);
+    f << "two lines\n";
+  }
+  EXPECT_EQ(read_small_fd(fd->get(), 10).value(), "two lines\n");
+  EXPECT_EQ(read_small_fd(fd->get(), 9).error(), Errno{EFBIG});
+  put(dir_ / "new", "three");
+  fs::rename(dir_ / "new", dir_ / "k");
+  EXPECT_EQ(read_small_fd(fd->get(), 10).value(), "two lines\n");
+  EXPECT_EQ(open_read_only((dir_ / "missing").string()).error(), Errno{ENOENT});
+}
+
 TEST_F(StateFiles, OpenDirErrors) {
   put(dir_ / "f", "");
   EXPECT_EQ(open_dir((dir_ / "f").string()).error(), Errno{ENOTDIR});
