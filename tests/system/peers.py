@@ -125,10 +125,12 @@ def _has_user(name):
 
 class FakeServer:
     """A minimal mode-4 responder: the host's time shifted by `offset` seconds, with the given
-    leap indicator and stratum (leap 3 / stratum 0 models an unsynchronised server)."""
+    leap indicator and stratum (leap 3 / stratum 0 models an unsynchronised server); `tail`
+    is appended to every reply (e.g. a MAC)."""
 
-    def __init__(self, port, offset=0.0, leap=0, stratum=2, host="127.0.0.1"):
+    def __init__(self, port, offset=0.0, leap=0, stratum=2, host="127.0.0.1", tail=b""):
         self.port, self.offset, self.leap, self.stratum = port, offset, leap, stratum
+        self.tail = tail
         self.sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET,
                                   socket.SOCK_DGRAM)
         self.sock.bind((host, port))
@@ -159,7 +161,7 @@ class FakeServer:
             hdr = struct.pack(">BBbbII4s", b0, self.stratum, req[2], -20, 0x100, 0x100, b"FAKE")
             ref = self.ntp(t2 - 10) if self.leap != 3 else bytes(8)
             reply = hdr + ref + req[40:48] + self.ntp(t2) + self.ntp(time.time() + self.offset)
-            self.sock.sendto(reply, addr)
+            self.sock.sendto(reply + self.tail, addr)
 
     def stop(self):
         self.running = False
