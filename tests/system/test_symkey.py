@@ -213,6 +213,39 @@ class SymKey(unittest.TestCase):
         self.assertGreater(st["server"]["auth_failed"], 0, st["server"])
         self.assertEqual(st["server"]["answered"], 0, st["server"])
 
+    # --- peers (symmetric mode) ------------------------------------------------------------
+
+    def test_peer_with_chronyd_aes128(self):
+        ours, theirs = free_udp_port(), free_udp_port()
+        c = self.chronyd(theirs, [f"peer 127.0.0.1 port {ours} key 10 minpoll 0 maxpoll 1",
+                                  "local stratum 8", f"keyfile {keyfile(self, KEYS)}"])
+        d = self.start([f"port {ours}", f"peer 127.0.0.1 port {theirs} key 10 minpoll 0 maxpoll 1",
+                        f"keyfile {keyfile(self, KEYS)}"])
+        st = wait_for(d, lambda s: s["synchronised"] and s["sources"][0]["state"] == "*", 40)
+        self.assertTrue(st and st["synchronised"], f"{st}\n{d.log_text()}")
+        self.assertEqual((st["sources"][0]["stratum"], st["sources"][0]["auth_failed"]), (8, 0))
+        # chronyd took our mode 1/2 packets as authenticated samples: tests 1-7 pass (test 5
+        # is the MAC) in its measurements log.
+        deadline = time.monotonic() + 20
+        good = []
+        while time.monotonic() < deadline and not good:
+            good = [l for l in c.measurements_log().splitlines()
+                    if " 127.0.0.1 " in l and "111 111 111" in l]
+            time.sleep(0.5)
+        self.assertTrue(good, c.measurements_log())
+
+    def test_peer_with_chronyd_wrong_key(self):
+        ours, theirs = free_udp_port(), free_udp_port()
+        self.chronyd(theirs, [f"peer 127.0.0.1 port {ours} key 10 minpoll 0 maxpoll 1",
+                              "local stratum 8", f"keyfile {keyfile(self, WRONG_KEYS)}"])
+        d = self.start([f"port {ours}", f"peer 127.0.0.1 port {theirs} key 10 minpoll 0 maxpoll 1",
+                        f"keyfile {keyfile(self, KEYS)}"])
+        st = wait_for(d, lambda s: s["sources"] and s["sources"][0]["auth_failed"] >= 3, 20)
+        src = st["sources"][0]
+        self.assertGreaterEqual(src["auth_failed"], 3, f"{src}\n{d.log_text()}")
+        self.assertEqual(src["reach"], 0, src)
+        self.assertFalse(st["synchronised"], st)
+
     # --- the key file ----------------------------------------------------------------------
 
     def test_md5_key_warned(self):
