@@ -75,12 +75,14 @@ core::Result<ParseOutput, ConfigError> parse_config_file(const std::string& path
 core::Result<ParseOutput, ConfigError> parse_config_text(const std::string& name,
                                                          std::string_view text, FileSource& fs);
 
-// The effective configuration in chrony.conf syntax, one directive per line, in a fixed order:
-// sources, then selection, clock, server, command, NTS, logging and process directives.
-// Values with a spellable default are always printed (e.g. "maxdistance 3"); optional
-// directives only when set. include/confdir are flattened away; sourcedir is kept, and the
-// sources read from it are listed as comments. Parsing the output with the same FileSource
-// gives a Config equal to `c` (so format → parse → format is a fixed point).
+// The effective configuration in chrony.conf syntax (tempusd -p), one directive per line, in a
+// fixed order: sources, then selection, clock, server, command socket and file directives the
+// daemon acts on, values with a spellable default always printed (e.g. "maxdistance 3"),
+// optional directives only when set. Then, under "# Not supported yet; ignored by tempusd:",
+// the directives it parsed but does not act on, only those differing from chrony's default.
+// include/confdir are flattened away; sourcedir is kept, and the sources read from it are
+// listed as comments. Parsing the output with the same FileSource gives a Config equal to `c`
+// (so format → parse → format is a fixed point).
 std::string format_config(const Config& c);
 
 }  // namespace tempus::config
