@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 BUILD_PKGS=(g++ meson ninja-build pkg-config python3 libevent-dev libseccomp-dev libcap-ng-dev
             libssl-dev libgtest-dev libgmock-dev libsystemd-dev nlohmann-json3-dev)
-TEST_PKGS=(strace procps chrony libcap2-bin iproute2 tzdata dnsmasq-base)
+TEST_PKGS=(strace procps chrony libcap2-bin iproute2 tzdata dnsmasq-base systemd)
 
 log() { printf '== %s\n' "$*"; }
 
