@@ -3,9 +3,13 @@
 //
 // Every directive of chrony 4.8's keyword list is recognised (names case-insensitive):
 //  - modelled directives parse into Config (model.h) with chrony's defaults and range checks;
-//  - directives the daemon does not implement yet, and chrony's obsolete ones, are accepted with
-//    exactly one Warning per occurrence ("f.conf:12: 'hwtimestamp' is not supported yet; ignored")
-//    and leave the model untouched;
+//  - directives the daemon does not act on yet get exactly one Warning per occurrence
+//    ("f.conf:12: 'hwtimestamp' is not supported yet; ignored"): those without a model field
+//    leave the model untouched; those with one (keyfile, cmdallow, the NTS settings...) are
+//    still parsed and checked, so a bad value is an error as in chrony; a few are silent for
+//    the value the daemon has anyway (cmdport 0, dscp 0, pidfile /). Server options the daemon
+//    does not act on are warned about once per line. chrony's obsolete directives get
+//    "'X' is obsolete; ignored";
 //  - anything else is an error.
 // Parsing stops at the first error (as chronyd, which exits on it); warnings before it are lost.
 //
