@@ -434,7 +434,7 @@ const Entry kDirectives[] = {
     {"hwtstimeout", U, nullptr},
     {"include", F, nullptr},
     {"initstepslew", M, initstepslew},
-    {"keyfile", P, [](const Args& a, Config& c) { return set_string(a, c.key_file); }},
+    {"keyfile", M, [](const Args& a, Config& c) { return set_string(a, c.key_file); }},
     {"leapsecmode", M,
      [](const Args& a, Config& c) { return set_keyword(a, c.leap_sec_mode, kLeapModes); }},
     {"leapseclist", M, [](const Args& a, Config& c) { return set_string(a, c.leap_sec_list); }},

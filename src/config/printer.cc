@@ -204,6 +204,7 @@ std::string format_config(const Config& c) {
 
   // Files.
   print_string(p, "ntsdumpdir", c.nts_dump_dir);
+  print_string(p, "keyfile", c.key_file);
   print_string(p, "logdir", c.log_dir);
   if (c.pid_file.empty()) p.line("pidfile").word("/");
 
@@ -259,7 +260,6 @@ std::string format_config(const Config& c) {
     ignored.flag("selection", c.log.selection);
   }
   if (c.log_change != d.log_change) ignored.line("logchange").secs(c.log_change);
-  print_string(ignored, "keyfile", c.key_file);
   print_string(ignored, "dumpdir", c.dump_dir);
   if (!c.pid_file.empty() && c.pid_file != d.pid_file) ignored.line("pidfile").word(c.pid_file);
   print_string(ignored, "user", c.user);

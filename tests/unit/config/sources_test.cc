@@ -130,9 +130,7 @@ TEST(Sources, PoolAndPeer) {
   EXPECT_EQ(p.config.sources[1].kind, SourceKind::kPeer);
   EXPECT_EQ(p.config.sources[1].where.line, 2);
   EXPECT_EQ(p.config.sources[1].key_id, 3u);
-  // Parsed and kept, but no symmetric-key authentication yet.
-  EXPECT_EQ(p.warnings, std::vector<std::string>{
-                            "t.conf:2: peer option 'key' is not supported yet; ignored"});
+  EXPECT_TRUE(p.warnings.empty());
 }
 
 TEST(Sources, OptionsThatDoNotWorkWithPeerWarnAndAreDropped) {
