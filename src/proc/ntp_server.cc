@@ -247,7 +247,9 @@ void NtpServer::send_signed(Socket& s, std::vector<Signed>& replies) {
     core::ReplyTemplate::set_transmit(r.reply, tx);
     const auto packet = core::ReplyTemplate::sign(*keys_, r.key_id, r.request, r.reply);
     if (packet.empty()) {
-      ++stats_.auth_failed;  // the key went between check and sign (cannot happen: one thread)
+      // Not expected (the MAC was just checked under this key, and a reply's MAC is never
+      // longer than the request's); counted so that every datagram is still counted once.
+      ++stats_.auth_failed;
       continue;
     }
     if (!sys::send_to(s.fd.get(), packet, r.to)) {
