@@ -1,28 +1,37 @@
 // SPDX-License-Identifier: ISC
 #include "crypto/keyring.h"
 
-#include "crypto/mac.h"
-
 namespace tempus::crypto {
 
-std::optional<core::KeyInfo> KeyRing::key_info(uint32_t id) const {
+void KeyRing::replace(core::KeyFile keys) {
+  keys_ = std::move(keys);
+  macs_.clear();
+  macs_.reserve(keys_.keys.size());
+  for (const auto& k : keys_.keys) macs_.push_back(KeyedMac::make(k));
+}
+
+const KeyedMac* KeyRing::find(uint32_t id) const {
   const core::SymmetricKey* k = keys_.find(id);
-  if (!k || !mac_available(k->type)) return std::nullopt;
-  // The digest length from one MAC of nothing: the same for every input.
-  const auto probe = compute_mac(*k, {});
-  if (!probe) return std::nullopt;
-  return core::KeyInfo{.type = k->type, .length = k->value.size(), .digest_len = probe->size()};
+  if (!k) return nullptr;
+  const auto& m = macs_[static_cast<size_t>(k - keys_.keys.data())];
+  return m ? &*m : nullptr;
+}
+
+std::optional<core::KeyInfo> KeyRing::key_info(uint32_t id) const {
+  const KeyedMac* m = find(id);
+  if (!m) return std::nullopt;
+  const core::SymmetricKey* k = keys_.find(id);
+  return core::KeyInfo{.type = k->type, .length = k->value.size(), .digest_len = m->size()};
 }
 
 std::optional<std::vector<std::byte>> KeyRing::mac(uint32_t id, core::Bytes data) const {
-  const core::SymmetricKey* k = keys_.find(id);
-  if (!k) return std::nullopt;
-  return compute_mac(*k, data);
+  const KeyedMac* m = find(id);
+  return m ? m->compute(data) : std::nullopt;
 }
 
 bool KeyRing::verify(uint32_t id, core::Bytes data, core::Bytes digest, size_t max_len) const {
-  const core::SymmetricKey* k = keys_.find(id);
-  return k && check_mac(*k, data, digest, max_len);
+  const KeyedMac* m = find(id);
+  return m && m->check(data, digest, max_len);
 }
 
 }  // namespace tempus::crypto

@@ -117,6 +117,75 @@ std::optional<std::vector<std::byte>> compute_mac(const core::SymmetricKey& key,
   return legacy_mac(md, key.value, data);
 }
 
+struct KeyedMac::State {
+  std::unique_ptr<EVP_MAC_CTX, MacDeleter> cmac;  // keyed; re-initialised per MAC
+  const EVP_MD* md = nullptr;                      // hash types
+  std::unique_ptr<EVP_MD_CTX, MacDeleter> md_ctx;
+  std::vector<std::byte> key;                      // hash types: H(key || data)
+};
+
+KeyedMac::KeyedMac(std::unique_ptr<State> s, size_t size) : state_(std::move(s)), size_(size) {}
+KeyedMac::KeyedMac(KeyedMac&&) noexcept = default;
+KeyedMac& KeyedMac::operator=(KeyedMac&&) noexcept = default;
+KeyedMac::~KeyedMac() = default;
+
+std::optional<KeyedMac> KeyedMac::make(const core::SymmetricKey& key) {
+  auto s = std::make_unique<State>();
+  if (const size_t len = core::cmac_key_len(key.type); len != 0) {
+    EVP_MAC* mac = cmac_algorithm();
+    if (!mac || key.value.size() != len) return std::nullopt;
+    char* cipher = const_cast<char*>(len == 16 ? "AES-128-CBC" : "AES-256-CBC");
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_CIPHER, cipher, 0),
+        OSSL_PARAM_construct_end(),
+    };
+    s->cmac.reset(EVP_MAC_CTX_new(mac));
+    if (!s->cmac ||
+        EVP_MAC_init(s->cmac.get(), reinterpret_cast<const unsigned char*>(key.value.data()),
+                     key.value.size(), params) != 1)
+      return std::nullopt;
+    return KeyedMac(std::move(s), 16);
+  }
+  s->md = digest(key.type);
+  s->md_ctx.reset(EVP_MD_CTX_new());
+  if (!s->md || !s->md_ctx) return std::nullopt;
+  s->key = key.value;
+  const int size = EVP_MD_get_size(s->md);
+  if (size <= 0) return std::nullopt;
+  return KeyedMac(std::move(s), static_cast<size_t>(size));
+}
+
+std::optional<std::vector<std::byte>> KeyedMac::compute(core::Bytes data) const {
+  std::vector<std::byte> out(size_);
+  auto* o = reinterpret_cast<unsigned char*>(out.data());
+  if (state_->cmac) {
+    // A NULL key restarts the MAC under the key already set (OpenSSL 3 CMAC).
+    EVP_MAC_CTX* ctx = state_->cmac.get();
+    size_t len = 0;
+    if (EVP_MAC_init(ctx, nullptr, 0, nullptr) != 1 ||
+        EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(data.data()), data.size()) !=
+            1 ||
+        EVP_MAC_final(ctx, o, &len, out.size()) != 1 || len != out.size())
+      return std::nullopt;
+    return out;
+  }
+  EVP_MD_CTX* ctx = state_->md_ctx.get();
+  unsigned int len = 0;
+  if (EVP_DigestInit_ex2(ctx, state_->md, nullptr) != 1 ||
+      EVP_DigestUpdate(ctx, state_->key.data(), state_->key.size()) != 1 ||
+      EVP_DigestUpdate(ctx, data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx, o, &len) != 1 || len != out.size())
+    return std::nullopt;
+  return out;
+}
+
+bool KeyedMac::check(core::Bytes data, core::Bytes mac, size_t max_len) const {
+  const auto want = compute(data);
+  if (!want) return false;
+  const size_t n = std::min(want->size(), max_len);
+  return mac.size() == n && CRYPTO_memcmp(want->data(), mac.data(), n) == 0;
+}
+
 bool check_mac(const core::SymmetricKey& key, core::Bytes data, core::Bytes mac, size_t max_len) {
   const auto want = compute_mac(key, data);
   if (!want) return false;

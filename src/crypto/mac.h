@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -31,6 +32,29 @@ std::optional<std::vector<std::byte>> compute_mac(const core::SymmetricKey& key,
 // The MAC must have exactly that length: min(full length, max_len).
 bool check_mac(const core::SymmetricKey& key, core::Bytes data, core::Bytes mac,
                size_t max_len = kMaxV4MacDigestLen);
+
+// One key made ready for many MACs (the server and the sources' per-packet work): AES-CMAC's
+// context is keyed once (cipher fetched, key schedule computed), a hash's digest fetched once.
+// compute() and check() give what compute_mac() and check_mac() give for the key. Not
+// thread-safe: one context is reused.
+class KeyedMac {
+ public:
+  // nullopt when the algorithm is unavailable or a CMAC key has the wrong length.
+  static std::optional<KeyedMac> make(const core::SymmetricKey& key);
+  KeyedMac(KeyedMac&&) noexcept;
+  KeyedMac& operator=(KeyedMac&&) noexcept;
+  ~KeyedMac();
+
+  std::optional<std::vector<std::byte>> compute(core::Bytes data) const;
+  bool check(core::Bytes data, core::Bytes mac, size_t max_len = kMaxV4MacDigestLen) const;
+  size_t size() const { return size_; }  // of the full MAC, octets
+
+ private:
+  struct State;
+  explicit KeyedMac(std::unique_ptr<State> s, size_t size);
+  std::unique_ptr<State> state_;
+  size_t size_ = 0;
+};
 
 // AES-CMAC (RFC 4493) with a 16- or 32-octet key; nullopt for other key sizes or on failure.
 std::optional<std::array<std::byte, 16>> aes_cmac(core::Bytes key, core::Bytes data);

@@ -94,3 +94,35 @@ TEST(Cmac, KeysOfTheFileTypes) {
 
 }  // namespace
 }  // namespace tempus::crypto
+
+namespace tempus::crypto {
+namespace {
+
+// A key made ready once gives compute_mac()'s MACs, again and again (the context is reused).
+TEST(KeyedMac, SameAsComputeMacRepeatedly) {
+  const auto kf = core::parse_key_file(
+      "1 AES128 HEX:000102030405060708090a0b0c0d0e0f\n"
+      "2 AES256 HEX:000102030405060708090a0b0c0d0e0f000102030405060708090a0b0c0d0e0f\n"
+      "3 SHA1 ASCII:sha1-key-of-test\n4 SHA256 ASCII:sha256-key-test\n"
+      "5 SHA512 ASCII:sha512-key-test\n");
+  ASSERT_EQ(kf.keys.size(), 5u);
+  for (const auto& k : kf.keys) {
+    auto m = KeyedMac::make(k);
+    ASSERT_TRUE(m) << k.id;
+    for (const std::string text : {"", "a 48-octet NTP header would be here", "x"}) {
+      const auto data = core::as_bytes(text);
+      const auto want = compute_mac(k, data);
+      ASSERT_TRUE(want);
+      EXPECT_EQ(m->compute(data), want) << k.id << " " << text;
+      EXPECT_EQ(m->size(), want->size());
+      const size_t n = std::min<size_t>(want->size(), kMaxV4MacDigestLen);
+      EXPECT_TRUE(m->check(data, core::Bytes(*want).first(n)));
+      EXPECT_FALSE(m->check(data, *want) && want->size() > kMaxV4MacDigestLen);
+    }
+  }
+  core::SymmetricKey bad{9, core::KeyType::kAes128Cmac, std::vector<std::byte>(15), 1};
+  EXPECT_FALSE(KeyedMac::make(bad));
+}
+
+}  // namespace
+}  // namespace tempus::crypto
