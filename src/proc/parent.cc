@@ -246,7 +246,10 @@ void Parent::on_notify(const ipc::SdNotify& n) {
 void Parent::violation(Child& c, const std::string& what) {
   // Fail closed (design.md §2): whatever the child asked is not done, and the daemon ends.
   sys::logf(Severity::kCritical, "%s process: %s; stopping", role_name(c.role), what.c_str());
-  if (c.alive) kill(c.pid, SIGKILL);  // it is not trusted to stop by itself
+  // It is not trusted to stop by itself. Without CAP_KILL this kill fails once the parent has
+  // dropped to CAP_SYS_TIME (the child runs as another user): then the child dies of its
+  // parent-death signal (enter_sandbox) when the parent exits at the end of the stop.
+  if (c.alive) kill(c.pid, SIGKILL);
   begin_stop(1, nullptr);
 }
 
@@ -264,11 +267,14 @@ void Parent::begin_stop(int code, const char* why) {
                                                    : ipc::ShutdownReason::kPeerFailed});
   }
   stop_timer_ = sys::Event::timer(base_.get(), [this](short) {
+    bool orphaned = false;
     for (auto& c : children_) {
       if (!c.alive) continue;
       sys::logf(Severity::kWarning, "%s process did not stop; killing it", role_name(c.role));
-      kill(c.pid, SIGKILL);
+      if (kill(c.pid, SIGKILL) != 0) orphaned = true;  // EPERM without CAP_KILL: see violation()
     }
+    // The parent's exit is what kills them then (their parent-death signal).
+    if (orphaned) finish();
   });
   stop_timer_.add(kStopGrace);
   reap();
