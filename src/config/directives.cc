@@ -378,7 +378,7 @@ const Entry kDirectives[] = {
        return s;
      }},
     {"allow", M, [](const Args& a, Config& c) { return parse_access_rule(a, true, c.ntp_access); }},
-    {"authselectmode", P,
+    {"authselectmode", M,
      [](const Args& a, Config& c) { return set_keyword(a, c.auth_select_mode, kAuthModes); }},
     {"bindacqaddress", M,
      [](const Args& a, Config& c) {

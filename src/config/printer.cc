@@ -152,6 +152,8 @@ std::string format_config(const Config& c) {
   p.line("minsources").num(c.min_sources);
   p.line("reselectdist").secs(c.reselect_dist);
   p.line("stratumweight").secs(c.stratum_weight);
+  if (c.auth_select_mode != d.auth_select_mode)
+    p.line("authselectmode").word(to_string(c.auth_select_mode));
 
   // System clock.
   if (c.clock_precision != d.clock_precision) p.line("clockprecision").secs(c.clock_precision);
@@ -211,8 +213,6 @@ std::string format_config(const Config& c) {
   // Parsed but not acted on (each warned at its line): only what differs from chrony's default,
   // so an absent line still means the default.
   if (c.manual) ignored.line("manual");
-  if (c.auth_select_mode != d.auth_select_mode)
-    ignored.line("authselectmode").word(to_string(c.auth_select_mode));
   if (c.max_stratum != d.max_stratum) ignored.line("maxstratum").num(c.max_stratum);
   if (c.min_stratum != d.min_stratum) ignored.line("minstratum").num(c.min_stratum);
   if (c.fallback_drift)

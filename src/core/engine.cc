@@ -319,8 +319,15 @@ void Engine::reselect_and_update(Source& src, Timestamp now, ReplyOutcome& out) 
   std::vector<Candidate> cands;
   std::vector<size_t> index;  // cands[k] is sources_[index[k]]
   std::vector<SourceEstimate> ests;
+  size_t auth_ntp = 0, unauth_ntp = 0;  // authselectmode counts the configured NTP sources
+  for (const Source& o : sources_)
+    if (!o.refclock && !o.opts.noselect) ++(o.client.authenticated() ? auth_ntp : unauth_ntp);
   for (size_t k = 0; k < sources_.size(); ++k) {
     const Source& o = sources_[k];
+    const AuthSelectExtra extra =
+        o.opts.noselect ? AuthSelectExtra{}
+                        : auth_select_extra(selection_cfg_.auth_select, !o.refclock,
+                                            o.client.authenticated(), auth_ntp, unauth_ntp);
     if (o.stats.samples() == 0) {
       sources_[k].state = SelectState::kUnusable;
       continue;
@@ -337,9 +344,9 @@ void Engine::reselect_and_update(Source& src, Timestamp now, ReplyOutcome& out) 
                               .selectable = e.selectable && reachable(o, now) &&
                                             o.client.state() != ClientState::kDenied,
                               .prefer = o.opts.prefer,
-                              .noselect = o.opts.noselect,
-                              .trust = o.opts.trust,
-                              .require = o.opts.require});
+                              .noselect = o.opts.noselect || extra.noselect,
+                              .trust = o.opts.trust || extra.trust,
+                              .require = o.opts.require || extra.require});
   }
   const SelectionResult sel = select_sources(cands, selection_cfg_, selected_);
   for (size_t k = 0; k < cands.size(); ++k) sources_[index[k]].state = sel.states[k];

@@ -198,4 +198,21 @@ SelectionResult select_sources(std::span<const Candidate> c, const SelectionConf
   return r;
 }
 
+AuthSelectExtra auth_select_extra(AuthSelect mode, bool ntp, bool authenticated,
+                                  size_t auth_ntp_sources, size_t unauth_ntp_sources) {
+  AuthSelectExtra e;
+  switch (mode) {
+    case AuthSelect::kIgnore: break;
+    case AuthSelect::kMix:
+      if ((!ntp || authenticated) && auth_ntp_sources > 0 && unauth_ntp_sources > 0)
+        e.require = e.trust = true;
+      break;
+    case AuthSelect::kPrefer:
+      e.noselect = ntp && !authenticated && auth_ntp_sources > 0;
+      break;
+    case AuthSelect::kRequire: e.noselect = ntp && !authenticated; break;
+  }
+  return e;
+}
+
 }  // namespace tempus::core

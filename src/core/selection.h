@@ -71,6 +71,23 @@ struct Candidate {
   bool prefer = false, noselect = false, trust = false, require = false;
 };
 
+// authselectmode (chrony): how authenticated (symmetric key, NTS) and unauthenticated NTP
+// sources are selected together.
+enum class AuthSelect : uint8_t {
+  kRequire,  // unauthenticated NTP sources are never selected
+  kPrefer,   // ...not while any authenticated one is configured
+  kMix,      // with both kinds configured, authenticated sources and refclocks get `require`
+             // and `trust` (the default)
+  kIgnore,   // authentication does not matter
+};
+// The options chrony's mode adds to one source (never to a noselect one), given how many
+// selectable-by-configuration (not noselect) NTP sources are authenticated and how many not.
+struct AuthSelectExtra {
+  bool noselect = false, require = false, trust = false;
+};
+AuthSelectExtra auth_select_extra(AuthSelect mode, bool ntp, bool authenticated,
+                                  size_t auth_ntp_sources, size_t unauth_ntp_sources);
+
 struct SelectionConfig {
   int min_sources = 1;                              // minsources
   Duration max_distance = Duration::s(3);           // maxdistance
@@ -78,6 +95,7 @@ struct SelectionConfig {
   double combine_limit = 3.0;                       // combinelimit (0: never combine)
   Duration reselect_dist = Duration::us(100);       // reselectdist
   Duration stratum_weight = Duration::ms(1);        // stratumweight, per stratum level
+  AuthSelect auth_select = AuthSelect::kMix;        // authselectmode
 };
 
 struct SelectionResult {

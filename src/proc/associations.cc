@@ -40,13 +40,28 @@ double seconds(core::Duration d) { return d.to_seconds_f(); }
 
 }  // namespace
 
+namespace {
+
+core::AuthSelect auth_select(config::AuthSelectMode m) {
+  switch (m) {
+    case config::AuthSelectMode::kRequire: return core::AuthSelect::kRequire;
+    case config::AuthSelectMode::kPrefer: return core::AuthSelect::kPrefer;
+    case config::AuthSelectMode::kMix: return core::AuthSelect::kMix;
+    case config::AuthSelectMode::kIgnore: return core::AuthSelect::kIgnore;
+  }
+  return core::AuthSelect::kMix;
+}
+
+}  // namespace
+
 core::SelectionConfig selection_config(const config::Config& cfg) {
   return core::SelectionConfig{.min_sources = cfg.min_sources,
                                .max_distance = cfg.max_distance,
                                .max_jitter = cfg.max_jitter,
                                .combine_limit = cfg.combine_limit,
                                .reselect_dist = cfg.reselect_dist,
-                               .stratum_weight = cfg.stratum_weight};
+                               .stratum_weight = cfg.stratum_weight,
+                               .auth_select = auth_select(cfg.auth_select_mode)};
 }
 
 core::DisciplineConfig discipline_config(const config::Config& cfg) {

@@ -246,6 +246,36 @@ class SymKey(unittest.TestCase):
         self.assertEqual(src["reach"], 0, src)
         self.assertFalse(st["synchronised"], st)
 
+    # --- authselectmode --------------------------------------------------------------------
+
+    def test_authselectmode_mix_trusts_the_authenticated_source(self):
+        # Two sources that disagree by 0.5 s: without authentication neither has a majority;
+        # with the default mode the authenticated one is trusted and the other is rejected.
+        port = free_udp_port()
+        self.chronyd(port, ["local stratum 10", "allow 127.0.0.0/8",
+                            f"keyfile {keyfile(self, KEYS)}"])
+        fport = free_udp_port()
+        fake = FakeServer(fport, offset=0.5)
+        self.addCleanup(fake.stop)
+        d = self.start([f"server 127.0.0.1 port {port} key 10 {FAST}",
+                        f"server 127.0.0.1 port {fport} {FAST}", "makestep 1 3",
+                        f"keyfile {keyfile(self, KEYS)}"])
+        st = wait_for(d, lambda s: s["synchronised"] and s["sources"][0]["state"] == "*", 40)
+        self.assertTrue(st and st["synchronised"], f"{st}\n{d.log_text()}")
+        self.assertEqual([s["port"] for s in st["sources"] if s["state"] == "*"], [port], st)
+        self.assertNotIn(st["sources"][1]["state"], "*+", st)
+
+    def test_authselectmode_require_never_selects_unauthenticated(self):
+        port = free_udp_port()
+        fake = FakeServer(port)
+        self.addCleanup(fake.stop)
+        d = self.start([f"server 127.0.0.1 port {port} {FAST}", "authselectmode require"])
+        time.sleep(6)
+        st = d.state()
+        self.assertGreater(st["sources"][0]["reach"], 0, st)  # it answers...
+        self.assertFalse(st["synchronised"], st)              # ...and is never selected
+        self.assertNotIn(st["sources"][0]["state"], "*+", st)
+
     # --- the key file ----------------------------------------------------------------------
 
     def test_md5_key_warned(self):

@@ -34,7 +34,7 @@ constexpr Expect O = Expect::kObsolete;
 constexpr Row kRows[] = {
     {"acquisitionport 1123", S},
     {"allow", S},
-    {"authselectmode require", W},
+    {"authselectmode require", S},
     {"bindacqaddress 192.0.2.1", S},
     {"bindacqdevice eth0", W},
     {"bindaddress 127.0.0.1", S},

@@ -342,3 +342,32 @@ TEST(SelectionLeap, MajorityVote) {
 
 }  // namespace
 }  // namespace tempus::core
+
+namespace tempus::core {
+namespace {
+
+// chrony's authselectmode (sources.c update_sel_options): what each mode adds.
+TEST(AuthSelect, ChronysRules) {
+  using A = AuthSelect;
+  auto extra = [](A m, bool ntp, bool auth, size_t n_auth, size_t n_unauth) {
+    const AuthSelectExtra e = auth_select_extra(m, ntp, auth, n_auth, n_unauth);
+    return std::string(e.noselect ? "N" : "-") + (e.require ? "R" : "-") + (e.trust ? "T" : "-");
+  };
+  // mix: only with both kinds, authenticated sources and refclocks are required and trusted.
+  EXPECT_EQ(extra(A::kMix, true, true, 1, 1), "-RT");
+  EXPECT_EQ(extra(A::kMix, false, false, 1, 1), "-RT");
+  EXPECT_EQ(extra(A::kMix, true, false, 1, 1), "---");
+  EXPECT_EQ(extra(A::kMix, true, true, 2, 0), "---");
+  // prefer: unauthenticated NTP sources are dropped while an authenticated one exists.
+  EXPECT_EQ(extra(A::kPrefer, true, false, 1, 3), "N--");
+  EXPECT_EQ(extra(A::kPrefer, true, false, 0, 3), "---");
+  EXPECT_EQ(extra(A::kPrefer, false, false, 1, 3), "---");
+  // require: never an unauthenticated NTP source; refclocks stay.
+  EXPECT_EQ(extra(A::kRequire, true, false, 0, 1), "N--");
+  EXPECT_EQ(extra(A::kRequire, true, true, 1, 0), "---");
+  EXPECT_EQ(extra(A::kRequire, false, false, 0, 1), "---");
+  EXPECT_EQ(extra(A::kIgnore, true, false, 1, 1), "---");
+}
+
+}  // namespace
+}  // namespace tempus::core
