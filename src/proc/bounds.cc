@@ -24,6 +24,10 @@ ipc::ClockBounds clock_bounds(const config::Config& cfg, const Options& opts) {
     steps = static_cast<uint32_t>(
         std::min<int>(cfg.make_step_limit, static_cast<int>(ipc::kMaxStepsPerHourCap)));
   }
+  // `chronyc makestep` may step once an hour beside makestep's own steps (net keeps to that),
+  // only where the configuration lets the daemon step at all.
+  if (cfg.make_step_limit != 0 && opts.one_shot != OneShot::kSetOnce)
+    steps = std::min(steps + kCommandStepsPerHour, ipc::kMaxStepsPerHourCap);
   // initstepslew may step once at start, beside makestep's own steps.
   if (cfg.init_step_slew && !cfg.init_step_slew->hosts.empty() &&
       cfg.init_step_slew->threshold > core::Duration())

@@ -40,11 +40,13 @@ class Daemon:
         self.conf = os.path.join(self.dir, "tempus.conf")
         # chronyc's default socket directory belongs to the host, not to a test: off unless the
         # test names one, in the file or in directives given as arguments (they replace it).
-        if not any(l.split()[:1] == ["bindcmdaddress"] for l in [*config_lines, *args]):
-            if any(" " in a for a in args):
-                args = (*args, "bindcmdaddress /")
-            else:
-                config_lines = [*config_lines, "bindcmdaddress /"]
+        # The same for chronyd's UDP port 323 (cmdport).
+        for key, off in (("bindcmdaddress", "bindcmdaddress /"), ("cmdport", "cmdport 0")):
+            if not any(l.split()[:1] == [key] for l in [*config_lines, *args]):
+                if any(" " in a for a in args):
+                    args = (*args, off)
+                else:
+                    config_lines = [*config_lines, off]
         with open(self.conf, "w") as f:
             f.write("\n".join(config_lines) + "\n")
         self.log_path = os.path.join(self.dir, "stderr.log")

@@ -17,7 +17,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from daemon import Daemon, main, tempus_user, wait_for  # noqa: E402
+from daemon import Daemon, main, netns, tempus_user, wait_for  # noqa: E402
 from peers import Chronyd, FakeServer, free_udp_port  # noqa: E402
 
 TEMPUSD, TEMPUSCTL = sys.argv[1], sys.argv[2]
@@ -28,6 +28,60 @@ HEADER = struct.Struct("!BBBBHHHHHHIII")  # chrony's reply header, 28 octets
 def request(command, length, version=6, pkt_type=1, sequence=0x1234):
     head = struct.pack("!BBBBHHIII", version, pkt_type, 0, 0, command, 0, sequence, 0, 0)
     return (head + bytes(max(0, length - len(head))))[:length]
+
+
+# What the malformed-request tests send (what, datagram, reply status or None for silence),
+# on the Unix socket and over UDP alike.
+MALFORMED = [  # what, datagram, status on the Unix socket, status over UDP
+    ("null", request(0, 28), 0, 0),
+    ("version 5", request(33, 104, version=5), 18, 18),
+    ("version 4", request(33, 104, version=4), None, None),
+    ("truncated", request(33, 60), 19, 19),
+    ("unknown command", request(500, 104), 3, 3),
+    ("withdrawn command LOCAL", request(12, 104), 3, 3),
+    ("a reply", request(33, 104, pkt_type=2), None, None),
+    ("shorter than a reply header", request(33, 27), None, None),
+    ("huge", request(33, 4000), None, None),
+    ("reserved octet", request(33, 104)[:2] + b"\x01" + request(33, 104)[3:], None, None),
+    ("no such source", request(15, 76)[:20] + struct.pack("!I", 99) + bytes(52), 4, 4),
+    # ADD_SOURCE with a type chronyd does not know, and with an unterminated name; BURST of an
+    # address no source has. Not open commands: over UDP they are not authorised.
+    ("bad source type", request(64, 372)[:20] + struct.pack("!I", 9) + b"x" + bytes(351), 3, 2),
+    ("unterminated name", request(64, 372)[:20] + struct.pack("!I", 1) + b"x" * 256 +
+     bytes(96), 21, 2),
+    ("burst of no source", request(3, 68)[:20] + bytes(20) + b"\xc0\x00\x02\x09" +
+     bytes(12) + struct.pack("!HHii", 1, 0, 1, 2), 4, 2),
+]
+
+
+def check_malformed(case, exchange, udp=False):
+    """Every MALFORMED datagram through exchange(data) → reply or None."""
+    for what, data, unix_status, udp_status in MALFORMED:
+        status = udp_status if udp else unix_status
+        with case.subTest(what):
+            reply = exchange(data)
+            if status is None:
+                case.assertIsNone(reply)
+                continue
+            case.assertIsNotNone(reply)
+            case.assertLessEqual(len(reply), len(data))
+            h = HEADER.unpack(reply[:28])
+            case.assertEqual(h[:2], (6, 2))
+            case.assertEqual(h[4], struct.unpack("!H", data[4:6])[0])  # command echoed
+            case.assertEqual(h[6], status)
+            case.assertEqual(h[10], 0x1234)  # sequence echoed
+
+
+def udp_exchange(data, port, source="127.0.0.1", timeout=0.5):
+    """One datagram to 127.0.0.1:port from `source`; the reply or None."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind((source, 0))
+        s.settimeout(timeout)
+        s.sendto(data, ("127.0.0.1", port))
+        try:
+            return s.recv(2000)
+        except socket.timeout:
+            return None
 
 
 class CmdSocket:
@@ -180,11 +234,6 @@ class Chronyc(unittest.TestCase):
         self.assertIn("513 RTC driver not running", self.chronyc("rtcdata").stdout)
         self.assertIn("210 n_samples = 0", self.ok("manual", "list"))
 
-    def test_state_changes_not_done_yet(self):
-        for cmd in (["makestep"], ["burst", "4/8"], ["offline"], ["reload", "sources"]):
-            r = self.chronyc(*cmd)
-            self.assertIn("500 Failure", r.stdout, cmd)
-
     def exchange(self, data, timeout=0.5):
         """Sends one datagram from a socket of our own beside chronyc's; the reply or None."""
         path = os.path.join(self.cmd.dir, f"test.{os.getpid()}.sock")
@@ -206,32 +255,7 @@ class Chronyc(unittest.TestCase):
                 os.unlink(path)
 
     def test_malformed_requests(self):
-        cases = [  # what, datagram, reply status or None for silence
-            ("null", request(0, 28), 0),
-            ("version 5", request(33, 104, version=5), 18),
-            ("version 4", request(33, 104, version=4), None),
-            ("truncated", request(33, 60), 19),
-            ("unknown command", request(500, 104), 3),
-            ("withdrawn command LOCAL", request(12, 104), 3),
-            ("a reply", request(33, 104, pkt_type=2), None),
-            ("shorter than a reply header", request(33, 27), None),
-            ("huge", request(33, 4000), None),
-            ("reserved octet", request(33, 104)[:2] + b"\x01" + request(33, 104)[3:], None),
-            ("no such source", request(15, 76)[:20] + struct.pack("!I", 99) + bytes(52), 4),
-        ]
-        for what, data, status in cases:
-            with self.subTest(what):
-                reply = self.exchange(data)
-                if status is None:
-                    self.assertIsNone(reply)
-                    continue
-                self.assertIsNotNone(reply)
-                self.assertLessEqual(len(reply), len(data))
-                h = HEADER.unpack(reply[:28])
-                self.assertEqual(h[:2], (6, 2))
-                self.assertEqual(h[4], struct.unpack("!H", data[4:6])[0])  # command echoed
-                self.assertEqual(h[6], status)
-                self.assertEqual(h[10], 0x1234)  # sequence echoed
+        check_malformed(self, self.exchange)
         # chronyc 4.4 and later pad serverstats to the 64-bit format's length and get it.
         reply = self.exchange(request(54, 196))
         self.assertEqual(len(reply), 196)
@@ -335,6 +359,220 @@ class Refclock(unittest.TestCase):
         self.assertIn("Reference ID    : 47505300 (GPS)", out)
         self.assertRegex(out, r"Stratum         : 1\n")
         self.assertIn("0 sources online", run("activity"))  # NTP sources only
+
+
+class StateCommands(unittest.TestCase):
+    """chronyc's state-changing commands against tempusd -x (the host clock is never touched):
+    a fake server at 127.0.0.1, a second one at 127.0.0.2 for `add`, the command socket in a
+    directory of the test's own and UDP on a free port."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.port, cls.port2, cls.cmdport = free_udp_port(), free_udp_port(), free_udp_port()
+        cls.server = FakeServer(cls.port)
+        cls.server2 = FakeServer(cls.port2, host="127.0.0.2")
+        cls.cmd = CmdSocket()
+        cls.srcdir = tempfile.mkdtemp(prefix="tempus-sourcedir-")
+        os.chmod(cls.srcdir, 0o755)
+        cls.d = Daemon(TEMPUSD, TEMPUSCTL,
+                       [f"server 127.0.0.1 port {cls.port} {FAST}", "makestep 1 3",
+                        f"cmdport {cls.cmdport}", f"bindcmdaddress {cls.cmd.path}",
+                        f"sourcedir {cls.srcdir}"])
+        if cls.d.wait_ready() is not None:
+            wait_for(cls.d, lambda st: st["synchronised"], timeout=30)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.d.stop()
+        cls.server.stop()
+        cls.server2.stop()
+        cls.cmd.cleanup()
+        shutil.rmtree(cls.srcdir, ignore_errors=True)
+
+    def chronyc(self, *args, prefix=()):
+        return subprocess.run([*prefix, "chronyc", "-h", self.cmd.path, "-n", *args],
+                              capture_output=True, text=True, timeout=15)
+
+    def ok(self, *args):
+        r = self.chronyc(*args)
+        self.assertEqual((r.returncode, r.stdout.strip()), (0, "200 OK"),
+                         r.stderr + self.d.log_text())
+
+    def fails(self, want, *args):
+        r = self.chronyc(*args)
+        self.assertIn(want, r.stdout + r.stderr, args)
+        self.assertIsNone(self.d.proc.poll())
+
+    def sources(self):
+        r = self.chronyc("-c", "sources")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return {f[2]: f for f in (line.split(",") for line in r.stdout.splitlines())}
+
+    def wait_sources(self, pred, timeout=20):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            got = self.sources()
+            if pred(got):
+                return got
+            time.sleep(0.5)
+        return self.sources()
+
+    def activity(self, want=None, timeout=15):
+        """chronyc activity's report, once it has `want` in it (an initial burst after online
+        ends within a few seconds at minpoll 0)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            r = self.chronyc("activity")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            if want is None or want in r.stdout or time.monotonic() > deadline:
+                return r.stdout
+            time.sleep(0.5)
+
+    def test_offline_online(self):
+        self.ok("offline")
+        out = self.activity()
+        self.assertIn("0 sources online", out)
+        self.assertIn("1 sources offline", out)
+        # Offline sources send nothing: the server sees no request for a few polls (2 s).
+        time.sleep(1)
+        seen = len(self.server.seen)
+        self.server.seen.clear()
+        time.sleep(4)
+        self.assertEqual(len(self.server.seen), 0, seen)
+        self.ok("online", "127.0.0.1")
+        self.assertIn("1 sources online", self.activity("1 sources online"))
+        self.fails("503 No such source", "offline", "192.0.2.1")
+        self.ok("offline", "127.0.0.0/8")
+        self.assertIn("1 sources offline", self.activity("1 sources offline"))
+        self.ok("online")
+        self.assertIn("1 sources online", self.activity("1 sources online"))
+
+    def test_onoffline(self):
+        self.ok("onoffline")  # NetworkManager's dispatcher: loopback is routable
+        self.assertIn("1 sources online", self.activity("1 sources online"))
+
+    def test_burst(self):
+        self.ok("burst", "2/4")
+        self.ok("burst", "2/4", "127.0.0.1")
+        self.fails("503 No such source", "burst", "1/2", "192.0.2.9")
+
+    def test_makestep(self):
+        self.ok("makestep")  # under -x the virtual clock steps; chronyd -x answers the same
+        r = self.chronyc("tracking")
+        self.assertIn("Reference ID    : 7F000001", r.stdout)
+
+    def test_add_and_delete(self):
+        self.ok("add", "server", "127.0.0.2", "port", str(self.port2), "iburst", "minpoll", "0",
+                "maxpoll", "1")
+        got = self.wait_sources(lambda s: "127.0.0.2" in s and int(s["127.0.0.2"][5], 8) > 0)
+        self.assertIn("127.0.0.2", got)
+        self.assertEqual(got["127.0.0.2"][0], "^")
+        self.assertGreater(int(got["127.0.0.2"][5], 8), 0, got)  # reach: it answers
+        self.assertEqual(self.chronyc("sourcename", "127.0.0.2").stdout.strip(), "127.0.0.2")
+        self.fails("511 Source already present", "add", "server", "127.0.0.1", "port",
+                   str(self.port))
+        self.ok("delete", "127.0.0.2")
+        self.assertNotIn("127.0.0.2", self.sources())
+        self.fails("503 No such source", "delete", "127.0.0.2")
+
+    def test_add_peer_and_pool(self):
+        self.ok("add", "peer", "127.0.0.4", "port", str(free_udp_port()), "minpoll", "0")
+        self.assertEqual(self.sources()["127.0.0.4"][0], "=")
+        self.ok("delete", "127.0.0.4")
+        self.ok("add", "pool", "127.0.0.5", "port", str(free_udp_port()), "maxsources", "1",
+                "offline")
+        self.assertIn("127.0.0.5", self.sources())
+        self.assertIn("1 sources offline", self.activity())
+        self.ok("delete", "127.0.0.5")
+        self.assertNotIn("127.0.0.5", self.sources())
+
+    def test_reload_sources(self):
+        path = os.path.join(self.srcdir, "dhcp.sources")
+        self.addCleanup(lambda: os.path.exists(path) and os.unlink(path))
+        with open(path, "w") as f:
+            f.write(f"server 127.0.0.6 port {free_udp_port()} minpoll 0\n")
+        self.ok("reload", "sources")
+        self.assertIn("127.0.0.6", self.wait_sources(lambda s: "127.0.0.6" in s, timeout=10))
+        os.unlink(path)
+        self.ok("reload", "sources")
+        self.assertNotIn("127.0.0.6", self.wait_sources(lambda s: "127.0.0.6" not in s,
+                                                        timeout=10))
+
+    def test_local(self):
+        self.ok("local", "stratum", "8")
+        self.ok("local", "off")
+
+    def test_nothing_to_do_and_facilities_off(self):
+        for cmd in (["cyclelogs"], ["dump"], ["rekey"], ["manual", "off"]):
+            self.ok(*cmd)
+        self.fails("505 Facility not enabled in daemon", "smoothtime", "reset")
+        self.fails("505 Facility not enabled in daemon", "settime", "12:00")
+        self.fails("513 RTC driver not running", "writertc")
+        self.fails("513 RTC driver not running", "trimrtc")
+        self.fails("505 Facility not enabled in daemon", "smoothing")
+        self.fails("513 RTC driver not running", "rtcdata")
+
+    def test_unprivileged_user_gets_udp_and_no_changes(self):
+        """chronyc as nobody cannot bind beside the Unix socket (the directory is root:tempus
+        0770), falls back to UDP, gets the open reports and "501 Not authorised" for the rest."""
+        setpriv = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+        host = f"{self.cmd.path},127.0.0.1"
+        run = lambda *a: subprocess.run(  # noqa: E731
+            [*setpriv, "chronyc", "-h", host, "-p", str(self.cmdport), "-n", *a],
+            capture_output=True, text=True, timeout=15)
+        r = run("tracking")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("Reference ID    : 7F000001", r.stdout)
+        self.assertRegex(run("sources").stdout, r"\n\^\* 127\.0\.0\.1 ")
+        self.assertIn("sources online", run("activity").stdout)
+        for cmd in (["makestep"], ["offline"], ["burst", "1/2"], ["serverstats"],
+                    ["add", "server", "127.0.0.7"]):
+            self.assertIn("501 Not authorised", run(*cmd).stdout, cmd)
+        self.assertIn("1 sources online", self.activity("1 sources online"))
+
+    def test_malformed_over_udp(self):
+        check_malformed(self, lambda data: udp_exchange(data, self.cmdport), udp=True)
+        r = subprocess.run(["chronyc", "-h", "127.0.0.1", "-p", str(self.cmdport), "-n",
+                            "tracking"], capture_output=True, text=True, timeout=15)
+        self.assertIn("Reference ID    : 7F000001", r.stdout)
+        self.assertIsNone(self.d.proc.poll())
+
+    def test_udp_only_for_localhost_by_default(self):
+        self.assertIsNotNone(udp_exchange(request(0, 28), self.cmdport))
+        self.assertIsNone(udp_exchange(request(0, 28), self.cmdport, source="127.0.0.2"))
+
+
+class CmdAccess(unittest.TestCase):
+    def test_cmdallow_cmddeny(self):
+        port = free_udp_port()
+        d = Daemon(TEMPUSD, TEMPUSCTL, [f"cmdport {port}", "cmdallow 127.0.0.0/8",
+                                        "cmddeny 127.0.0.3"])
+        self.addCleanup(d.stop)
+        self.assertIsNotNone(d.wait_ready(), d.log_text())
+        self.assertIsNotNone(udp_exchange(request(0, 28), port, source="127.0.0.2"))
+        self.assertIsNone(udp_exchange(request(0, 28), port, source="127.0.0.3"))
+        self.assertIsNotNone(udp_exchange(request(0, 28), port))  # localhost: always
+
+    def test_default_port_323_and_cmdport_0(self):
+        """In a namespace of the test's own: chronyd's port 323 by default, none with
+        cmdport 0."""
+        prefix = netns(self, "tempus-cmd")
+        d = Daemon(TEMPUSD, TEMPUSCTL, ["cmdport 323"], prefix=prefix)
+        self.addCleanup(d.stop)
+        self.assertIsNotNone(d.wait_ready(), d.log_text())
+        r = subprocess.run([*prefix, "chronyc", "-h", "127.0.0.1", "-n", "tracking"],
+                           capture_output=True, text=True, timeout=15)
+        self.assertIn("Leap status     : Not synchronised", r.stdout, r.stderr + d.log_text())
+        r = subprocess.run([*prefix, "chronyc", "-h", "::1", "-n", "makestep"],
+                           capture_output=True, text=True, timeout=15)
+        self.assertIn("501 Not authorised", r.stdout)
+        d.stop()
+        d0 = Daemon(TEMPUSD, TEMPUSCTL, ["cmdport 0"], prefix=prefix)
+        self.addCleanup(d0.stop)
+        self.assertIsNotNone(d0.wait_ready(), d0.log_text())
+        r = subprocess.run([*prefix, "chronyc", "-h", "127.0.0.1", "-m", "-n", "tracking"],
+                           capture_output=True, text=True, timeout=30)
+        self.assertIn("506 Cannot talk to daemon", r.stdout + r.stderr)
 
 
 class DefaultPath(unittest.TestCase):

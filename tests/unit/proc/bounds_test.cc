@@ -40,12 +40,13 @@ TEST(ClockBounds, MakestepLimitIsTheHourlyBudget) {
   cfg.make_step_threshold = core::Duration::s(1);
   cfg.make_step_limit = 3;
   const auto b = clock_bounds(cfg, Options{});
-  EXPECT_EQ(b.max_steps_per_hour, 3u);
+  EXPECT_EQ(b.max_steps_per_hour, 3u + kCommandStepsPerHour);  // and chronyc makestep's
   EXPECT_EQ(b.max_step_ns, kMaxStepBoundNs);
   EXPECT_TRUE(ipc::validate(b).ok());
 
   cfg.make_step_limit = -1;
-  EXPECT_EQ(clock_bounds(cfg, Options{}).max_steps_per_hour, kStepsPerHourWhenUnlimited);
+  EXPECT_EQ(clock_bounds(cfg, Options{}).max_steps_per_hour,
+            kStepsPerHourWhenUnlimited + kCommandStepsPerHour);
   cfg.make_step_limit = 1000;
   EXPECT_EQ(clock_bounds(cfg, Options{}).max_steps_per_hour, ipc::kMaxStepsPerHourCap);
   EXPECT_TRUE(ipc::validate(clock_bounds(cfg, Options{})).ok());
@@ -68,7 +69,7 @@ TEST(ClockBounds, InitStepSlewAddsOneStep) {
   EXPECT_EQ(b.max_step_ns, kMaxStepBoundNs);
   cfg.make_step_threshold = core::Duration::s(1);
   cfg.make_step_limit = 3;
-  EXPECT_EQ(clock_bounds(cfg, Options{}).max_steps_per_hour, 4u);
+  EXPECT_EQ(clock_bounds(cfg, Options{}).max_steps_per_hour, 5u);
   cfg.make_step_limit = 1000;
   EXPECT_EQ(clock_bounds(cfg, Options{}).max_steps_per_hour, ipc::kMaxStepsPerHourCap);
   // No hosts: initstepslew does nothing, so it earns no step.
