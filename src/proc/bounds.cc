@@ -40,4 +40,10 @@ ipc::ClockBounds clock_bounds(const config::Config& cfg, const Options& opts) {
   return b;
 }
 
+bool command_step_allowed(const ipc::ClockBounds& b, std::optional<int64_t> last_step_ns,
+                          int64_t now_ns) {
+  if (b.max_steps_per_hour == 0 || b.max_step_ns == 0) return false;
+  return !last_step_ns || now_ns - *last_step_ns >= ipc::kNsPerHour;
+}
+
 }  // namespace tempus::proc

@@ -12,6 +12,9 @@
 //   frequency  the kernel's own ±500 ppm.
 #pragma once
 
+#include <cstdint>
+#include <optional>
+
 #include "config/model.h"
 #include "ipc/bounds.h"
 #include "proc/options.h"
@@ -24,5 +27,11 @@ inline constexpr uint32_t kStepsPerHourWhenUnlimited = 4;
 inline constexpr uint32_t kCommandStepsPerHour = 1;  // chronyc makestep (net enforces it too)
 
 ipc::ClockBounds clock_bounds(const config::Config& cfg, const Options& opts);
+
+// Whether net may make the chronyc makestep command's step at monotonic time now_ns, given the
+// bounds and when the command last stepped: only with steps allowed at all (makestep
+// configured) and at most kCommandStepsPerHour (one) an hour.
+bool command_step_allowed(const ipc::ClockBounds& b, std::optional<int64_t> last_step_ns,
+                          int64_t now_ns);
 
 }  // namespace tempus::proc

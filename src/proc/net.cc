@@ -191,15 +191,11 @@ class NetControl final : public CmdmonControl {
     // The parent admits one step an hour for this command, and none without makestep
     // (proc/bounds.h): keep to it, or the parent would take the step as a violation.
     const int64_t now = sys::monotonic_ns();
-    if (real_clock_) {
-      if (bounds_.max_steps_per_hour == 0 || bounds_.max_step_ns == 0) {
-        sys::logf(sys::Severity::kWarning, "makestep command refused: makestep is not configured");
-        return core::cmdmon::Status::kFailed;
-      }
-      if (last_step_ && now - *last_step_ < ipc::kNsPerHour) {
-        sys::logf(sys::Severity::kWarning, "makestep command refused: one step an hour");
-        return core::cmdmon::Status::kFailed;
-      }
+    if (real_clock_ && !command_step_allowed(bounds_, last_step_, now)) {
+      sys::logf(sys::Severity::kWarning, "makestep command refused: %s",
+                bounds_.max_steps_per_hour == 0 ? "makestep is not configured"
+                                                : "it may step once an hour");
+      return core::cmdmon::Status::kFailed;
     }
     if (assocs_.make_step() && real_clock_) last_step_ = now;
     return core::cmdmon::Status::kSuccess;

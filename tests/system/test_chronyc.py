@@ -550,12 +550,21 @@ class CmdAccess(unittest.TestCase):
     def test_cmdallow_cmddeny(self):
         port = free_udp_port()
         d = Daemon(TEMPUSD, TEMPUSCTL, [f"cmdport {port}", "cmdallow 127.0.0.0/8",
-                                        "cmddeny 127.0.0.3"])
+                                        "cmddeny 127.0.0.3",
+                                        "cmdratelimit interval 6 burst 2 leak 4"])
         self.addCleanup(d.stop)
         self.assertIsNotNone(d.wait_ready(), d.log_text())
         self.assertIsNotNone(udp_exchange(request(0, 28), port, source="127.0.0.2"))
         self.assertIsNone(udp_exchange(request(0, 28), port, source="127.0.0.3"))
         self.assertIsNotNone(udp_exchange(request(0, 28), port))  # localhost: always
+        # cmdratelimit: a token every 64 s, two at most, 1 in 16 limited ones answered anyway;
+        # never for localhost.
+        answered = sum(udp_exchange(request(0, 28), port, source="127.0.0.4", timeout=0.2)
+                       is not None for _ in range(20))
+        self.assertTrue(2 <= answered <= 6, answered)
+        answered = sum(udp_exchange(request(0, 28), port, timeout=0.2) is not None
+                       for _ in range(20))
+        self.assertEqual(answered, 20)
 
     def test_default_port_323_and_cmdport_0(self):
         """In a namespace of the test's own: chronyd's port 323 by default, none with

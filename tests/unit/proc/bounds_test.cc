@@ -52,6 +52,18 @@ TEST(ClockBounds, MakestepLimitIsTheHourlyBudget) {
   EXPECT_TRUE(ipc::validate(clock_bounds(cfg, Options{})).ok());
 }
 
+TEST(ClockBounds, CommandStepOnceAnHourOnlyWithMakestep) {
+  config::Config cfg;
+  const auto none = clock_bounds(cfg, Options{});
+  EXPECT_FALSE(command_step_allowed(none, std::nullopt, 0));
+  cfg.make_step_threshold = core::Duration::s(1);
+  cfg.make_step_limit = 3;
+  const auto b = clock_bounds(cfg, Options{});
+  EXPECT_TRUE(command_step_allowed(b, std::nullopt, 5));
+  EXPECT_FALSE(command_step_allowed(b, 5, 5 + ipc::kNsPerHour - 1));
+  EXPECT_TRUE(command_step_allowed(b, 5, 5 + ipc::kNsPerHour));
+}
+
 TEST(ClockBounds, SetOnceAllowsOneStep) {
   config::Config cfg;
   Options opts;
