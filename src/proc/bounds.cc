@@ -26,8 +26,7 @@ ipc::ClockBounds clock_bounds(const config::Config& cfg, const Options& opts) {
   }
   // `chronyc makestep` may step once an hour beside makestep's own steps (net keeps to that),
   // only where the configuration lets the daemon step at all.
-  if (cfg.make_step_limit != 0 && opts.one_shot != OneShot::kSetOnce)
-    steps = std::min(steps + kCommandStepsPerHour, ipc::kMaxStepsPerHourCap);
+  steps = std::min(steps + command_steps_per_hour(cfg, opts), ipc::kMaxStepsPerHourCap);
   // initstepslew may step once at start, beside makestep's own steps.
   if (cfg.init_step_slew && !cfg.init_step_slew->hosts.empty() &&
       cfg.init_step_slew->threshold > core::Duration())
@@ -40,9 +39,13 @@ ipc::ClockBounds clock_bounds(const config::Config& cfg, const Options& opts) {
   return b;
 }
 
-bool command_step_allowed(const ipc::ClockBounds& b, std::optional<int64_t> last_step_ns,
+uint32_t command_steps_per_hour(const config::Config& cfg, const Options& opts) {
+  return cfg.make_step_limit != 0 && opts.one_shot == OneShot::kNone ? kCommandStepsPerHour : 0;
+}
+
+bool command_step_allowed(uint32_t per_hour, std::optional<int64_t> last_step_ns,
                           int64_t now_ns) {
-  if (b.max_steps_per_hour == 0 || b.max_step_ns == 0) return false;
+  if (per_hour == 0) return false;
   return !last_step_ns || now_ns - *last_step_ns >= ipc::kNsPerHour;
 }
 

@@ -28,10 +28,12 @@ inline constexpr uint32_t kCommandStepsPerHour = 1;  // chronyc makestep (net en
 
 ipc::ClockBounds clock_bounds(const config::Config& cfg, const Options& opts);
 
-// Whether net may make the chronyc makestep command's step at monotonic time now_ns, given the
-// bounds and when the command last stepped: only with steps allowed at all (makestep
-// configured) and at most kCommandStepsPerHour (one) an hour.
-bool command_step_allowed(const ipc::ClockBounds& b, std::optional<int64_t> last_step_ns,
+// The steps an hour clock_bounds() grants the chronyc makestep command: kCommandStepsPerHour
+// when makestep is configured (not with -q, nor for initstepslew's or leapsecmode's steps).
+uint32_t command_steps_per_hour(const config::Config& cfg, const Options& opts);
+// Whether net may make that command's step at monotonic time now_ns, the command having last
+// stepped at last_step_ns.
+bool command_step_allowed(uint32_t per_hour, std::optional<int64_t> last_step_ns,
                           int64_t now_ns);
 
 }  // namespace tempus::proc

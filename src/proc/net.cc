@@ -170,8 +170,9 @@ void run_parent_hooks(const std::string& hook, LinkedChannel& parent) {
 class NetControl final : public CmdmonControl {
  public:
   // real_clock: corrections go to the parent, whose step bounds apply (not under -x or -Q).
-  NetControl(Associations& assocs, bool real_clock, const ipc::ClockBounds& bounds)
-      : assocs_(assocs), real_clock_(real_clock), bounds_(bounds) {}
+  // step_budget: command_steps_per_hour().
+  NetControl(Associations& assocs, bool real_clock, uint32_t step_budget)
+      : assocs_(assocs), real_clock_(real_clock), step_budget_(step_budget) {}
 
   std::function<core::cmdmon::Status(const config::NtpSource&)> on_add;
   std::function<core::cmdmon::Status()> on_reload;
@@ -191,10 +192,10 @@ class NetControl final : public CmdmonControl {
     // The parent admits one step an hour for this command, and none without makestep
     // (proc/bounds.h): keep to it, or the parent would take the step as a violation.
     const int64_t now = sys::monotonic_ns();
-    if (real_clock_ && !command_step_allowed(bounds_, last_step_, now)) {
+    if (real_clock_ && !command_step_allowed(step_budget_, last_step_, now)) {
       sys::logf(sys::Severity::kWarning, "makestep command refused: %s",
-                bounds_.max_steps_per_hour == 0 ? "makestep is not configured"
-                                                : "it may step once an hour");
+                step_budget_ == 0 ? "makestep is not configured"
+                                  : "it may step once an hour");
       return core::cmdmon::Status::kFailed;
     }
     if (assocs_.make_step() && real_clock_) last_step_ = now;
@@ -233,7 +234,7 @@ class NetControl final : public CmdmonControl {
 
   Associations& assocs_;
   bool real_clock_;
-  ipc::ClockBounds bounds_;
+  uint32_t step_budget_;
   std::optional<int64_t> last_step_;  // monotonic ns of the last step this command made
 };
 
@@ -478,7 +479,7 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
     return i;
   };
   NetControl chronyc(*assocs, !opts.no_adjust && opts.one_shot != OneShot::kQueryOnce,
-                     clock_bounds(file_cfg, opts));
+                     command_steps_per_hour(file_cfg, opts));
   chronyc.on_add = [&](const config::NtpSource& src) {
     if (sources.size() >= cfg.sources.size() + cfg.sourcedir_sources.size() + kMaxAddedSources)
       return core::cmdmon::Status::kTooManySources;

@@ -54,14 +54,20 @@ TEST(ClockBounds, MakestepLimitIsTheHourlyBudget) {
 
 TEST(ClockBounds, CommandStepOnceAnHourOnlyWithMakestep) {
   config::Config cfg;
-  const auto none = clock_bounds(cfg, Options{});
-  EXPECT_FALSE(command_step_allowed(none, std::nullopt, 0));
+  EXPECT_EQ(command_steps_per_hour(cfg, Options{}), 0u);
+  EXPECT_FALSE(command_step_allowed(0, std::nullopt, 0));
+  // initstepslew's step is not the command's.
+  cfg.init_step_slew = config::InitStepSlew{core::Duration::ms(50), {"192.0.2.1"}};
+  EXPECT_EQ(command_steps_per_hour(cfg, Options{}), 0u);
   cfg.make_step_threshold = core::Duration::s(1);
   cfg.make_step_limit = 3;
-  const auto b = clock_bounds(cfg, Options{});
-  EXPECT_TRUE(command_step_allowed(b, std::nullopt, 5));
-  EXPECT_FALSE(command_step_allowed(b, 5, 5 + ipc::kNsPerHour - 1));
-  EXPECT_TRUE(command_step_allowed(b, 5, 5 + ipc::kNsPerHour));
+  EXPECT_EQ(command_steps_per_hour(cfg, Options{}), 1u);
+  Options once;
+  once.one_shot = OneShot::kSetOnce;
+  EXPECT_EQ(command_steps_per_hour(cfg, once), 0u);
+  EXPECT_TRUE(command_step_allowed(1, std::nullopt, 5));
+  EXPECT_FALSE(command_step_allowed(1, 5, 5 + ipc::kNsPerHour - 1));
+  EXPECT_TRUE(command_step_allowed(1, 5, 5 + ipc::kNsPerHour));
 }
 
 TEST(ClockBounds, SetOnceAllowsOneStep) {
