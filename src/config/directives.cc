@@ -273,9 +273,7 @@ Status initstepslew(const Args& a, Config& c) {
 Status bindcmdaddress(const Args& a, Config& c) {
   if (Status s = a.expect(1); !s.ok()) return s;
   if (a[0][0] == '/') return set_path_or_off(a, c.bind_cmd_path);
-  Status s = set_address_pair(a, c.bind_cmd_address4, c.bind_cmd_address6);
-  if (s.ok()) warn_unsupported(a);  // there is no UDP command socket yet
-  return s;
+  return set_address_pair(a, c.bind_cmd_address4, c.bind_cmd_address6);
 }
 
 // A setting whose value `off` is what the daemon does anyway; any other value is warned about.
@@ -407,15 +405,12 @@ const Entry kDirectives[] = {
      }},
     {"clockprecision", M,
      [](const Args& a, Config& c) { return set_seconds(a, c.clock_precision); }},
-    {"cmdallow", P,
+    {"cmdallow", M,
      [](const Args& a, Config& c) { return parse_access_rule(a, true, c.cmd_access); }},
-    {"cmddeny", P,
+    {"cmddeny", M,
      [](const Args& a, Config& c) { return parse_access_rule(a, false, c.cmd_access); }},
-    {"cmdport", M,  // no UDP command socket yet: only "cmdport 0" is what the daemon does
-     [](const Args& a, Config& c) {
-       return set_integer_warn_unless(a, c.cmd_port, 0, 65535, uint16_t{0});
-     }},
-    {"cmdratelimit", P,
+    {"cmdport", M, [](const Args& a, Config& c) { return set_integer(a, c.cmd_port, 0, 65535); }},
+    {"cmdratelimit", M,
      [](const Args& a, Config& c) { return rate_limit(a, c.cmd_rate_limit, false); }},
     {"combinelimit", M, [](const Args& a, Config& c) { return set_real(a, c.combine_limit); }},
     {"commandkey", O, nullptr},

@@ -200,9 +200,13 @@ std::string format_config(const Config& c) {
   }
   print_rate_limit(p, "ratelimit", c.rate_limit, true);
 
-  // Command access: the Unix socket; no UDP command socket (cmdport 0 is what the daemon does).
+  // Command access: the Unix socket, then the UDP one (cmdport, its addresses, who, how often).
   p.line("bindcmdaddress").word(c.bind_cmd_path.empty() ? "/" : c.bind_cmd_path);
-  if (c.cmd_port == 0) p.line("cmdport").num(0);
+  p.line("cmdport").num(c.cmd_port);
+  p.line("bindcmdaddress").word(c.bind_cmd_address4.to_string());
+  p.line("bindcmdaddress").word(c.bind_cmd_address6.to_string());
+  print_access(p, c.cmd_access, "cmdallow", "cmddeny");
+  print_rate_limit(p, "cmdratelimit", c.cmd_rate_limit, false);
 
   // Files.
   print_string(p, "ntsdumpdir", c.nts_dump_dir);
@@ -224,13 +228,6 @@ std::string format_config(const Config& c) {
     ignored.flag("leaponly", c.smooth_time->leap_only);
   }
   if (c.dscp != d.dscp) ignored.line("dscp").num(c.dscp);
-  if (c.cmd_port != d.cmd_port && c.cmd_port != 0) ignored.line("cmdport").num(c.cmd_port);
-  if (c.bind_cmd_address4 != d.bind_cmd_address4)
-    ignored.line("bindcmdaddress").word(c.bind_cmd_address4.to_string());
-  if (c.bind_cmd_address6 != d.bind_cmd_address6)
-    ignored.line("bindcmdaddress").word(c.bind_cmd_address6.to_string());
-  print_access(ignored, c.cmd_access, "cmdallow", "cmddeny");
-  print_rate_limit(ignored, "cmdratelimit", c.cmd_rate_limit, false);
   if (c.nts_port != d.nts_port) ignored.line("ntsport").num(c.nts_port);
   for (const std::string& f : c.nts_server_certs) ignored.line("ntsservercert").word(f);
   for (const std::string& f : c.nts_server_keys) ignored.line("ntsserverkey").word(f);

@@ -2,6 +2,7 @@
 #include "core/cmdmon.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 namespace tempus::core::cmdmon {
@@ -84,6 +85,175 @@ void write_timespec(ByteWriter& w, Timestamp t) {
 }
 
 void write_float(ByteWriter& w, double x) { w.be32(encode_float(x)); }
+
+double read_float(ByteReader& r) { return decode_float(r.be32()); }
+int32_t read_i32(ByteReader& r) { return static_cast<int32_t>(r.be32()); }
+void write_i32(ByteWriter& w, int32_t v) { w.be32(static_cast<uint32_t>(v)); }
+
+SourceRequest read_source(ByteReader& r) {
+  SourceRequest s;
+  s.type = r.be32();
+  const Bytes name = r.bytes(s.name.size());
+  for (size_t i = 0; i < name.size(); ++i) s.name[i] = static_cast<uint8_t>(name[i]);
+  s.port = r.be32();
+  s.minpoll = read_i32(r);
+  s.maxpoll = read_i32(r);
+  s.presend_minpoll = read_i32(r);
+  s.min_stratum = r.be32();
+  s.poll_target = r.be32();
+  s.version = r.be32();
+  s.max_sources = r.be32();
+  s.min_samples = read_i32(r);
+  s.max_samples = read_i32(r);
+  s.authkey = r.be32();
+  s.nts_port = r.be32();
+  s.max_delay = read_float(r);
+  s.max_delay_ratio = read_float(r);
+  s.max_delay_dev_ratio = read_float(r);
+  s.min_delay = read_float(r);
+  s.asymmetry = read_float(r);
+  s.offset = read_float(r);
+  s.flags = r.be32();
+  s.filter_length = read_i32(r);
+  s.cert_set = r.be32();
+  s.max_delay_quant = read_float(r);
+  return s;  // reserved[1] follows
+}
+
+void write_source(ByteWriter& w, const SourceRequest& s) {
+  w.be32(s.type);
+  for (uint8_t b : s.name) w.u8(b);
+  w.be32(s.port);
+  write_i32(w, s.minpoll);
+  write_i32(w, s.maxpoll);
+  write_i32(w, s.presend_minpoll);
+  for (uint32_t v : {s.min_stratum, s.poll_target, s.version, s.max_sources}) w.be32(v);
+  write_i32(w, s.min_samples);
+  write_i32(w, s.max_samples);
+  w.be32(s.authkey);
+  w.be32(s.nts_port);
+  for (double x : {s.max_delay, s.max_delay_ratio, s.max_delay_dev_ratio, s.min_delay,
+                   s.asymmetry, s.offset})
+    write_float(w, x);
+  w.be32(s.flags);
+  write_i32(w, s.filter_length);
+  w.be32(s.cert_set);
+  write_float(w, s.max_delay_quant);
+  w.be32(0);  // reserved
+}
+
+// The fields of the commands that have any, in chrony's layout (the caller wrote the header).
+void read_fields(ByteReader& r, Request& q) {
+  switch (q.command) {
+    case cmd::kSourceData:
+    case cmd::kSourceStats:
+    case cmd::kSelectData:
+    case cmd::kManualDelete:
+      q.index = r.be32();
+      break;
+    case cmd::kNtpData:
+    case cmd::kNtpSourceName:
+    case cmd::kAuthData:
+    case cmd::kDelSource:
+      q.address = read_address(r);
+      break;
+    case cmd::kOnline:
+    case cmd::kOffline:
+    case cmd::kBurst:
+      q.mask = read_address(r);
+      q.address = read_address(r);
+      if (q.command == cmd::kBurst) {
+        q.n_good = read_i32(r);
+        q.n_total = read_i32(r);
+      }
+      break;
+    case cmd::kClientAccessesByIndex3:
+      q.clients.first_index = r.be32();
+      q.clients.n_clients = r.be32();
+      q.clients.min_hits = r.be32();
+      q.clients.reset = r.be32();
+      break;
+    case cmd::kManual:
+    case cmd::kSmoothTime:
+      q.option = read_i32(r);
+      break;
+    case cmd::kLocal2:
+      q.local.on = read_i32(r);
+      q.local.stratum = read_i32(r);
+      q.local.distance = read_float(r);
+      q.local.orphan = read_i32(r);
+      break;
+    case cmd::kModifyMakeStep:
+      q.makestep.limit = read_i32(r);
+      q.makestep.threshold = read_float(r);
+      break;
+    case cmd::kDfreq:
+    case cmd::kDoffset2:
+      q.value = read_float(r);
+      break;
+    case cmd::kAddSource:
+      q.source = read_source(r);
+      break;
+    default:
+      break;
+  }
+}
+
+void write_fields(ByteWriter& w, const Request& q) {
+  switch (q.command) {
+    case cmd::kSourceData:
+    case cmd::kSourceStats:
+    case cmd::kSelectData:
+    case cmd::kManualDelete:
+      w.be32(q.index);
+      break;
+    case cmd::kNtpData:
+    case cmd::kNtpSourceName:
+    case cmd::kAuthData:
+    case cmd::kDelSource:
+      write_address(w, q.address);
+      break;
+    case cmd::kOnline:
+    case cmd::kOffline:
+    case cmd::kBurst:
+      write_address(w, q.mask);
+      write_address(w, q.address);
+      if (q.command == cmd::kBurst) {
+        write_i32(w, q.n_good);
+        write_i32(w, q.n_total);
+      }
+      break;
+    case cmd::kClientAccessesByIndex3:
+      w.be32(q.clients.first_index);
+      w.be32(q.clients.n_clients);
+      w.be32(q.clients.min_hits);
+      w.be32(q.clients.reset);
+      break;
+    case cmd::kManual:
+    case cmd::kSmoothTime:
+      write_i32(w, q.option);
+      break;
+    case cmd::kLocal2:
+      write_i32(w, q.local.on);
+      write_i32(w, q.local.stratum);
+      write_float(w, q.local.distance);
+      write_i32(w, q.local.orphan);
+      break;
+    case cmd::kModifyMakeStep:
+      write_i32(w, q.makestep.limit);
+      write_float(w, q.makestep.threshold);
+      break;
+    case cmd::kDfreq:
+    case cmd::kDoffset2:
+      write_float(w, q.value);
+      break;
+    case cmd::kAddSource:
+      write_source(w, q.source);
+      break;
+    default:
+      break;
+  }
+}
 
 void write_header(ByteWriter& w, const Reply& r, uint16_t format) {
   w.u8(kVersion);
@@ -306,6 +476,42 @@ size_t request_length(uint16_t command) {
   return std::max(kLengths[command].request, kLengths[command].reply);
 }
 
+std::string SourceRequest::name_text() const {
+  const auto end = std::find(name.begin(), name.end(), uint8_t{0});
+  return std::string(name.begin(), end);
+}
+
+void SourceRequest::set_name(std::string_view n) {
+  name.fill(0);
+  const size_t len = std::min(n.size(), name.size() - 1);
+  for (size_t i = 0; i < len; ++i) name[i] = static_cast<uint8_t>(n[i]);
+}
+
+Status check_source(const SourceRequest& s) {
+  if (s.type < SourceRequest::kServer || s.type > SourceRequest::kPool) return Status::kInvalid;
+  if (s.name.back() != 0) return Status::kInvalidName;
+  const std::string name = s.name_text();
+  if (name.empty()) return Status::kInvalidName;
+  for (char c : name)
+    if (!std::isgraph(static_cast<unsigned char>(c))) return Status::kInvalidName;
+  if (s.port > 65535 || s.nts_port > 65535) return Status::kInvalid;
+  for (double x : {s.max_delay, s.max_delay_ratio, s.max_delay_dev_ratio, s.min_delay,
+                   s.asymmetry, s.offset, s.max_delay_quant})
+    if (!std::isfinite(x)) return Status::kInvalid;
+  return Status::kSuccess;
+}
+
+bool selects(const Address& mask, const Address& address, const IpAddress& ip) {
+  if (!address.ip) return true;
+  if (address.ip->family() != ip.family()) return false;
+  const bool masked = mask.ip && mask.ip->family() == ip.family();
+  for (size_t i = 0; i < 16; ++i) {
+    const uint8_t m = masked ? mask.ip->bytes()[i] : 0xff;
+    if ((address.ip->bytes()[i] & m) != (ip.bytes()[i] & m)) return false;
+  }
+  return true;
+}
+
 bool is_open_command(uint16_t command) {
   for (uint16_t c : kOpen)
     if (c == command) return true;
@@ -343,28 +549,7 @@ Decoded decode_request(Bytes datagram) {
     d.status = Status::kBadPktLength;
     return d;
   }
-  switch (q.command) {
-    case cmd::kSourceData:
-    case cmd::kSourceStats:
-    case cmd::kSelectData:
-    case 42:  // MANUAL_DELETE
-      q.index = r.be32();
-      break;
-    case cmd::kNtpData:
-    case cmd::kNtpSourceName:
-    case cmd::kAuthData:
-    case cmd::kDelSource:
-      q.address = read_address(r);
-      break;
-    case cmd::kClientAccessesByIndex3:
-      q.clients.first_index = r.be32();
-      q.clients.n_clients = r.be32();
-      q.clients.min_hits = r.be32();
-      q.clients.reset = r.be32();
-      break;
-    default:
-      break;
-  }
+  read_fields(r, q);
   d.kind = Decoded::Kind::kOk;
   d.status = Status::kSuccess;
   return d;
@@ -383,28 +568,7 @@ std::vector<std::byte> encode_request(const Request& q) {
   w.be16(q.attempt);
   w.be32(q.sequence);
   w.zeros(8);
-  switch (q.command) {
-    case cmd::kSourceData:
-    case cmd::kSourceStats:
-    case cmd::kSelectData:
-    case 42:
-      w.be32(q.index);
-      break;
-    case cmd::kNtpData:
-    case cmd::kNtpSourceName:
-    case cmd::kAuthData:
-    case cmd::kDelSource:
-      write_address(w, q.address);
-      break;
-    case cmd::kClientAccessesByIndex3:
-      w.be32(q.clients.first_index);
-      w.be32(q.clients.n_clients);
-      w.be32(q.clients.min_hits);
-      w.be32(q.clients.reset);
-      break;
-    default:
-      break;
-  }
+  write_fields(w, q);
   if (out.size() < len) w.zeros(len - out.size());
   return out;
 }

@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -40,13 +41,17 @@ inline constexpr size_t kReplyHeaderLen = 28;
 inline constexpr size_t kMaxRequestLen = 860;
 
 namespace cmd {  // request codes (candm.h REQ_*)
-inline constexpr uint16_t kNull = 0, kOnline = 1, kOffline = 2, kBurst = 3, kLocal = 12,
-                          kManual = 13, kNSources = 14, kSourceData = 15, kDelSource = 29,
-                          kTracking = 33, kSourceStats = 34, kRtcReport = 35, kManualList = 41,
-                          kMakeStep = 43, kActivity = 44, kSmoothing = 51, kServerStats = 54,
-                          kNtpData = 57, kOnOffline = 63, kAddSource = 64, kNtpSourceName = 65,
+inline constexpr uint16_t kNull = 0, kOnline = 1, kOffline = 2, kBurst = 3, kDump = 6,
+                          kSetTime = 11, kLocal = 12, kManual = 13, kNSources = 14,
+                          kSourceData = 15, kRekey = 16, kDelSource = 29, kWriteRtc = 30,
+                          kDfreq = 31, kTracking = 33, kSourceStats = 34, kRtcReport = 35,
+                          kTrimRtc = 36, kCycleLogs = 37, kManualList = 41, kManualDelete = 42,
+                          kMakeStep = 43, kActivity = 44, kReselect = 48, kModifyMakeStep = 50,
+                          kSmoothing = 51, kSmoothTime = 52, kRefresh = 53, kServerStats = 54,
+                          kLocal2 = 56, kNtpData = 57, kShutdown = 62, kOnOffline = 63,
+                          kAddSource = 64, kNtpSourceName = 65, kResetSources = 66,
                           kAuthData = 67, kClientAccessesByIndex3 = 68, kSelectData = 69,
-                          kReloadSources = 70, kCount = 72;
+                          kReloadSources = 70, kDoffset2 = 71, kCount = 72;
 }  // namespace cmd
 
 enum class Status : uint16_t {
@@ -55,11 +60,21 @@ enum class Status : uint16_t {
   kUnauth = 2,
   kInvalid = 3,
   kNoSuchSource = 4,
+  kInvalidTs = 5,
   kNotEnabled = 6,
+  kBadSubnet = 7,
+  kAccessAllowed = 8,
+  kAccessDenied = 9,
+  kSourceAlreadyKnown = 11,
+  kTooManySources = 12,
   kNoRtc = 13,
+  kBadRtcFile = 14,
   kInactive = 15,
+  kBadSample = 16,
+  kInvalidAf = 17,
   kBadPktVersion = 18,
   kBadPktLength = 19,
+  kInvalidName = 21,
 };
 
 // chrony's Float.
@@ -82,6 +97,38 @@ size_t request_length(uint16_t command);
 // privileged Unix socket.
 bool is_open_command(uint16_t command);
 
+// ADD_SOURCE's body (candm.h REQ_NTP_Source) as chronyc 4.3 fills it from `add server|pool|peer
+// NAME [options]`; check_source() says whether chronyd would take it.
+struct SourceRequest {
+  enum Type : uint32_t { kServer = 1, kPeer = 2, kPool = 3 };
+  enum Flag : uint32_t {
+    kOnline = 0x1, kAutoOffline = 0x2, kIburst = 0x4, kPrefer = 0x8, kNoselect = 0x10,
+    kTrust = 0x20, kRequire = 0x40, kInterleaved = 0x80, kBurst = 0x100, kNts = 0x200,
+    kCopy = 0x400, kExtFieldExp1 = 0x800
+  };
+  uint32_t type = kServer;
+  std::array<uint8_t, 256> name{};  // NUL-terminated (check_source() insists)
+  uint32_t port = 123;
+  int32_t minpoll = 6, maxpoll = 10, presend_minpoll = 0;
+  uint32_t min_stratum = 0, poll_target = 8, version = 0, max_sources = 4;
+  int32_t min_samples = 0, max_samples = 0;
+  uint32_t authkey = 0, nts_port = 4460;
+  double max_delay = 3, max_delay_ratio = 0, max_delay_dev_ratio = 10, min_delay = 0,
+         asymmetry = 1, offset = 0;  // s, ratios
+  uint32_t flags = kOnline;
+  int32_t filter_length = 0;
+  uint32_t cert_set = 0;
+  double max_delay_quant = 0;
+
+  std::string name_text() const;  // up to the first NUL
+  void set_name(std::string_view n);  // truncated to 255 octets
+  bool operator==(const SourceRequest&) const = default;
+};
+// kSuccess, or chronyd's answer to a source it would refuse before looking at its sources:
+// kInvalid (unknown type, a port beyond 65535, a value that is not a number), kInvalidName (not
+// NUL-terminated, empty, or with a character that is not printable or is a space).
+Status check_source(const SourceRequest& s);
+
 struct Request {
   uint16_t command = 0;
   uint16_t attempt = 0;
@@ -89,11 +136,29 @@ struct Request {
   size_t length = 0;    // of the datagram (decode_request), padding included
   // Parameters, for the commands that have them.
   uint32_t index = 0;   // SOURCE_DATA, SOURCESTATS, SELECT_DATA, MANUAL_DELETE
-  Address address;      // NTP_DATA, NTP_SOURCE_NAME, AUTH_DATA, DEL_SOURCE
+  Address address;      // NTP_DATA, NTP_SOURCE_NAME, AUTH_DATA, DEL_SOURCE; with `mask`:
+  Address mask;         // ONLINE, OFFLINE, BURST (address unspecified: every source)
   struct ClientQuery {
     uint32_t first_index = 0, n_clients = 0, min_hits = 0, reset = 0;
   } clients;            // CLIENT_ACCESSES_BY_INDEX3
+  int32_t n_good = 0, n_total = 0;  // BURST: good samples wanted, requests at most
+  int32_t option = 0;   // MANUAL (0 off, 1 on, 2 reset), SMOOTHTIME (0 reset, 1 activate)
+  struct Local {
+    int32_t on = 0, stratum = 0, orphan = 0;
+    double distance = 0;  // s
+  } local;              // LOCAL2
+  struct MakeStep {
+    int32_t limit = 0;
+    double threshold = 0;  // s
+  } makestep;           // MODIFY_MAKESTEP
+  double value = 0;     // DFREQ (ppm), DOFFSET2 (s)
+  SourceRequest source; // ADD_SOURCE
 };
+
+// Whether a source at `ip` is one that ONLINE/OFFLINE/BURST with this mask and address name:
+// every source when the address is unspecified, else the same family and the same bits under
+// the mask (a mask of the other family, or none, compares every bit), as chronyd.
+bool selects(const Address& mask, const Address& address, const IpAddress& ip);
 
 // What to do with a datagram (chrony's read_from_cmd_socket order):
 //   kDrop   — no answer at all: shorter than a reply header, longer than any request, not a

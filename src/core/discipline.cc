@@ -184,6 +184,13 @@ std::vector<ClockCommand> Discipline::slew_by(Timestamp now, Duration d) {
   return {SlewCommand{wanted, rate}};
 }
 
+std::vector<ClockCommand> Discipline::step_pending(Timestamp now) {
+  const Duration pending = pending_slew(now);
+  slew_ = SlewPlan{};
+  if (pending == Duration()) return {};
+  return {SlewCommand{Duration(), kMinSlewRatePpm}, StepCommand{pending}};
+}
+
 std::vector<ClockCommand> Discipline::unsynchronise(Timestamp /*now*/) {
   synced_ = false;
   return {StatusCommand{.leap = Leap::kUnsync, .synced = false, .max_error = kMaxKernelError,

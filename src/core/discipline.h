@@ -162,6 +162,11 @@ class Discipline {
   // still pending.
   std::vector<ClockCommand> slew_by(Timestamp now, Duration d);
 
+  // `chronyc makestep`: the slew still pending becomes a step of what remains (chrony's
+  // LCL_MakeStep); nothing when no slew is pending. The statistics took the slew as done when it
+  // was issued, so they need no Correction.
+  std::vector<ClockCommand> step_pending(Timestamp now);
+
   // No usable source any more: kernel status "not synchronised".
   std::vector<ClockCommand> unsynchronise(Timestamp now);
 

@@ -100,6 +100,25 @@ std::vector<ClockCommand> Engine::on_leap(Timestamp now) {
   return {};
 }
 
+void Engine::burst(uint32_t id, int good, int total) {
+  if (Source* s = find(id); s && !s->refclock) s->client.burst(good, total);
+}
+
+void Engine::on_online(uint32_t id) {
+  if (Source* s = find(id); s && !s->refclock) s->client.on_online();
+}
+
+bool Engine::in_burst(uint32_t id) const {
+  const Source* s = find(id);
+  return s && !s->refclock && s->client.in_burst();
+}
+
+std::vector<ClockCommand> Engine::make_step(Timestamp now) {
+  auto cmds = discipline_.step_pending(now);
+  if (!cmds.empty()) ++step_epoch_;
+  return cmds;
+}
+
 Engine::Source* Engine::find(uint32_t id) {
   auto it = std::find_if(sources_.begin(), sources_.end(), [id](const Source& s) { return s.id == id; });
   return it == sources_.end() ? nullptr : &*it;

@@ -152,6 +152,14 @@ class Engine {
   std::vector<ClockCommand> tick(Timestamp now);
   std::vector<ClockCommand> shutdown(Timestamp now);
 
+  // chronyc's commands. burst: NtpClient::burst for source `id`; online: NtpClient::on_online
+  // (the caller resumes polling); in_burst: whether its burst still runs (false for an unknown
+  // id). make_step: Discipline::step_pending, exchanges across the step are dropped.
+  void burst(uint32_t id, int good, int total);
+  void on_online(uint32_t id);
+  bool in_burst(uint32_t id) const;
+  std::vector<ClockCommand> make_step(Timestamp now);
+
   std::vector<SourceView> sources(Timestamp now) const;
   TrackingReport tracking(Timestamp now) const { return discipline_.tracking(now); }
   bool synchronised() const { return selected_.has_value() && discipline_.updates() > 0; }

@@ -338,6 +338,11 @@ void NtpClient::on_sample_quality(SampleQuality q) {
 
 void NtpClient::on_timeout() { mark_lost(); }
 
+void NtpClient::burst(int good, int total) {
+  if (opts_.symmetric || in_burst() || good < 1 || total < 1) return;
+  start_burst(good, total);
+}
+
 void NtpClient::on_online() {
   if (state_ == ClientState::kDenied) return;
   open_ = false;

@@ -219,6 +219,11 @@ class NtpClient {
   // iburst, start a new initial burst.
   void on_online();
 
+  // `chronyc burst GOOD/TOTAL` (chrony): requests at the burst spacing until `good` good samples
+  // or `total` requests; nothing for a symmetric association, while a burst runs already, or
+  // with a count below 1.
+  void burst(int good, int total);
+
   // Back to the initial state (poll = minpoll, reach 0, active, iburst again if configured);
   // counters are kept.
   void reset();

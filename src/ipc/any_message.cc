@@ -32,6 +32,8 @@ core::Result<AnyMessage, IpcError> decode_any(const Frame& f) {
     case MsgType::kSeccompViolation: return as_any<SeccompViolation>(f);
     case MsgType::kResolveRequest: return as_any<ResolveRequest>(f);
     case MsgType::kResolveReply: return as_any<ResolveReply>(f);
+    case MsgType::kSourcesRequest: return as_any<SourcesRequest>(f);
+    case MsgType::kSourcesFile: return as_any<SourcesFile>(f);
   }
   return core::Unexpected{IpcError::kUnknownType};
 }

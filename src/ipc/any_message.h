@@ -12,13 +12,14 @@
 #include "ipc/messages.h"
 #include "ipc/resolve.h"
 #include "ipc/services.h"
+#include "ipc/sources.h"
 
 namespace tempus::ipc {
 
 using AnyMessage =
     std::variant<Hello, Ready, Shutdown, SlewOffset, SetFrequency, StepClock, SetKernelStatus,
                  WriteDrift, ClockResult, LogLine, SdNotify, WriteFile, FileResult, SeccompViolation, ResolveRequest,
-                 ResolveReply>;
+                 ResolveReply, SourcesRequest, SourcesFile>;
 
 // The payload of f decoded by the decoder its header type names. Errors: that decoder's.
 core::Result<AnyMessage, IpcError> decode_any(const Frame& f);

@@ -22,6 +22,8 @@ std::optional<MsgType> msg_type_from_wire(uint32_t v) {
     case MsgType::kSeccompViolation:
     case MsgType::kResolveRequest:
     case MsgType::kResolveReply:
+    case MsgType::kSourcesRequest:
+    case MsgType::kSourcesFile:
       return t;
   }
   return std::nullopt;
@@ -45,6 +47,8 @@ std::string_view to_string(MsgType t) {
     case MsgType::kSeccompViolation: return "seccomp_violation";
     case MsgType::kResolveRequest: return "resolve_request";
     case MsgType::kResolveReply: return "resolve_reply";
+    case MsgType::kSourcesRequest: return "sources_request";
+    case MsgType::kSourcesFile: return "sources_file";
   }
   return "unknown";
 }
@@ -81,8 +85,10 @@ bool is_allowed(MsgType t, Role from, Role to) {
     case MsgType::kFileResult:
       return from == Role::kParent && to == Role::kNet;
     case MsgType::kResolveRequest:
+    case MsgType::kSourcesRequest:
       return from == Role::kNet && to == Role::kDns;
     case MsgType::kResolveReply:
+    case MsgType::kSourcesFile:
       return from == Role::kDns && to == Role::kNet;
   }
   return false;

@@ -36,6 +36,9 @@ enum class MsgType : uint32_t {
   // Name resolution.
   kResolveRequest = 48,  // net → dns                                 (resolve.h)
   kResolveReply = 49,    // dns → net                                 (resolve.h)
+  // sourcedir files for chronyc's `reload sources`.
+  kSourcesRequest = 50,  // net → dns                                 (sources.h)
+  kSourcesFile = 51,     // dns → net                                 (sources.h)
 };
 
 // The MsgType with this wire value, or nullopt for any value not listed above.
@@ -60,8 +63,8 @@ std::string_view to_string(Role r);
 //   SlewOffset .. WriteDrift, SdNotify,
 //   WriteFile                                  net → parent
 //   ClockResult, FileResult                    parent → net
-//   ResolveRequest                             net → dns
-//   ResolveReply                               dns → net
+//   ResolveRequest, SourcesRequest             net → dns
+//   ResolveReply, SourcesFile                  dns → net
 bool is_allowed(MsgType t, Role from, Role to);
 
 // True when frames of type t may carry a passed fd (SCM_RIGHTS). No message does yet; a frame

@@ -9,6 +9,7 @@
 
 #include "core/refclock_sock.h"
 #include "crypto/refid.h"
+#include "proc/associations_internal.h"
 #include "sys/log.h"
 #include "sys/udp.h"
 
@@ -107,33 +108,6 @@ core::EngineSourceOptions source_options(const config::NtpSource& s, const core:
   return o;
 }
 
-struct Associations::Assoc {
-  uint32_t id;
-  size_t origin;        // index of the configured source
-  bool pool;            // a pool member (replaceable)
-  bool peer = false;    // symmetric active mode
-  int shared_fd = -1;   // a peer's packets go out on the server socket (not owned), or -1
-  bool dropped = false; // marked for reap()
-  bool refclock = false; // a reference clock: `name` is its refid, `path` its socket
-  std::string path;
-  uint64_t false_polls = 0;  // consecutive polls seen as a falseticker
-  std::string name;
-  core::IpAddress address;
-  uint16_t port;
-  ipc::UniqueFd fd;
-  bool tx_timestamps = false;  // the kernel queues a transmit timestamp per request
-  bool prefer = false, noselect = false, trust = false, require = false;
-  std::optional<core::Header> last_header;  // of the newest reply that gave a sample
-  std::optional<uint32_t> key_id;           // symmetric key
-  core::Timestamp last_t1, last_t4;
-  uint32_t tx_queued = 0;      // transmit timestamps not read yet
-  core::Timestamp t1;  // when the last request left (local clock)
-  std::optional<core::Timestamp> tx;  // the kernel's transmit time of it (CLOCK_REALTIME)
-  std::unique_ptr<PhcRefclock> phc;   // refclock PHC
-  sys::Event timer;
-  sys::Event readable;
-};
-
 Associations::Associations(event_base* base, const config::Config& cfg, LocalClock& clock,
                            std::optional<core::InitialFrequency> initial,
                            std::optional<core::LeapTable> leaps, std::function<void()> fatal)
@@ -188,8 +162,7 @@ size_t Associations::count(size_t origin) const {
 bool Associations::add(const config::NtpSource& src, size_t origin,
                        const core::IpAddress& address) {
   if (!init_active_ && is_init_origin(origin)) return false;  // initstepslew is over
-  for (const auto& a : assocs_)
-    if (!a->dropped && a->address == address && a->port == src.port) return false;
+  if (polls(address, src.port)) return false;
   const core::Timestamp now = clock_.now();
   std::erase_if(avoid_, [&](const auto& e) { return now - e.second > kAvoidDropped; });
   for (const auto& e : avoid_)
@@ -229,6 +202,7 @@ bool Associations::add_with(const config::NtpSource& src, size_t origin,
   a->fd = std::move(sock.fd);
   a->tx_timestamps = sock.tx_timestamps;
   a->shared_fd = shared_fd;
+  a->offline = src.offline;
   Assoc* raw = a.get();
   a->timer = sys::Event::timer(base_, [this, raw](short) { poll(*raw); });
   if (a->fd) {
@@ -256,9 +230,10 @@ bool Associations::add_with(const config::NtpSource& src, size_t origin,
   a->prefer = opts.prefer, a->noselect = opts.noselect, a->trust = opts.trust;
   a->require = opts.require;
   assocs_.push_back(std::move(a));
-  raw->timer.add(core::Duration::ns(0));
-  sys::logf(sys::Severity::kInfo, "%s %s (%s port %u)", raw->peer ? "peering with" : "polling",
-            src.host.c_str(), address.to_string().c_str(), src.port);
+  if (!raw->offline) raw->timer.add(core::Duration::ns(0));
+  sys::logf(sys::Severity::kInfo, "%s %s (%s port %u)%s", raw->peer ? "peering with" : "polling",
+            src.host.c_str(), address.to_string().c_str(), src.port,
+            raw->offline ? ", offline" : "");
   return true;
 }
 
@@ -339,6 +314,7 @@ bool Associations::send_packet(Assoc& a, std::span<const std::byte> packet) {
 }
 
 void Associations::poll(Assoc& a) {
+  if (a.offline && !engine_.in_burst(a.id)) return;  // until chronyc online (or a burst)
   // A peer's packet carries our system variables and the time it leaves (taken just before).
   const core::ServerState self = server_state();
   const core::Timestamp now = clock_.now();
@@ -389,7 +365,7 @@ void Associations::reap() {
   std::erase_if(assocs_, [&](const std::unique_ptr<Assoc>& a) {
     if (!a->dropped) return false;
     engine_.remove_source(a->id);
-    if (a->pool) {
+    if (a->pool && !a->deleted) {
       origins.push_back(a->origin);
       avoid_.emplace_back(a->address, clock_.now());
     }

@@ -4,6 +4,7 @@
 // is decided in the core; this file only moves packets, time and commands.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -42,6 +43,9 @@ class Associations {
   // `origin` is the caller's index of that configured source. Returns false (and logs) when the
   // socket cannot be opened or the address is polled already.
   bool add(const config::NtpSource& src, size_t origin, const core::IpAddress& address);
+  // Whether an NTP association polls `address` (on `port`, when given). chronyd knows a source
+  // by its address alone: chronyc add of one polled already is "source already known".
+  bool polls(const core::IpAddress& address, std::optional<uint16_t> port = std::nullopt) const;
   size_t size() const { return assocs_.size(); }
   // Peers send from the NTP server's socket of their family (chrony: the NTP port), so the
   // peer sees our packets come from the port it was configured with; -1 where there is none
@@ -98,6 +102,30 @@ class Associations {
   // Final drift write and the like.
   void shutdown();
 
+  // chronyc's commands on the NTP sources (never refclocks) whose address `select` accepts
+  // (cmdmon::selects); each returns false when it accepts none (chronyd's "503 No such source").
+  //   online/offline (chrony's SRC_ONLINE/SRC_OFFLINE): an offline source sends nothing, except
+  //     the requests of a burst started while it was offline; back online, it resumes polling
+  //     at once (with an initial burst when it has iburst). kMaybe (`onoffline`): online when a
+  //     UDP socket can be connected to it (there is a route), else offline.
+  //   burst: core::NtpClient::burst on client-mode sources (peers are left alone).
+  //   remove (`delete`): the association goes; a deleted pool member is not replaced.
+  using Selector = std::function<bool(const core::IpAddress&)>;
+  enum class Connectivity { kOnline, kOffline, kMaybe };
+  bool set_connectivity(const Selector& select, Connectivity c);
+  bool burst(const Selector& select, int good, int total);
+  bool remove(const core::IpAddress& address);
+  // The associations of configured source `origin` go (reload sources dropped it).
+  void remove_origin(size_t origin);
+  // makestep: the pending slew becomes a step (core::Engine::make_step); true when a step was
+  // made (false: nothing was pending).
+  bool make_step();
+  // chronyc activity's counts over the NTP associations.
+  struct Activity {
+    int online = 0, offline = 0, burst_online = 0, burst_offline = 0;
+  };
+  Activity activity() const;
+
   // Called after every reference update with the offset that update corrected (> 0: the local
   // clock was behind). -q and -Q end the daemon from here.
   void set_update_hook(std::function<void(core::Duration offset)> hook) { hook_ = std::move(hook); }
@@ -130,6 +158,8 @@ class Associations {
   // What the NTP server tells clients: our tracking when synchronised, else the `local`
   // reference (stratum N, refid 127.127.1.1 like chronyd) when configured, else unsynchronised.
   core::ServerState server_state() const;
+  // chronyc local: serve the local reference (nullopt: stop).
+  void set_local(std::optional<config::LocalReference> l) { local_ = std::move(l); }
   // For ntpstat: the selected source's address, our stratum, the error bound, the poll.
   nlohmann::json status_json() const;
 

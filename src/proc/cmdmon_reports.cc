@@ -74,6 +74,54 @@ cm::Reply with(const cm::Request& req, cm::Body body) {
 
 }  // namespace
 
+config::NtpSource source_from_request(const cm::SourceRequest& r) {
+  using R = cm::SourceRequest;
+  constexpr int kMinPoll = -6, kMaxPoll = 24;
+  config::NtpSource s;
+  s.kind = r.type == R::kPeer   ? config::SourceKind::kPeer
+           : r.type == R::kPool ? config::SourceKind::kPool
+                                : config::SourceKind::kServer;
+  s.host = r.name_text();
+  if (auto a = core::IpAddress::parse(s.host)) s.address = *a;
+  s.port = static_cast<uint16_t>(r.port);
+  const int minpoll = r.minpoll < kMinPoll ? 6 : std::min(r.minpoll, kMaxPoll);
+  const int maxpoll = r.maxpoll < kMinPoll ? 10 : std::min(r.maxpoll, kMaxPoll);
+  s.minpoll = core::PollLog{static_cast<int8_t>(minpoll)};
+  s.maxpoll = core::PollLog{static_cast<int8_t>(std::max(minpoll, maxpoll))};
+  if (r.presend_minpoll >= kMinPoll && r.presend_minpoll <= kMaxPoll)
+    s.presend = core::PollLog{static_cast<int8_t>(r.presend_minpoll)};
+  s.poll_target = static_cast<int>(std::clamp<uint32_t>(r.poll_target, 1, 1000));
+  s.min_stratum = static_cast<int>(std::min<uint32_t>(r.min_stratum, 16));
+  if (r.version >= 1 && r.version <= 4) s.version = static_cast<int>(r.version);
+  s.max_sources = static_cast<int>(std::clamp<uint32_t>(r.max_sources, 1, 16));
+  if (r.min_samples >= 0) s.min_samples = r.min_samples;
+  if (r.max_samples >= 0) s.max_samples = r.max_samples;
+  if (r.authkey != 0) s.key_id = r.authkey;
+  s.nts_port = static_cast<uint16_t>(r.nts_port);
+  s.cert_set = r.cert_set;
+  auto secs = [](double x) { return core::Duration::from_seconds_f(std::clamp(x, 0.0, 1e3)); };
+  s.max_delay = secs(r.max_delay);
+  s.max_delay_ratio = std::clamp(r.max_delay_ratio, 0.0, 1e6);
+  s.max_delay_dev_ratio = std::clamp(r.max_delay_dev_ratio, 0.0, 1e6);
+  s.max_delay_quant = std::clamp(r.max_delay_quant, 0.0, 1.0);
+  s.min_delay = secs(r.min_delay);
+  s.asymmetry = std::clamp(r.asymmetry, -1.0, 1.0);
+  s.offset = core::Duration::from_seconds_f(std::clamp(r.offset, -1e3, 1e3));
+  s.filter = std::clamp(r.filter_length, 0, 1000);
+  s.offline = (r.flags & R::kOnline) == 0;
+  s.auto_offline = r.flags & R::kAutoOffline;
+  s.iburst = r.flags & R::kIburst;
+  s.burst = r.flags & R::kBurst;
+  s.prefer = r.flags & R::kPrefer;
+  s.noselect = r.flags & R::kNoselect;
+  s.trust = r.flags & R::kTrust;
+  s.require = r.flags & R::kRequire;
+  s.xleave = r.flags & R::kInterleaved;
+  s.nts = r.flags & R::kNts;
+  s.copy = r.flags & R::kCopy;
+  return s;
+}
+
 std::vector<Associations::SourceReport> CmdmonReporter::reports() const {
   return assocs_ ? assocs_->source_reports() : std::vector<Associations::SourceReport>{};
 }
@@ -106,7 +154,44 @@ cm::Reply CmdmonReporter::answer(const cm::Request& req, bool privileged,
     case cm::cmd::kManualList: return with(req, cm::ManualList{});
     case cm::cmd::kSmoothing: return cm::status_reply(req, cm::Status::kNotEnabled);
     case cm::cmd::kRtcReport: return cm::status_reply(req, cm::Status::kNoRtc);
-    default: return cm::status_reply(req, cm::Status::kFailed);
+    default: return change(req);
+  }
+}
+
+cm::Reply CmdmonReporter::change(const cm::Request& req) const {
+  using C = Associations::Connectivity;
+  auto status = [&](cm::Status s) { return cm::status_reply(req, s); };
+  switch (req.command) {
+    case cm::cmd::kSmoothTime: return status(cm::Status::kNotEnabled);
+    case cm::cmd::kWriteRtc:
+    case cm::cmd::kTrimRtc: return status(cm::Status::kNoRtc);
+    case cm::cmd::kSetTime: return status(cm::Status::kNotEnabled);
+    case cm::cmd::kManualDelete: return status(cm::Status::kBadSample);
+    case cm::cmd::kManual:
+      if (req.option < 0 || req.option > 2) return status(cm::Status::kInvalid);
+      return status(req.option == 1 ? cm::Status::kFailed : cm::Status::kSuccess);
+    case cm::cmd::kCycleLogs:
+    case cm::cmd::kDump: return status(cm::Status::kSuccess);
+    default: break;
+  }
+  if (!control_) return status(cm::Status::kFailed);
+  switch (req.command) {
+    case cm::cmd::kOnline: return status(control_->set_connectivity(req, C::kOnline));
+    case cm::cmd::kOffline: return status(control_->set_connectivity(req, C::kOffline));
+    case cm::cmd::kOnOffline: return status(control_->set_connectivity(req, C::kMaybe));
+    case cm::cmd::kBurst: return status(control_->burst(req));
+    case cm::cmd::kMakeStep: return status(control_->make_step());
+    case cm::cmd::kAddSource: {
+      const cm::Status s = cm::check_source(req.source);
+      return status(s != cm::Status::kSuccess ? s : control_->add_source(req.source));
+    }
+    case cm::cmd::kDelSource:
+      if (!req.address.ip) return status(cm::Status::kNoSuchSource);
+      return status(control_->delete_source(*req.address.ip));
+    case cm::cmd::kReloadSources: return status(control_->reload_sources());
+    case cm::cmd::kLocal2: return status(control_->set_local(req.local));
+    case cm::cmd::kRekey: return status(control_->rekey());
+    default: return status(cm::Status::kFailed);
   }
 }
 
@@ -270,8 +355,13 @@ cm::Reply CmdmonReporter::auth_data(const cm::Request& req) const {
 
 cm::Reply CmdmonReporter::activity(const cm::Request& req) const {
   cm::Activity a;
-  for (const auto& r : reports())
-    if (!r.refclock) ++a.online;
+  if (assocs_) {
+    const Associations::Activity n = assocs_->activity();
+    a.online = n.online;
+    a.offline = n.offline;
+    a.burst_online = n.burst_online;
+    a.burst_offline = n.burst_offline;
+  }
   if (names_)
     for (const auto& s : names_->sources())
       if (s.resolve != SourceEntry::Resolve::kLiteral && s.resolve != SourceEntry::Resolve::kOk)

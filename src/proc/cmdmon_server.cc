@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: ISC
 #include "proc/cmdmon_server.h"
 
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -10,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "proc/access_names.h"
 #include "sys/log.h"
 #include "sys/privdrop.h"
 #include "sys/state_files.h"
@@ -131,44 +133,148 @@ core::Result<ipc::UniqueFd, std::string> CmdmonServer::open(const std::string& p
   return std::move(*fd);
 }
 
-CmdmonServer::CmdmonServer(event_base* base, ipc::UniqueFd fd, CmdmonReporter reporter)
-    : fd_(std::move(fd)), reporter_(reporter) {
-  ev_ = sys::Event(base, fd_.get(), EV_READ | EV_PERSIST, [this](short) { on_readable(); });
-  ev_.add();
+CmdmonUdpPolicy cmdmon_udp_policy(const config::Config& cfg) {
+  CmdmonUdpPolicy p;
+  p.access = AccessNames(cfg.cmd_access).table();
+  const config::RateLimit& r = cfg.cmd_rate_limit;
+  p.log.rate_limit = core::RateLimitConfig{.interval_log2 = r.interval_log2, .burst = r.burst,
+                                           .leak = r.leak, .kod = 0};
+  p.log.max_clients = 256;
+  return p;
 }
 
-void CmdmonServer::on_readable() {
+std::vector<ipc::UniqueFd> CmdmonServer::open_udp(const config::Config& cfg,
+                                                  const Options& opts) {
+  std::vector<ipc::UniqueFd> out;
+  if (cfg.cmd_port == 0 || opts.one_shot == OneShot::kQueryOnce) return out;
+  std::vector<sys::Endpoint> ends;
+  if (opts.family != AddressFamily::kIpv6) ends.push_back({cfg.bind_cmd_address4, cfg.cmd_port});
+  if (opts.family != AddressFamily::kIpv4) ends.push_back({cfg.bind_cmd_address6, cfg.cmd_port});
+  for (const auto& e : ends) {
+    auto fd = sys::open_server_socket(e);
+    if (fd) (void)sys::set_server_tx_timestamps(fd->get(), false);
+    if (!fd) {
+      sys::logf(sys::Severity::kError, "Could not open command socket on %s port %u: %s",
+                e.address.to_string().c_str(), e.port, sys::to_string(fd.error()).c_str());
+      continue;
+    }
+    out.push_back(std::move(*fd));
+  }
+  return out;
+}
+
+namespace {
+
+uint64_t random_key() {
+  uint64_t v = 0;
+  while (getrandom(&v, sizeof v, 0) != static_cast<ssize_t>(sizeof v)) {
+  }
+  return v;
+}
+
+}  // namespace
+
+struct CmdmonServer::Listener {
+  ipc::UniqueFd fd;
+  sys::Event ev;  // last: freed first
+};
+
+CmdmonServer::CmdmonServer(event_base* base, ipc::UniqueFd unix_fd,
+                           std::vector<ipc::UniqueFd> udp_fds, CmdmonReporter reporter,
+                           CmdmonUdpPolicy policy)
+    : reporter_(reporter), policy_(std::move(policy)), log_(policy_.log, random_key()) {
+  auto listen = [&](ipc::UniqueFd fd, bool udp) {
+    auto l = std::make_unique<Listener>();
+    l->fd = std::move(fd);
+    const int raw = l->fd.get();
+    l->ev = sys::Event(base, raw, EV_READ | EV_PERSIST, [this, raw, udp](short) {
+      if (udp) on_udp(raw);
+      else on_unix(raw);
+    });
+    l->ev.add();
+    listeners_.push_back(std::move(l));
+  };
+  if (unix_fd) listen(std::move(unix_fd), false);
+  for (auto& fd : udp_fds) listen(std::move(fd), true);
+}
+
+CmdmonServer::~CmdmonServer() = default;
+
+std::optional<std::vector<std::byte>> CmdmonServer::reply(std::span<const std::byte> datagram,
+                                                          bool privileged) {
   namespace cm = core::cmdmon;
+  const auto d = cm::decode_request(datagram);
+  if (d.kind == cm::Decoded::Kind::kDrop) {
+    ++counters_.dropped;
+    sys::logf(sys::Severity::kDebug, "cmdmon: dropped a %zu-octet datagram", datagram.size());
+    return std::nullopt;
+  }
+  const cm::Reply r = d.kind == cm::Decoded::Kind::kError
+                          ? cm::status_reply(d.request, d.status)
+                          : reporter_.answer(d.request, privileged, counters_);
+  auto out = cm::encode_reply(r);
+  if (out.size() > datagram.size()) {  // never answer with more than was asked (chronyd's rule)
+    ++counters_.dropped;
+    return std::nullopt;
+  }
+  return out;
+}
+
+void CmdmonServer::on_unix(int fd) {
   // One octet more than the longest request shows an oversized datagram.
-  std::array<std::byte, cm::kMaxRequestLen + 1> buf;
+  std::array<std::byte, core::cmdmon::kMaxRequestLen + 1> buf;
   for (int i = 0; i < kBatch; ++i) {
     sockaddr_un from{};
     socklen_t from_len = sizeof from;
-    const ssize_t n = recvfrom(fd_.get(), buf.data(), buf.size(), MSG_DONTWAIT,
+    const ssize_t n = recvfrom(fd, buf.data(), buf.size(), MSG_DONTWAIT,
                                reinterpret_cast<sockaddr*>(&from), &from_len);
     if (n < 0) return;  // EAGAIN: done; anything else: wait for the next readiness
     ++counters_.received;
     const size_t len = static_cast<size_t>(n);
     // chronyc binds its socket to a path; an unbound or abstract sender cannot be answered.
     const bool has_path = from_len > offsetof(sockaddr_un, sun_path) + 1 && from.sun_path[0] != 0;
-    const auto d = cm::decode_request(std::span(buf.data(), len));
-    if (!has_path || d.kind == cm::Decoded::Kind::kDrop) {
-      ++counters_.dropped;
-      sys::logf(sys::Severity::kDebug, "cmdmon: dropped a %zu-octet datagram", len);
-      continue;
-    }
-    const cm::Reply reply = d.kind == cm::Decoded::Kind::kError
-                                ? cm::status_reply(d.request, d.status)
-                                : reporter_.answer(d.request, /*privileged=*/true, counters_);
-    const auto out = cm::encode_reply(reply);
-    if (out.size() > len) {  // never answer with more than was asked (chronyd's rule)
+    if (!has_path) {
       ++counters_.dropped;
       continue;
     }
-    if (sendto(fd_.get(), out.data(), out.size(), MSG_DONTWAIT,
+    const auto out = reply(std::span(buf.data(), len), /*privileged=*/true);
+    if (!out) continue;
+    if (sendto(fd, out->data(), out->size(), MSG_DONTWAIT,
                reinterpret_cast<const sockaddr*>(&from), from_len) < 0)
       sys::logf(sys::Severity::kDebug, "cmdmon: reply to %.*s: %s",
                 static_cast<int>(sizeof from.sun_path), from.sun_path, std::strerror(errno));
+  }
+}
+
+void CmdmonServer::on_udp(int fd) {
+  std::array<std::byte, core::cmdmon::kMaxRequestLen + 1> buf;
+  for (int i = 0; i < kBatch; ++i) {
+    auto r = sys::receive(fd, buf);
+    if (!r) return;
+    core::IpAddress from = r->from.address;
+    if (auto v4 = from.unmapped_v4()) from = *v4;
+    // chronyd: 127.0.0.1 and ::1 always; anyone else only when cmdallow'ed, and rate limited.
+    const bool localhost = from == core::IpAddress::loopback(from.family());
+    if (!localhost && !policy_.access.allowed(from)) {
+      sys::logf(sys::Severity::kDebug, "cmdmon: unauthorised host %s",
+                from.to_string().c_str());
+      continue;
+    }
+    ++counters_.received;
+    if (r->size == 0) {  // truncated: longer than any request
+      ++counters_.dropped;
+      continue;
+    }
+    if (!localhost &&
+        log_.on_request(from, sys::realtime_now()).decision != core::RateDecision::kAnswer) {
+      ++counters_.dropped;
+      continue;
+    }
+    const auto out = reply(std::span(buf.data(), r->size), /*privileged=*/false);
+    if (!out) continue;
+    if (auto st = sys::send_to(fd, *out, r->from); !st)
+      sys::logf(sys::Severity::kDebug, "cmdmon: reply to %s: %s", from.to_string().c_str(),
+                sys::to_string(st.error()).c_str());
   }
 }
 

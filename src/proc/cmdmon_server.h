@@ -20,15 +20,28 @@
 // Access: as in chronyd, the Unix socket's permissions are the access control and every
 // request on it is privileged. Datagrams are read in bounded batches; a malformed one is
 // answered with chrony's error status or dropped (core/cmdmon.h), never more.
+//
+// UDP (chronyd's port 323): with `cmdport` not 0, sockets on bindcmdaddress's IPv4 and IPv6
+// addresses (default 127.0.0.1 and ::1), opened before the sandbox. What comes from an address
+// other than 127.0.0.1 or ::1 is answered only when cmdallow/cmddeny allow it (no rule: nobody;
+// a rule naming a host is not resolved and matches nothing) and is rate limited by
+// cmdratelimit (chrony's client log); anything else is dropped without an answer. Requests on
+// UDP are never privileged: only chrony's open commands are answered, the others get
+// STT_UNAUTH ("501 Not authorised"), as chronyd answers them.
 #pragma once
 
 #include <sys/types.h>
 
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "config/model.h"
+#include "core/client_log.h"
 #include "core/result.h"
+#include "core/server.h"
 #include "ipc/unique_fd.h"
 #include "proc/cmdmon_reports.h"
 #include "proc/options.h"
@@ -65,6 +78,13 @@ core::Result<ipc::UniqueFd, std::string> prepare_cmdmon_dir(const CmdmonDir& d, 
 // Net, before the sandbox: whether dir leads to real_dir (the parent prepared it).
 bool cmdmon_dir_ready(const CmdmonDir& d);
 
+// Who may use the UDP sockets, and how often (cmdallow/cmddeny, cmdratelimit).
+struct CmdmonUdpPolicy {
+  core::AccessTable access;
+  core::ClientLogConfig log;
+};
+CmdmonUdpPolicy cmdmon_udp_policy(const config::Config& cfg);
+
 class CmdmonServer {
  public:
   // At most this many datagrams are answered per readiness, so a flood cannot starve NTP.
@@ -72,18 +92,30 @@ class CmdmonServer {
 
   // Binds the socket (mode 0666: the directory decides who reaches it). Before the sandbox.
   static core::Result<ipc::UniqueFd, std::string> open(const std::string& path);
+  // The UDP sockets (none with cmdport 0 or -Q); a socket that cannot be bound is logged and
+  // left out, as chronyd does. Before the sandbox (port 323 needs root).
+  static std::vector<ipc::UniqueFd> open_udp(const config::Config& cfg, const Options& opts);
 
-  CmdmonServer(event_base* base, ipc::UniqueFd fd, CmdmonReporter reporter);
+  // unix_fd may be empty (no Unix socket); udp_fds may be none.
+  CmdmonServer(event_base* base, ipc::UniqueFd unix_fd, std::vector<ipc::UniqueFd> udp_fds,
+               CmdmonReporter reporter, CmdmonUdpPolicy policy);
+  ~CmdmonServer();
 
   const CmdmonCounters& counters() const { return counters_; }
 
  private:
-  void on_readable();
+  struct Listener;
+  void on_unix(int fd);
+  void on_udp(int fd);
+  // The reply to a datagram, or nullopt when it gets none.
+  std::optional<std::vector<std::byte>> reply(std::span<const std::byte> datagram,
+                                              bool privileged);
 
-  ipc::UniqueFd fd_;
   CmdmonReporter reporter_;
+  CmdmonUdpPolicy policy_;
+  core::ClientLog log_;
   CmdmonCounters counters_;
-  sys::Event ev_;
+  std::vector<std::unique_ptr<Listener>> listeners_;
 };
 
 }  // namespace tempus::proc

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "config/fs_source.h"
 #include "ipc/any_message.h"
 #include "proc/child.h"
 #include "sys/log.h"
@@ -56,6 +57,31 @@ ipc::ResolveReply resolve(const ipc::ResolveRequest& req) {
   return reply;
 }
 
+// chronyc's `reload sources`: the *.sources files of net's sourcedir directories (FsFileSource
+// lists them as the parser does), then the end marker.
+std::vector<ipc::SourcesFile> read_sources(const ipc::SourcesRequest& req) {
+  config::FsFileSource fs;
+  std::vector<ipc::SourcesFile> out;
+  for (std::string dir : req.dirs) {
+    while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+    for (const std::string& name : fs.list_dir(dir, ".sources")) {
+      const std::string path = (dir == "/" ? "" : dir) + "/" + name;
+      auto text = fs.read(path);
+      if (!text) continue;  // gone since the listing: as if it was never there
+      if (out.size() >= ipc::SourcesFile::kMaxFiles || text->size() > ipc::SourcesFile::kMaxContent ||
+          path.size() > ipc::kMaxSourcesPath) {
+        sys::logf(sys::Severity::kWarning, "reload sources: %s left out (more than %zu files or "
+                  "%zu octets)", path.c_str(), ipc::SourcesFile::kMaxFiles,
+                  ipc::SourcesFile::kMaxContent);
+        continue;
+      }
+      out.push_back(ipc::SourcesFile{req.request_id, false, path, std::move(*text)});
+    }
+  }
+  out.push_back(ipc::SourcesFile{req.request_id, true, "", ""});
+  return out;
+}
+
 }  // namespace
 
 int run_dns(const Options& opts) {
@@ -92,6 +118,10 @@ int run_dns(const Options& opts) {
       ipc::ChannelOptions{.self = ipc::Role::kDns, .peer = ipc::Role::kNet},
       [&](ipc::ReceivedFrame& rf) {
         auto m = ipc::decode_any(rf.frame);
+        if (m && rf.frame.header.type == ipc::MsgType::kSourcesRequest) {
+          for (const auto& f : read_sources(std::get<ipc::SourcesRequest>(*m))) net->send(f);
+          return;
+        }
         if (!m || rf.frame.header.type != ipc::MsgType::kResolveRequest) {
           sys::logf(sys::Severity::kError, "invalid frame from net");
           stop(1);

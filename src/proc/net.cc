@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
+#include <functional>
 #include <map>
 #include <memory>
 
@@ -14,6 +16,7 @@
 #include "crypto/refid.h"
 #include "proc/access_names.h"
 #include "proc/associations.h"
+#include "proc/bounds.h"
 #include "proc/child.h"
 #include "proc/keys.h"
 #include "proc/cmdmon_server.h"
@@ -22,6 +25,7 @@
 #include "proc/mode6_vars.h"
 #include "proc/net_state.h"
 #include "proc/ntp_server.h"
+#include "proc/sources_reload.h"
 #include "sys/log.h"
 #include "sys/state_files.h"
 #include "sys/udp.h"
@@ -81,10 +85,16 @@ std::optional<core::LeapTable> read_leap_table(const config::Config& cfg) {
   return std::move(*table);
 }
 
-// The configured source behind NetState's entry i (config sources first, then sourcedir ones).
-const config::NtpSource& source_at(const config::Config& cfg, size_t i) {
-  return i < cfg.sources.size() ? cfg.sources[i] : cfg.sourcedir_sources[i - cfg.sources.size()];
+// The configured sources in NetState's order: config sources, then sourcedir ones, then those
+// chronyc added at run time.
+std::vector<config::NtpSource> configured_sources(const config::Config& cfg) {
+  std::vector<config::NtpSource> v = cfg.sources;
+  v.insert(v.end(), cfg.sourcedir_sources.begin(), cfg.sourcedir_sources.end());
+  return v;
 }
+
+// Sources chronyc may add at run time beyond the configured ones (chronyd: "too many sources").
+constexpr size_t kMaxAddedSources = 256;
 
 // -q/-Q give up after this long without an update unless -t says otherwise.
 constexpr core::Duration kOneShotTimeout = core::Duration::s(60);
@@ -157,6 +167,84 @@ void run_parent_hooks(const std::string& hook, LinkedChannel& parent) {
   }
 }
 
+// CmdmonControl on the net process's pieces. Adding and reloading sources need the source
+// list and dns, which run_net owns: it fills on_add and on_reload.
+class NetControl final : public CmdmonControl {
+ public:
+  // real_clock: corrections go to the parent, whose step bounds apply (not under -x or -Q).
+  // step_budget: command_steps_per_hour().
+  NetControl(Associations& assocs, bool real_clock, uint32_t step_budget)
+      : assocs_(assocs), real_clock_(real_clock), step_budget_(step_budget) {}
+
+  std::function<core::cmdmon::Status(const config::NtpSource&)> on_add;
+  std::function<core::cmdmon::Status()> on_reload;
+  std::function<bool()> on_rekey;
+
+  core::cmdmon::Status set_connectivity(const core::cmdmon::Request& req,
+                                        Associations::Connectivity c) override {
+    const bool any = assocs_.set_connectivity(selector(req), c);
+    return any || c == Associations::Connectivity::kMaybe ? core::cmdmon::Status::kSuccess
+                                                          : core::cmdmon::Status::kNoSuchSource;
+  }
+  core::cmdmon::Status burst(const core::cmdmon::Request& req) override {
+    return assocs_.burst(selector(req), req.n_good, req.n_total)
+               ? core::cmdmon::Status::kSuccess
+               : core::cmdmon::Status::kNoSuchSource;
+  }
+  core::cmdmon::Status make_step() override {
+    // The parent admits one step an hour for this command, and none without makestep
+    // (proc/bounds.h): keep to it, or the parent would take the step as a violation.
+    const int64_t now = sys::monotonic_ns();
+    if (real_clock_ && !command_step_allowed(step_budget_, last_step_, now)) {
+      sys::logf(sys::Severity::kWarning, "makestep command refused: %s",
+                step_budget_ == 0 ? "makestep is not configured"
+                                  : "it may step once an hour");
+      return core::cmdmon::Status::kFailed;
+    }
+    if (assocs_.make_step() && real_clock_) last_step_ = now;
+    return core::cmdmon::Status::kSuccess;
+  }
+  core::cmdmon::Status add_source(const core::cmdmon::SourceRequest& s) override {
+    return on_add ? on_add(source_from_request(s)) : core::cmdmon::Status::kFailed;
+  }
+  core::cmdmon::Status delete_source(const core::IpAddress& address) override {
+    return assocs_.remove(address) ? core::cmdmon::Status::kSuccess
+                                   : core::cmdmon::Status::kNoSuchSource;
+  }
+  core::cmdmon::Status reload_sources() override {
+    return on_reload ? on_reload() : core::cmdmon::Status::kFailed;
+  }
+  core::cmdmon::Status set_local(const core::cmdmon::Request::Local& l) override {
+    if (l.on == 0) {
+      assocs_.set_local(std::nullopt);
+    } else {
+      config::LocalReference ref;
+      ref.stratum = std::clamp(l.stratum, 1, 15);
+      ref.orphan = l.orphan != 0;
+      if (std::isfinite(l.distance) && l.distance > 0)
+        ref.distance = core::Duration::from_seconds_f(std::min(l.distance, 1e3));
+      assocs_.set_local(ref);
+    }
+    return core::cmdmon::Status::kSuccess;
+  }
+  core::cmdmon::Status rekey() override {
+    return !on_rekey || on_rekey() ? core::cmdmon::Status::kSuccess
+                                   : core::cmdmon::Status::kFailed;
+  }
+
+ private:
+  static Associations::Selector selector(const core::cmdmon::Request& req) {
+    return [mask = req.mask, address = req.address](const core::IpAddress& ip) {
+      return core::cmdmon::selects(mask, address, ip);
+    };
+  }
+
+  Associations& assocs_;
+  bool real_clock_;
+  uint32_t step_budget_;
+  std::optional<int64_t> last_step_;  // monotonic ns of the last step this command made
+};
+
 }  // namespace
 
 int run_net(const Options& opts, const config::Config& file_cfg) {
@@ -197,15 +285,22 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
 
   uint32_t dns_pid = 0;
   std::unique_ptr<LinkedChannel> dns;
+  std::unique_ptr<SourcesReload> reload;  // chronyc reload sources (after the sandbox)
+  std::vector<config::NtpSource> sources = configured_sources(cfg);
   // Names are (re)sent to dns from here: at start, and after a failure with backoff.
   auto resolve = [&](size_t i) {
     dns->send(ipc::ResolveRequest{.query_id = static_cast<uint32_t>(i),
-                                  .family = query_family(opts, source_at(cfg, i).family),
+                                  .family = query_family(opts, sources[i].family),
                                   .name = state.sources()[i].name});
   };
+  std::vector<bool> removed(sources.size());  // by reload sources: never polled again
   std::vector<sys::Event> retry;
-  for (size_t i = 0; i < state.sources().size(); ++i)
-    retry.push_back(sys::Event::timer(base.get(), [&resolve, i](short) { resolve(i); }));
+  auto add_retry = [&](size_t i) {
+    retry.push_back(sys::Event::timer(base.get(), [&resolve, &removed, i](short) {
+      if (!removed[i]) resolve(i);
+    }));
+  };
+  for (size_t i = 0; i < state.sources().size(); ++i) add_retry(i);
   // allow/deny host names (proc/access_names.h), asked of dns like the sources' names.
   AccessNames acl(cfg.ntp_access);
   std::unique_ptr<NtpServer> server;
@@ -249,6 +344,8 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
           }
           dns_pid = pid;
           state.set_dns_pid(pid);
+        } else if (auto* file = std::get_if<ipc::SourcesFile>(&*m)) {
+          if (dns_pid != 0 && reload) reload->take(*file);
         } else if (auto* reply = std::get_if<ipc::ResolveReply>(&*m)) {
           if (dns_pid != 0 && acl.owns(reply->query_id)) {
             on_acl_reply(*reply);
@@ -260,6 +357,7 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
             return;
           }
           const auto& s = state.sources()[reply->query_id];
+          if (removed[reply->query_id]) return;
           if (s.resolve != SourceEntry::Resolve::kOk) {
             const core::Duration wait = resolve_retry_delay(s.failures);
             sys::logf(sys::Severity::kWarning, "cannot resolve %s (%s); retrying in %lld s",
@@ -273,7 +371,7 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
           sys::logf(sys::Severity::kInfo, "%s resolved to %zu address(es)", s.name.c_str(),
                     s.addresses.size());
           if (assocs)
-            start_polling(*assocs, source_at(cfg, reply->query_id), reply->query_id, s.addresses);
+            start_polling(*assocs, sources[reply->query_id], reply->query_id, s.addresses);
         }
       },
       [&](const ipc::ChannelError& e) {
@@ -334,6 +432,9 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
     }
   }
 
+  // chronyc over UDP (cmdport; port 323 needs root).
+  std::vector<ipc::UniqueFd> cmdmon_udp = CmdmonServer::open_udp(cfg, opts);
+
   enter_sandbox(ipc::Role::kNet, opts, /*chroot=*/true);
   parent.send(ipc::Ready{.role = ipc::Role::kNet, .pid = self});
   if (auto hook = test_hook()) {
@@ -381,10 +482,45 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
     server->set_control_handler(control_access(cfg), [&] { return control_variables(*assocs); });
     if (server_enabled(cfg)) sys::logf(sys::Severity::kInfo, "serving NTP on port %u", cfg.port);
   }
+  // chronyc's state-changing commands (CmdmonControl), on the pieces above.
+  auto start_source = [&](const config::NtpSource& src) {
+    const size_t i = state.add(src);
+    sources.push_back(src);
+    removed.push_back(false);
+    add_retry(i);
+    if (state.sources()[i].resolve == SourceEntry::Resolve::kLiteral)
+      start_polling(*assocs, src, i, state.sources()[i].addresses);
+    else
+      resolve(i);
+    return i;
+  };
+  NetControl chronyc(*assocs, !opts.no_adjust && opts.one_shot != OneShot::kQueryOnce,
+                     command_steps_per_hour(file_cfg, opts));
+  chronyc.on_add = [&](const config::NtpSource& src) {
+    if (sources.size() >= cfg.sources.size() + cfg.sourcedir_sources.size() + kMaxAddedSources)
+      return core::cmdmon::Status::kTooManySources;
+    if (src.address && assocs->polls(*src.address))
+      return core::cmdmon::Status::kSourceAlreadyKnown;
+    start_source(src);
+    return core::cmdmon::Status::kSuccess;
+  };
+  reload = std::make_unique<SourcesReload>(cfg.source_dirs, cfg.sources.size(),
+                                           cfg.sourcedir_sources.size());
+  reload->apply = [&](const std::vector<config::NtpSource>& fresh) {
+    reload->update(fresh, sources, removed, [&](size_t i) { assocs->remove_origin(i); },
+                   start_source);
+  };
+  // chronyd: rekey without a key file has nothing to do and succeeds.
+  chronyc.on_rekey = [&] { return cfg.key_file.empty() || keys.reload(); };
+  chronyc.on_reload = [&] {
+    if (auto req = reload->request()) dns->send(*req);
+    return core::cmdmon::Status::kSuccess;
+  };
   std::unique_ptr<CmdmonServer> cmdmon;
-  if (cmdmon_fd)
-    cmdmon = std::make_unique<CmdmonServer>(base.get(), std::move(cmdmon_fd),
-                                            CmdmonReporter(assocs.get(), server.get(), &state));
+  if (cmdmon_fd || !cmdmon_udp.empty())
+    cmdmon = std::make_unique<CmdmonServer>(
+        base.get(), std::move(cmdmon_fd), std::move(cmdmon_udp),
+        CmdmonReporter(assocs.get(), server.get(), &state, &chronyc), cmdmon_udp_policy(cfg));
   assocs->set_replace_hook([&](size_t origin) {
     state.begin_resolve_again(origin);
     resolve(origin);
@@ -407,7 +543,7 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
 
   for (size_t i = 0; i < state.sources().size(); ++i) {
     const auto& s = state.sources()[i];
-    const auto& src = source_at(cfg, i);
+    const auto& src = sources[i];
     if (s.resolve == SourceEntry::Resolve::kLiteral) {
       start_polling(*assocs, src, i, s.addresses);
       continue;

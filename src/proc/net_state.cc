@@ -34,19 +34,21 @@ core::IpAddress to_core(const ipc::IpAddress& a) {
 
 NetState::NetState(const config::Config& cfg, bool no_adjust, core::Timestamp started)
     : no_adjust_(no_adjust), started_(started) {
-  auto add = [this](const config::NtpSource& s) {
-    SourceEntry e;
-    e.name = s.host;
-    e.kind = s.kind;
-    e.port = s.port;
-    if (s.address) {
-      e.resolve = SourceEntry::Resolve::kLiteral;
-      e.addresses.push_back(*s.address);
-    }
-    sources_.push_back(std::move(e));
-  };
   for (const auto& s : cfg.sources) add(s);
   for (const auto& s : cfg.sourcedir_sources) add(s);
+}
+
+size_t NetState::add(const config::NtpSource& s) {
+  SourceEntry e;
+  e.name = s.host;
+  e.kind = s.kind;
+  e.port = s.port;
+  if (s.address) {
+    e.resolve = SourceEntry::Resolve::kLiteral;
+    e.addresses.push_back(*s.address);
+  }
+  sources_.push_back(std::move(e));
+  return sources_.size() - 1;
 }
 
 core::Duration resolve_retry_delay(int failures) {

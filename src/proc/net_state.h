@@ -38,6 +38,8 @@ class NetState {
  public:
   NetState(const config::Config& cfg, bool no_adjust, core::Timestamp started);
 
+  // Appends the entry of a configured source (literal address or name to resolve); its index.
+  size_t add(const config::NtpSource& s);
   std::vector<SourceEntry>& sources() { return sources_; }
   const std::vector<SourceEntry>& sources() const { return sources_; }
   // Applies a dns reply to the source with index `index`; false if there is no such source or

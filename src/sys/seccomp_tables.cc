@@ -241,6 +241,7 @@ constexpr auto kDnsOnly = std::to_array<AllowedSyscall>({
     {"open", kOpenReadOnly, "the same for NSS modules using open(2) (x86_64)", kAllow, true},
     {"stat", {}, "NSS modules checking files (x86_64)", kAllow, true},
     {"lseek", {}, "nss_files rewinds /etc/hosts", kAllow, false},
+    {"getdents64", {}, "list sourcedir directories for net's `reload sources`", kAllow, false},
     {"pread64", {}, "dlopen() reads ELF headers", kAllow, false},
     {"socket", kDnsSocket,
      "DNS over UDP/TCP, nscd/resolved unix sockets, AI_ADDRCONFIG via NETLINK_ROUTE", kAllow,

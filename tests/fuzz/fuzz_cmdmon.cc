@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: ISC
 // chronyc's command protocol: decode_request() on arbitrary datagrams never crashes, accepts
 // only requests at least as long as their command's exact length, re-encodes what it accepted
-// to the same request, and never leads to a reply longer than the datagram. The Float codec:
+// to the same request (the state-changing commands' fields and ADD_SOURCE's body included), and never leads to a reply longer than the datagram. The Float codec:
 // every 32-bit pattern decodes to a finite value that survives a re-encoding.
 #include <cmath>
 #include <cstdlib>
@@ -39,6 +39,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       check(d2.request.index == d.request.index && d2.request.address == d.request.address);
       check(d2.request.clients.first_index == d.request.clients.first_index &&
             d2.request.clients.min_hits == d.request.clients.min_hits);
+      // The state-changing commands' fields.
+      check(d2.request.mask == d.request.mask && d2.request.n_good == d.request.n_good &&
+            d2.request.n_total == d.request.n_total && d2.request.option == d.request.option);
+      check(d2.request.local.on == d.request.local.on &&
+            d2.request.local.stratum == d.request.local.stratum &&
+            d2.request.local.distance == d.request.local.distance &&
+            d2.request.makestep.threshold == d.request.makestep.threshold &&
+            d2.request.value == d.request.value);
+      check(d2.request.source == d.request.source);
+      (void)cmdmon::check_source(d.request.source);
+      if (d.request.address.ip)
+        (void)cmdmon::selects(d.request.mask, d.request.address, *d.request.address.ip);
       check(cmdmon::encode_reply(cmdmon::status_reply(d.request, cmdmon::Status::kFailed))
                 .size() <= size);
       break;

@@ -75,6 +75,8 @@ void run_payloads(std::span<const std::byte> in) {
   run_payload<SeccompViolation>(in);
   run_payload<ResolveRequest>(in);
   run_payload<ResolveReply>(in);
+  run_payload<SourcesRequest>(in);
+  run_payload<SourcesFile>(in);
 }
 
 }  // namespace

@@ -50,6 +50,12 @@ class Daemon:
                 args = (*args, f"bindcmdaddress {self.cmd_sock}")
             else:
                 config_lines = [*config_lines, f"bindcmdaddress {self.cmd_sock}"]
+        # chronyd's UDP port 323 is the host's too: off unless the test sets cmdport.
+        if not any(l.split()[:1] == ["cmdport"] for l in [*config_lines, *args]):
+            if any(" " in a for a in args):
+                args = (*args, "cmdport 0")
+            else:
+                config_lines = [*config_lines, "cmdport 0"]
         with open(self.conf, "w") as f:
             f.write("\n".join(config_lines) + "\n")
         self.log_path = os.path.join(self.dir, "stderr.log")

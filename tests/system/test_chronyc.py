@@ -30,6 +30,60 @@ def request(command, length, version=6, pkt_type=1, sequence=0x1234):
     return (head + bytes(max(0, length - len(head))))[:length]
 
 
+# What the malformed-request tests send (what, datagram, reply status or None for silence),
+# on the Unix socket and over UDP alike.
+MALFORMED = [  # what, datagram, status on the Unix socket, status over UDP
+    ("null", request(0, 28), 0, 0),
+    ("version 5", request(33, 104, version=5), 18, 18),
+    ("version 4", request(33, 104, version=4), None, None),
+    ("truncated", request(33, 60), 19, 19),
+    ("unknown command", request(500, 104), 3, 3),
+    ("withdrawn command LOCAL", request(12, 104), 3, 3),
+    ("a reply", request(33, 104, pkt_type=2), None, None),
+    ("shorter than a reply header", request(33, 27), None, None),
+    ("huge", request(33, 4000), None, None),
+    ("reserved octet", request(33, 104)[:2] + b"\x01" + request(33, 104)[3:], None, None),
+    ("no such source", request(15, 76)[:20] + struct.pack("!I", 99) + bytes(52), 4, 4),
+    # ADD_SOURCE with a type chronyd does not know, and with an unterminated name; BURST of an
+    # address no source has. Not open commands: over UDP they are not authorised.
+    ("bad source type", request(64, 372)[:20] + struct.pack("!I", 9) + b"x" + bytes(351), 3, 2),
+    ("unterminated name", request(64, 372)[:20] + struct.pack("!I", 1) + b"x" * 256 +
+     bytes(96), 21, 2),
+    ("burst of no source", request(3, 68)[:20] + bytes(20) + b"\xc0\x00\x02\x09" +
+     bytes(12) + struct.pack("!HHii", 1, 0, 1, 2), 4, 2),
+]
+
+
+def check_malformed(case, exchange, udp=False):
+    """Every MALFORMED datagram through exchange(data) → reply or None."""
+    for what, data, unix_status, udp_status in MALFORMED:
+        status = udp_status if udp else unix_status
+        with case.subTest(what):
+            reply = exchange(data)
+            if status is None:
+                case.assertIsNone(reply)
+                continue
+            case.assertIsNotNone(reply)
+            case.assertLessEqual(len(reply), len(data))
+            h = HEADER.unpack(reply[:28])
+            case.assertEqual(h[:2], (6, 2))
+            case.assertEqual(h[4], struct.unpack("!H", data[4:6])[0])  # command echoed
+            case.assertEqual(h[6], status)
+            case.assertEqual(h[10], 0x1234)  # sequence echoed
+
+
+def udp_exchange(data, port, source="127.0.0.1", timeout=0.5):
+    """One datagram to 127.0.0.1:port from `source`; the reply or None."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind((source, 0))
+        s.settimeout(timeout)
+        s.sendto(data, ("127.0.0.1", port))
+        try:
+            return s.recv(2000)
+        except socket.timeout:
+            return None
+
+
 class CmdSocket:
     """A test's own command socket directory: DIR is a link into the tempus user's home (the
     net process's chroot), made by tempusd; removed here afterwards."""
@@ -143,7 +197,11 @@ class Chronyc(unittest.TestCase):
         self.assertIn("503 No such source", r.stdout)
 
     def test_activity(self):
-        out = self.ok("activity")
+        # The initial burst (iburst) counts as a burst until it has its good samples.
+        deadline = time.monotonic() + 15
+        while "1 sources online" not in (out := self.ok("activity")) and \
+                time.monotonic() < deadline:
+            time.sleep(0.5)
         self.assertIn("1 sources online", out)
         self.assertIn("0 sources with unknown address", out)
 
@@ -180,11 +238,6 @@ class Chronyc(unittest.TestCase):
         self.assertIn("513 RTC driver not running", self.chronyc("rtcdata").stdout)
         self.assertIn("210 n_samples = 0", self.ok("manual", "list"))
 
-    def test_state_changes_not_done_yet(self):
-        for cmd in (["makestep"], ["burst", "4/8"], ["offline"], ["reload", "sources"]):
-            r = self.chronyc(*cmd)
-            self.assertIn("500 Failure", r.stdout, cmd)
-
     def exchange(self, data, timeout=0.5):
         """Sends one datagram from a socket of our own beside chronyc's; the reply or None."""
         path = os.path.join(self.cmd.dir, f"test.{os.getpid()}.sock")
@@ -206,32 +259,7 @@ class Chronyc(unittest.TestCase):
                 os.unlink(path)
 
     def test_malformed_requests(self):
-        cases = [  # what, datagram, reply status or None for silence
-            ("null", request(0, 28), 0),
-            ("version 5", request(33, 104, version=5), 18),
-            ("version 4", request(33, 104, version=4), None),
-            ("truncated", request(33, 60), 19),
-            ("unknown command", request(500, 104), 3),
-            ("withdrawn command LOCAL", request(12, 104), 3),
-            ("a reply", request(33, 104, pkt_type=2), None),
-            ("shorter than a reply header", request(33, 27), None),
-            ("huge", request(33, 4000), None),
-            ("reserved octet", request(33, 104)[:2] + b"\x01" + request(33, 104)[3:], None),
-            ("no such source", request(15, 76)[:20] + struct.pack("!I", 99) + bytes(52), 4),
-        ]
-        for what, data, status in cases:
-            with self.subTest(what):
-                reply = self.exchange(data)
-                if status is None:
-                    self.assertIsNone(reply)
-                    continue
-                self.assertIsNotNone(reply)
-                self.assertLessEqual(len(reply), len(data))
-                h = HEADER.unpack(reply[:28])
-                self.assertEqual(h[:2], (6, 2))
-                self.assertEqual(h[4], struct.unpack("!H", data[4:6])[0])  # command echoed
-                self.assertEqual(h[6], status)
-                self.assertEqual(h[10], 0x1234)  # sequence echoed
+        check_malformed(self, self.exchange)
         # chronyc 4.4 and later pad serverstats to the 64-bit format's length and get it.
         reply = self.exchange(request(54, 196))
         self.assertEqual(len(reply), 196)

@@ -125,8 +125,8 @@ TEST(RhelDefaults, Rhel9WithDhcpSourcesAndStigAdditions) {
 }
 
 TEST(StigDefaults, Rhel9) {
-  // port 0 and cmdport 0 are what tempusd does (no server socket, no UDP command socket), so they
-  // are not warned about; maxpoll 16 is in chrony's range.
+  // port 0 and cmdport 0 (no server socket, no UDP command socket) are acted on, so they are not
+  // warned about; maxpoll 16 is in chrony's range.
   const ParseOutput out = load("stig-rhel9.conf");
   EXPECT_EQ(texts(out.warnings), std::vector<std::string>{});
   const Config& c = out.config;

@@ -162,6 +162,150 @@ TEST(CmdmonRequest, MalformedTable) {
   EXPECT_EQ(decode_request(sized(200)).kind, Decoded::Kind::kOk);
 }
 
+// Requests captured from chronyc 4.3 (`chronyc -h PATH -m CMD` against a plain listener).
+TEST(CmdmonStateRequest, BurstWithAddress) {
+  const auto d = decode_request(hex(
+      "0601000000030000330a42be0000000000000000ffffffff000000000000000000000000000100007f0000"
+      "01000000000000000000000000000100000000000200000004"));
+  ASSERT_EQ(d.kind, Decoded::Kind::kOk);
+  EXPECT_EQ(d.request.command, cmd::kBurst);
+  EXPECT_EQ(d.request.n_good, 2);
+  EXPECT_EQ(d.request.n_total, 4);
+  ASSERT_TRUE(d.request.mask.ip && d.request.address.ip);
+  EXPECT_EQ(d.request.mask.ip->to_string(), "255.255.255.255");
+  EXPECT_EQ(d.request.address.ip->to_string(), "127.0.0.1");
+  EXPECT_TRUE(selects(d.request.mask, d.request.address, IpAddress::v4(0x7f000001)));
+  EXPECT_FALSE(selects(d.request.mask, d.request.address, IpAddress::v4(0x7f000002)));
+  EXPECT_FALSE(selects(d.request.mask, d.request.address, IpAddress::loopback(IpFamily::kV6)));
+}
+
+TEST(CmdmonStateRequest, OfflineEverySource) {
+  const auto d = decode_request(captured("0601000000020000c42a96cb0000000000000000", 60));
+  ASSERT_EQ(d.kind, Decoded::Kind::kOk);
+  EXPECT_EQ(d.request.command, cmd::kOffline);
+  EXPECT_FALSE(d.request.address.ip);
+  EXPECT_TRUE(selects(d.request.mask, d.request.address, IpAddress::v4(0x0a000001)));
+  EXPECT_TRUE(selects(d.request.mask, d.request.address, IpAddress::loopback(IpFamily::kV6)));
+}
+
+TEST(CmdmonStateRequest, Subnet) {
+  // `offline 10.1.0.0/16`: a mask of the same family compares only its bits.
+  const Address mask = Address::of(IpAddress::v4(0xffff0000));
+  const Address net = Address::of(IpAddress::v4(0x0a010000));
+  EXPECT_TRUE(selects(mask, net, IpAddress::v4(0x0a01ff07)));
+  EXPECT_FALSE(selects(mask, net, IpAddress::v4(0x0a020001)));
+}
+
+TEST(CmdmonStateRequest, AddServer) {
+  // add server 127.0.0.1 port 11123 iburst minpoll 0 maxpoll 1
+  std::string h = "06010000004000003b5238880000000000000000000000013132372e302e302e31";
+  h += std::string(2 * (256 - 9), '0');
+  h += "00002b7300000000000000010000006400000000000000080000000000000004ffffffffffffffff0000"
+       "0000000011 6c06c00000000000000aa000000000000004800000000000000000000500000000000000"
+       "000000000000000000";
+  std::erase(h, ' ');
+  const auto b = hex(h);
+  ASSERT_EQ(b.size(), 372u);
+  const auto d = decode_request(b);
+  ASSERT_EQ(d.kind, Decoded::Kind::kOk);
+  const SourceRequest& s = d.request.source;
+  EXPECT_EQ(s.type, SourceRequest::kServer);
+  EXPECT_EQ(s.name_text(), "127.0.0.1");
+  EXPECT_EQ(s.port, 11123u);
+  EXPECT_EQ(s.minpoll, 0);
+  EXPECT_EQ(s.maxpoll, 1);
+  EXPECT_EQ(s.presend_minpoll, 100);
+  EXPECT_EQ(s.poll_target, 8u);
+  EXPECT_EQ(s.version, 0u);
+  EXPECT_EQ(s.max_sources, 4u);
+  EXPECT_EQ(s.min_samples, -1);
+  EXPECT_EQ(s.max_samples, -1);
+  EXPECT_EQ(s.nts_port, 4460u);
+  EXPECT_EQ(s.max_delay, 3.0);
+  EXPECT_EQ(s.max_delay_dev_ratio, 10.0);
+  EXPECT_EQ(s.asymmetry, 1.0);
+  EXPECT_EQ(s.flags, SourceRequest::kOnline | SourceRequest::kIburst);
+  EXPECT_EQ(check_source(s), Status::kSuccess);
+  EXPECT_EQ(encode_request(d.request), b);  // the same octets back
+}
+
+TEST(CmdmonStateRequest, CheckSource) {
+  SourceRequest s;
+  s.set_name("ntp.example.org");
+  EXPECT_EQ(check_source(s), Status::kSuccess);
+  auto bad = s;
+  bad.type = 4;
+  EXPECT_EQ(check_source(bad), Status::kInvalid);
+  bad = s;
+  bad.name.fill('a');  // not terminated
+  EXPECT_EQ(check_source(bad), Status::kInvalidName);
+  bad.set_name("");
+  EXPECT_EQ(check_source(bad), Status::kInvalidName);
+  bad.set_name("two words");
+  EXPECT_EQ(check_source(bad), Status::kInvalidName);
+  bad.set_name("tab\there");
+  EXPECT_EQ(check_source(bad), Status::kInvalidName);
+  bad = s;
+  bad.port = 70000;
+  EXPECT_EQ(check_source(bad), Status::kInvalid);
+  bad = s;
+  bad.max_delay = std::nan("");
+  EXPECT_EQ(check_source(bad), Status::kInvalid);
+}
+
+TEST(CmdmonStateRequest, LocalMakestepDelete) {
+  auto d = decode_request(hex("0601000000380000300f5867000000000000000000000001000000050280000000000001"));
+  ASSERT_EQ(d.kind, Decoded::Kind::kOk);
+  EXPECT_EQ(d.request.command, cmd::kLocal2);
+  EXPECT_EQ(d.request.local.on, 1);
+  EXPECT_EQ(d.request.local.stratum, 5);
+  EXPECT_EQ(d.request.local.distance, 0.5);
+  EXPECT_EQ(d.request.local.orphan, 1);
+
+  d = decode_request(hex("06010000002b0000ec74b34300000000000000000000000000000000"));
+  ASSERT_EQ(d.kind, Decoded::Kind::kOk);
+  EXPECT_EQ(d.request.command, cmd::kMakeStep);
+
+  d = decode_request(hex("060100000032000074ae9f5c000000000000000000000003fccccccd"));
+  ASSERT_EQ(d.kind, Decoded::Kind::kOk);
+  EXPECT_EQ(d.request.makestep.limit, 3);
+  EXPECT_NEAR(d.request.makestep.threshold, 0.1, 1e-8);
+
+  d = decode_request(hex("06010000001d00008590216300000000000000007f000001000000000000000000000000"
+                         "00010000"));
+  ASSERT_EQ(d.kind, Decoded::Kind::kOk);
+  EXPECT_EQ(d.request.command, cmd::kDelSource);
+  ASSERT_TRUE(d.request.address.ip);
+  EXPECT_EQ(d.request.address.ip->to_string(), "127.0.0.1");
+}
+
+TEST(CmdmonStateRequest, RoundTrips) {
+  Request q{.command = cmd::kBurst, .sequence = 3};
+  q.mask = Address::of(IpAddress::v4(0xffffff00));
+  q.address = Address::of(IpAddress::v4(0xc0000200));
+  q.n_good = 1;
+  q.n_total = 8;
+  auto d = decode_request(encode_request(q));
+  ASSERT_EQ(d.kind, Decoded::Kind::kOk);
+  EXPECT_EQ(d.request.mask, q.mask);
+  EXPECT_EQ(d.request.address, q.address);
+  EXPECT_EQ(d.request.n_total, 8);
+
+  Request m{.command = cmd::kManual};
+  m.option = 2;
+  d = decode_request(encode_request(m));
+  EXPECT_EQ(d.request.option, 2);
+
+  Request a{.command = cmd::kAddSource};
+  a.source.type = SourceRequest::kPool;
+  a.source.set_name("pool.example");
+  a.source.offset = -0.25;
+  a.source.flags = SourceRequest::kPrefer;
+  d = decode_request(encode_request(a));
+  ASSERT_EQ(d.kind, Decoded::Kind::kOk);
+  EXPECT_EQ(d.request.source, a.source);
+}
+
 TEST(CmdmonRequest, OpenCommands) {
   EXPECT_TRUE(is_open_command(cmd::kTracking));
   EXPECT_TRUE(is_open_command(cmd::kNSources));

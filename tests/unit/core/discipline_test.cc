@@ -84,6 +84,22 @@ TEST(Discipline, SlewBelowThresholdStepAbove) {
   EXPECT_EQ(d.pending_slew(kT0 + Duration::s(10)), Duration());
 }
 
+TEST(Discipline, StepPendingTurnsTheRestOfTheSlewIntoAStep) {
+  Discipline d(slew_1000({}), std::nullopt);
+  d.start(kT0);
+  EXPECT_TRUE(d.step_pending(kT0).empty());  // nothing pending: nothing to do
+  d.update(upd(0, Duration::ms(500)));
+  const auto cmds = d.step_pending(kT0 + Duration::s(10));
+  ASSERT_EQ(cmds.size(), 2u);
+  ASSERT_NE(find<SlewCommand>(cmds), nullptr);
+  EXPECT_EQ(find<SlewCommand>(cmds)->offset, Duration());  // the slew ends...
+  ASSERT_NE(find<StepCommand>(cmds), nullptr);
+  EXPECT_EQ(find<StepCommand>(cmds)->offset, Duration::ns(490'009'990));  // ...its rest is stepped
+  EXPECT_EQ(d.pending_slew(kT0 + Duration::s(11)), Duration());
+  EXPECT_EQ(d.tracking(kT0 + Duration::s(11)).system_time_offset, Duration());
+  EXPECT_TRUE(d.step_pending(kT0 + Duration::s(12)).empty());
+}
+
 TEST(Discipline, MakestepLimitCountsUpdates) {
   Discipline d(makestep(0.1, 2), std::nullopt);
   d.start(kT0);

@@ -670,5 +670,29 @@ TEST(NtpClientErrors, DistinctNames) {
   EXPECT_EQ(names.count("unknown reply error"), 0u);
 }
 
+TEST(NtpClientBurst, ManualBurstRunsAtTheBurstSpacing) {
+  ClientOptions o = opts();
+  o.minpoll = PollLog{6};
+  NtpClient c(o);
+  EXPECT_FALSE(c.in_burst());
+  c.burst(2, 4);
+  EXPECT_TRUE(c.in_burst());
+  EXPECT_EQ(c.nominal_interval(), kMaxBurstInterval);
+  FakeRandom rng;
+  // Two good samples end it (four requests at most).
+  ASSERT_TRUE(poll_once(c, rng, kT0, Path{}).ok());
+  EXPECT_TRUE(c.in_burst());
+  ASSERT_TRUE(poll_once(c, rng, kT0 + Duration::s(2), Path{}).ok());
+  EXPECT_FALSE(c.in_burst());
+  EXPECT_EQ(c.nominal_interval(), Duration::s(64));
+  // Counts below 1 and symmetric associations: no burst.
+  c.burst(0, 4);
+  EXPECT_FALSE(c.in_burst());
+  o.symmetric = true;
+  NtpClient peer(o);
+  peer.burst(2, 4);
+  EXPECT_FALSE(peer.in_burst());
+}
+
 }  // namespace
 }  // namespace tempus::core

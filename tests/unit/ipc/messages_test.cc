@@ -28,7 +28,8 @@ class AllMessages : public ::testing::Test {};
 using MessageTypes =
     ::testing::Types<Hello, Ready, Shutdown, SlewOffset, SetFrequency, StepClock, SetKernelStatus,
                      WriteDrift, ClockResult, LogLine, SdNotify, WriteFile, FileResult,
-                     SeccompViolation, ResolveRequest, ResolveReply>;
+                     SeccompViolation, ResolveRequest, ResolveReply, SourcesRequest,
+                     SourcesFile>;
 TYPED_TEST_SUITE(AllMessages, MessageTypes);
 
 TYPED_TEST(AllMessages, PayloadRoundTrip) {
@@ -258,7 +259,8 @@ TEST(MsgType, KnownValuesAndNames) {
   EXPECT_TRUE(is_known_type(49));
   EXPECT_FALSE(is_known_type(0));
   EXPECT_FALSE(is_known_type(4));
-  EXPECT_FALSE(is_known_type(50));
+  EXPECT_TRUE(is_known_type(51));
+  EXPECT_FALSE(is_known_type(52));
   EXPECT_FALSE(is_known_type(0xffffffff));
   EXPECT_EQ(to_string(MsgType::kSetKernelStatus), "set_kernel_status");
   EXPECT_EQ(to_string(static_cast<MsgType>(99)), "unknown");
@@ -287,8 +289,8 @@ TEST(Names, EveryErrorAndTypeHasADistinctName) {
     ++known;
     types.insert(to_string(static_cast<MsgType>(v)));
   }
-  EXPECT_EQ(known, 16u);
-  EXPECT_EQ(types.size(), 16u);
+  EXPECT_EQ(known, 18u);
+  EXPECT_EQ(types.size(), 18u);
   EXPECT_EQ(to_string(Role::kDns), "dns");
   EXPECT_EQ(to_string(static_cast<Role>(9)), "unknown");
 }
@@ -299,6 +301,10 @@ TEST(MsgType, DirectionTable) {
   EXPECT_FALSE(is_allowed(MsgType::kStepClock, Role::kParent, Role::kNet));
   EXPECT_TRUE(is_allowed(MsgType::kLogLine, Role::kDns, Role::kParent));
   EXPECT_FALSE(is_allowed(MsgType::kLogLine, Role::kNet, Role::kDns));
+  EXPECT_TRUE(is_allowed(MsgType::kSourcesRequest, Role::kNet, Role::kDns));
+  EXPECT_FALSE(is_allowed(MsgType::kSourcesRequest, Role::kDns, Role::kNet));
+  EXPECT_TRUE(is_allowed(MsgType::kSourcesFile, Role::kDns, Role::kNet));
+  EXPECT_FALSE(is_allowed(MsgType::kSourcesFile, Role::kNet, Role::kParent));
   EXPECT_TRUE(is_allowed(MsgType::kShutdown, Role::kParent, Role::kDns));
   EXPECT_FALSE(is_allowed(MsgType::kShutdown, Role::kNet, Role::kDns));
   EXPECT_TRUE(is_allowed(MsgType::kResolveRequest, Role::kNet, Role::kDns));

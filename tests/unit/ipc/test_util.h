@@ -86,6 +86,12 @@ template <> inline ResolveReply sample<ResolveReply>() {
   r.addresses = {v4, v6};
   return r;
 }
+template <> inline SourcesRequest sample<SourcesRequest>() {
+  return {11, {"/etc/chrony/sources.d", "/run/chrony-dhcp"}};
+}
+template <> inline SourcesFile sample<SourcesFile>() {
+  return {11, false, "/run/chrony-dhcp/eth0.sources", "server 192.0.2.1 iburst\n"};
+}
 
 // Every sample, for loops over all message types.
 inline std::vector<AnyMessage> all_samples() {
@@ -94,7 +100,7 @@ inline std::vector<AnyMessage> all_samples() {
           sample<SetKernelStatus>(), sample<WriteDrift>(), sample<ClockResult>(),
           sample<LogLine>(),       sample<SdNotify>(),     sample<WriteFile>(),
           sample<FileResult>(),    sample<SeccompViolation>(), sample<ResolveRequest>(),
-          sample<ResolveReply>()};
+          sample<ResolveReply>(),  sample<SourcesRequest>(), sample<SourcesFile>()};
 }
 
 }  // namespace tempus::ipc::testing

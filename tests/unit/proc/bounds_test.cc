@@ -40,15 +40,34 @@ TEST(ClockBounds, MakestepLimitIsTheHourlyBudget) {
   cfg.make_step_threshold = core::Duration::s(1);
   cfg.make_step_limit = 3;
   const auto b = clock_bounds(cfg, Options{});
-  EXPECT_EQ(b.max_steps_per_hour, 3u);
+  EXPECT_EQ(b.max_steps_per_hour, 3u + kCommandStepsPerHour);  // and chronyc makestep's
   EXPECT_EQ(b.max_step_ns, kMaxStepBoundNs);
   EXPECT_TRUE(ipc::validate(b).ok());
 
   cfg.make_step_limit = -1;
-  EXPECT_EQ(clock_bounds(cfg, Options{}).max_steps_per_hour, kStepsPerHourWhenUnlimited);
+  EXPECT_EQ(clock_bounds(cfg, Options{}).max_steps_per_hour,
+            kStepsPerHourWhenUnlimited + kCommandStepsPerHour);
   cfg.make_step_limit = 1000;
   EXPECT_EQ(clock_bounds(cfg, Options{}).max_steps_per_hour, ipc::kMaxStepsPerHourCap);
   EXPECT_TRUE(ipc::validate(clock_bounds(cfg, Options{})).ok());
+}
+
+TEST(ClockBounds, CommandStepOnceAnHourOnlyWithMakestep) {
+  config::Config cfg;
+  EXPECT_EQ(command_steps_per_hour(cfg, Options{}), 0u);
+  EXPECT_FALSE(command_step_allowed(0, std::nullopt, 0));
+  // initstepslew's step is not the command's.
+  cfg.init_step_slew = config::InitStepSlew{core::Duration::ms(50), {"192.0.2.1"}};
+  EXPECT_EQ(command_steps_per_hour(cfg, Options{}), 0u);
+  cfg.make_step_threshold = core::Duration::s(1);
+  cfg.make_step_limit = 3;
+  EXPECT_EQ(command_steps_per_hour(cfg, Options{}), 1u);
+  Options once;
+  once.one_shot = OneShot::kSetOnce;
+  EXPECT_EQ(command_steps_per_hour(cfg, once), 0u);
+  EXPECT_TRUE(command_step_allowed(1, std::nullopt, 5));
+  EXPECT_FALSE(command_step_allowed(1, 5, 5 + ipc::kNsPerHour - 1));
+  EXPECT_TRUE(command_step_allowed(1, 5, 5 + ipc::kNsPerHour));
 }
 
 TEST(ClockBounds, SetOnceAllowsOneStep) {
@@ -68,7 +87,7 @@ TEST(ClockBounds, InitStepSlewAddsOneStep) {
   EXPECT_EQ(b.max_step_ns, kMaxStepBoundNs);
   cfg.make_step_threshold = core::Duration::s(1);
   cfg.make_step_limit = 3;
-  EXPECT_EQ(clock_bounds(cfg, Options{}).max_steps_per_hour, 4u);
+  EXPECT_EQ(clock_bounds(cfg, Options{}).max_steps_per_hour, 5u);
   cfg.make_step_limit = 1000;
   EXPECT_EQ(clock_bounds(cfg, Options{}).max_steps_per_hour, ipc::kMaxStepsPerHourCap);
   // No hosts: initstepslew does nothing, so it earns no step.

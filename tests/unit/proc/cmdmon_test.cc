@@ -117,9 +117,20 @@ TEST(CmdmonReporter, AnswersWithoutState) {
   EXPECT_EQ(ask(cm::cmd::kTracking, false).status, cm::Status::kSuccess);
   EXPECT_EQ(ask(cm::cmd::kServerStats, false).status, cm::Status::kUnauth);
   EXPECT_EQ(ask(cm::cmd::kMakeStep, false).status, cm::Status::kUnauth);
-  // State changes are not implemented yet: chronyd's status for an unhandled command.
+  // Without a CmdmonControl nothing can change.
   EXPECT_EQ(ask(cm::cmd::kMakeStep, true).status, cm::Status::kFailed);
   EXPECT_EQ(ask(cm::cmd::kOnline, true).status, cm::Status::kFailed);
+  // Facilities that are off, and commands with nothing to do, as chronyd answers them.
+  EXPECT_EQ(ask(cm::cmd::kSmoothTime, true).status, cm::Status::kNotEnabled);
+  EXPECT_EQ(ask(cm::cmd::kSetTime, true).status, cm::Status::kNotEnabled);
+  EXPECT_EQ(ask(cm::cmd::kWriteRtc, true).status, cm::Status::kNoRtc);
+  EXPECT_EQ(ask(cm::cmd::kTrimRtc, true).status, cm::Status::kNoRtc);
+  EXPECT_EQ(ask(cm::cmd::kManualDelete, true).status, cm::Status::kBadSample);
+  EXPECT_EQ(ask(cm::cmd::kCycleLogs, true).status, cm::Status::kSuccess);
+  EXPECT_EQ(ask(cm::cmd::kDump, true).status, cm::Status::kSuccess);
+  EXPECT_EQ(ask(cm::cmd::kRekey, true).status, cm::Status::kFailed);  // no control: no keys
+  EXPECT_EQ(ask(cm::cmd::kRekey, false).status, cm::Status::kUnauth);
+  EXPECT_EQ(ask(cm::cmd::kShutdown, true).status, cm::Status::kFailed);
   EXPECT_EQ(ask(cm::cmd::kSmoothing, true).status, cm::Status::kNotEnabled);
   EXPECT_EQ(ask(cm::cmd::kRtcReport, true).status, cm::Status::kNoRtc);
   EXPECT_EQ(ask(cm::cmd::kSourceData, true).status, cm::Status::kNoSuchSource);
@@ -139,6 +150,142 @@ TEST(CmdmonReporter, AnswersWithoutState) {
   const auto t = ask(cm::cmd::kTracking, false);
   ASSERT_TRUE(std::holds_alternative<cm::Tracking>(t.body));
   EXPECT_EQ(std::get<cm::Tracking>(t.body).leap, 3);  // not synchronised
+}
+
+// Records what the reporter asked for and answers with preset statuses.
+class FakeControl final : public CmdmonControl {
+ public:
+  std::vector<std::string> calls;
+  cm::Status answer = cm::Status::kSuccess;
+  std::optional<cm::SourceRequest> added;
+  cm::Status set_connectivity(const cm::Request& req, Associations::Connectivity c) override {
+    calls.push_back("connectivity " + std::to_string(static_cast<int>(c)) +
+                    (req.address.ip ? " " + req.address.ip->to_string() : ""));
+    return answer;
+  }
+  cm::Status burst(const cm::Request& req) override {
+    calls.push_back("burst " + std::to_string(req.n_good) + "/" + std::to_string(req.n_total));
+    return answer;
+  }
+  cm::Status make_step() override {
+    calls.push_back("makestep");
+    return answer;
+  }
+  cm::Status add_source(const cm::SourceRequest& s) override {
+    added = s;
+    calls.push_back("add " + s.name_text());
+    return answer;
+  }
+  cm::Status delete_source(const core::IpAddress& a) override {
+    calls.push_back("delete " + a.to_string());
+    return answer;
+  }
+  cm::Status reload_sources() override {
+    calls.push_back("reload");
+    return answer;
+  }
+  cm::Status set_local(const cm::Request::Local& l) override {
+    calls.push_back("local " + std::to_string(l.on) + " " + std::to_string(l.stratum));
+    return answer;
+  }
+  cm::Status rekey() override {
+    calls.push_back("rekey");
+    return answer;
+  }
+};
+
+TEST(CmdmonReporter, StateChangesGoToTheControlOnlyWhenPrivileged) {
+  FakeControl control;
+  const CmdmonReporter r(nullptr, nullptr, nullptr, &control);
+  auto ask = [&](cm::Request q, bool privileged = true) { return r.answer(q, privileged, {}); };
+  cm::Request off{.command = cm::cmd::kOffline};
+  off.address = cm::Address::of(core::IpAddress::v4(0x7f000001));
+  EXPECT_EQ(ask(off, false).status, cm::Status::kUnauth);
+  EXPECT_TRUE(control.calls.empty());
+  EXPECT_EQ(ask(off).status, cm::Status::kSuccess);
+  EXPECT_EQ(ask(cm::Request{.command = cm::cmd::kOnline}).status, cm::Status::kSuccess);
+  EXPECT_EQ(ask(cm::Request{.command = cm::cmd::kOnOffline}).status, cm::Status::kSuccess);
+  cm::Request burst{.command = cm::cmd::kBurst};
+  burst.n_good = 2;
+  burst.n_total = 4;
+  EXPECT_EQ(ask(burst).status, cm::Status::kSuccess);
+  EXPECT_EQ(ask(cm::Request{.command = cm::cmd::kMakeStep}).status, cm::Status::kSuccess);
+  cm::Request local{.command = cm::cmd::kLocal2};
+  local.local = {.on = 1, .stratum = 8, .orphan = 0, .distance = 1};
+  EXPECT_EQ(ask(local).status, cm::Status::kSuccess);
+  EXPECT_EQ(ask(cm::Request{.command = cm::cmd::kReloadSources}).status, cm::Status::kSuccess);
+  cm::Request del{.command = cm::cmd::kDelSource};
+  EXPECT_EQ(ask(del).status, cm::Status::kNoSuchSource);  // no address: nothing asked
+  del.address = cm::Address::of(core::IpAddress::v4(0xc0000201));
+  EXPECT_EQ(ask(del).status, cm::Status::kSuccess);
+  EXPECT_EQ(ask(cm::Request{.command = cm::cmd::kRekey}).status, cm::Status::kSuccess);
+  const std::vector<std::string> want = {"connectivity 1 127.0.0.1", "connectivity 0",
+                                         "connectivity 2", "burst 2/4", "makestep",
+                                         "local 1 8", "reload", "delete 192.0.2.1", "rekey"};
+  EXPECT_EQ(control.calls, want);
+  // The control's status goes back as it is.
+  control.answer = cm::Status::kNoSuchSource;
+  EXPECT_EQ(ask(burst).status, cm::Status::kNoSuchSource);
+}
+
+TEST(CmdmonReporter, AddSourceIsCheckedFirst) {
+  FakeControl control;
+  const CmdmonReporter r(nullptr, nullptr, nullptr, &control);
+  cm::Request q{.command = cm::cmd::kAddSource};
+  q.source.set_name("bad name");
+  EXPECT_EQ(r.answer(q, true, {}).status, cm::Status::kInvalidName);
+  q.source.set_name("ntp.example");
+  q.source.type = 9;
+  EXPECT_EQ(r.answer(q, true, {}).status, cm::Status::kInvalid);
+  EXPECT_FALSE(control.added);
+  q.source.type = cm::SourceRequest::kPool;
+  control.answer = cm::Status::kSourceAlreadyKnown;
+  EXPECT_EQ(r.answer(q, true, {}).status, cm::Status::kSourceAlreadyKnown);
+  ASSERT_TRUE(control.added);
+  EXPECT_EQ(control.added->name_text(), "ntp.example");
+}
+
+TEST(CmdmonSourceFromRequest, ChronydsClamps) {
+  cm::SourceRequest r;
+  r.type = cm::SourceRequest::kServer;
+  r.set_name("127.0.0.1");
+  r.port = 11123;
+  r.minpoll = 0;
+  r.maxpoll = 1;
+  r.presend_minpoll = 100;
+  r.min_samples = -1;
+  r.max_samples = -1;
+  r.flags = cm::SourceRequest::kOnline | cm::SourceRequest::kIburst | cm::SourceRequest::kPrefer;
+  config::NtpSource s = source_from_request(r);
+  EXPECT_EQ(s.kind, config::SourceKind::kServer);
+  ASSERT_TRUE(s.address);
+  EXPECT_EQ(s.address->to_string(), "127.0.0.1");
+  EXPECT_EQ(s.port, 11123);
+  EXPECT_EQ(s.minpoll.log2, 0);
+  EXPECT_EQ(s.maxpoll.log2, 1);
+  EXPECT_FALSE(s.presend);
+  EXPECT_FALSE(s.min_samples);
+  EXPECT_FALSE(s.version);
+  EXPECT_TRUE(s.iburst && s.prefer && !s.offline && !s.noselect);
+  EXPECT_EQ(s.max_delay, core::Duration::s(3));
+
+  r.type = cm::SourceRequest::kPool;
+  r.set_name("pool.example");
+  r.minpoll = -20;  // below -6: the default
+  r.maxpoll = 40;   // above 24: 24
+  r.max_sources = 99;
+  r.version = 3;
+  r.flags = 0;  // offline
+  r.max_delay = 1e9;
+  s = source_from_request(r);
+  EXPECT_EQ(s.kind, config::SourceKind::kPool);
+  EXPECT_FALSE(s.address);
+  EXPECT_EQ(s.minpoll.log2, 6);
+  EXPECT_EQ(s.maxpoll.log2, 24);
+  EXPECT_EQ(s.max_sources, 16);
+  EXPECT_EQ(s.version, 3);
+  EXPECT_TRUE(s.offline);
+  EXPECT_EQ(s.max_delay, core::Duration::s(1000));
 }
 
 TEST(CmdmonReporter, ActivityCountsUnresolvedNames) {

@@ -1,0 +1,253 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
+"""The real chronyc's state-changing commands against tempusd -x (the host clock is never
+touched), and the UDP command port: who may use it, its rate limit, chronyd's port 323 and
+cmdport 0 in a namespace of the test's own. Usage: test_chronyc_state.py TEMPUSD TEMPUSCTL"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from daemon import Daemon, main, netns, wait_for  # noqa: E402
+from peers import FakeServer, free_udp_port  # noqa: E402
+from test_chronyc import (FAST, CmdSocket, check_malformed, request,  # noqa: E402
+                          udp_exchange)
+
+TEMPUSD, TEMPUSCTL = sys.argv[1], sys.argv[2]
+
+
+class StateCommands(unittest.TestCase):
+    """chronyc's state-changing commands against tempusd -x (the host clock is never touched):
+    a fake server at 127.0.0.1, a second one at 127.0.0.2 for `add`, the command socket in a
+    directory of the test's own and UDP on a free port."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.port, cls.port2, cls.cmdport = free_udp_port(), free_udp_port(), free_udp_port()
+        cls.server = FakeServer(cls.port)
+        cls.server2 = FakeServer(cls.port2, host="127.0.0.2")
+        cls.cmd = CmdSocket()
+        cls.srcdir = tempfile.mkdtemp(prefix="tempus-sourcedir-")
+        os.chmod(cls.srcdir, 0o755)
+        cls.d = Daemon(TEMPUSD, TEMPUSCTL,
+                       [f"server 127.0.0.1 port {cls.port} {FAST}", "makestep 1 3",
+                        f"cmdport {cls.cmdport}", f"bindcmdaddress {cls.cmd.path}",
+                        f"sourcedir {cls.srcdir}"])
+        if cls.d.wait_ready() is not None:
+            wait_for(cls.d, lambda st: st["synchronised"], timeout=30)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.d.stop()
+        cls.server.stop()
+        cls.server2.stop()
+        cls.cmd.cleanup()
+        shutil.rmtree(cls.srcdir, ignore_errors=True)
+
+    def chronyc(self, *args, prefix=()):
+        return subprocess.run([*prefix, "chronyc", "-h", self.cmd.path, "-n", *args],
+                              capture_output=True, text=True, timeout=15)
+
+    def ok(self, *args):
+        r = self.chronyc(*args)
+        self.assertEqual((r.returncode, r.stdout.strip()), (0, "200 OK"),
+                         r.stderr + self.d.log_text())
+
+    def fails(self, want, *args):
+        r = self.chronyc(*args)
+        self.assertIn(want, r.stdout + r.stderr, args)
+        self.assertIsNone(self.d.proc.poll())
+
+    def sources(self):
+        # A source removed between chronyc's count and its per-source requests makes chronyc
+        # fail ("503 No such source"), with chronyd too: ask again.
+        for _ in range(5):
+            r = self.chronyc("-c", "sources")
+            if r.returncode == 0:
+                break
+            time.sleep(0.2)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        return {f[2]: f for f in (line.split(",") for line in r.stdout.splitlines())}
+
+    def wait_sources(self, pred, timeout=20):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            got = self.sources()
+            if pred(got):
+                return got
+            time.sleep(0.5)
+        return self.sources()
+
+    def activity(self, want=None, timeout=15):
+        """chronyc activity's report, once it has `want` in it (an initial burst after online
+        ends within a few seconds at minpoll 0)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            r = self.chronyc("activity")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            if want is None or want in r.stdout or time.monotonic() > deadline:
+                return r.stdout
+            time.sleep(0.5)
+
+    def test_offline_online(self):
+        self.ok("offline")
+        out = self.activity()
+        self.assertIn("0 sources online", out)
+        self.assertIn("1 sources offline", out)
+        # Offline sources send nothing: the server sees no request for a few polls (2 s).
+        time.sleep(1)
+        seen = len(self.server.seen)
+        self.server.seen.clear()
+        time.sleep(4)
+        self.assertEqual(len(self.server.seen), 0, seen)
+        self.ok("online", "127.0.0.1")
+        self.assertIn("1 sources online", self.activity("1 sources online"))
+        self.fails("503 No such source", "offline", "192.0.2.1")
+        self.ok("offline", "127.0.0.0/8")
+        self.assertIn("1 sources offline", self.activity("1 sources offline"))
+        self.ok("online")
+        self.assertIn("1 sources online", self.activity("1 sources online"))
+
+    def test_onoffline(self):
+        self.ok("onoffline")  # NetworkManager's dispatcher: loopback is routable
+        self.assertIn("1 sources online", self.activity("1 sources online"))
+
+    def test_burst(self):
+        self.ok("burst", "2/4")
+        self.ok("burst", "2/4", "127.0.0.1")
+        self.fails("503 No such source", "burst", "1/2", "192.0.2.9")
+
+    def test_makestep(self):
+        self.ok("makestep")  # under -x the virtual clock steps; chronyd -x answers the same
+        r = self.chronyc("tracking")
+        self.assertIn("Reference ID    : 7F000001", r.stdout)
+
+    def test_add_and_delete(self):
+        self.ok("add", "server", "127.0.0.2", "port", str(self.port2), "iburst", "minpoll", "0",
+                "maxpoll", "1")
+        got = self.wait_sources(lambda s: "127.0.0.2" in s and int(s["127.0.0.2"][5], 8) > 0)
+        self.assertIn("127.0.0.2", got)
+        self.assertEqual(got["127.0.0.2"][0], "^")
+        self.assertGreater(int(got["127.0.0.2"][5], 8), 0, got)  # reach: it answers
+        self.assertEqual(self.chronyc("sourcename", "127.0.0.2").stdout.strip(), "127.0.0.2")
+        self.fails("511 Source already present", "add", "server", "127.0.0.1", "port",
+                   str(self.port))
+        self.ok("delete", "127.0.0.2")
+        self.assertNotIn("127.0.0.2", self.sources())
+        self.fails("503 No such source", "delete", "127.0.0.2")
+
+    def test_add_peer_and_pool(self):
+        self.ok("add", "peer", "127.0.0.4", "port", str(free_udp_port()), "minpoll", "0")
+        self.assertEqual(self.sources()["127.0.0.4"][0], "=")
+        self.ok("delete", "127.0.0.4")
+        self.ok("add", "pool", "127.0.0.5", "port", str(free_udp_port()), "maxsources", "1",
+                "offline")
+        self.assertIn("127.0.0.5", self.sources())
+        self.assertIn("1 sources offline", self.activity())
+        self.ok("delete", "127.0.0.5")
+        self.assertNotIn("127.0.0.5", self.sources())
+
+    def test_reload_sources(self):
+        path = os.path.join(self.srcdir, "dhcp.sources")
+        self.addCleanup(lambda: os.path.exists(path) and os.unlink(path))
+        with open(path, "w") as f:
+            f.write(f"server 127.0.0.6 port {free_udp_port()} minpoll 0\n")
+        self.ok("reload", "sources")
+        self.assertIn("127.0.0.6", self.wait_sources(lambda s: "127.0.0.6" in s, timeout=10))
+        os.unlink(path)
+        self.ok("reload", "sources")
+        self.assertNotIn("127.0.0.6", self.wait_sources(lambda s: "127.0.0.6" not in s,
+                                                        timeout=10))
+
+    def test_local(self):
+        self.ok("local", "stratum", "8")
+        self.ok("local", "off")
+
+    def test_nothing_to_do_and_facilities_off(self):
+        for cmd in (["cyclelogs"], ["dump"], ["rekey"], ["manual", "off"]):
+            self.ok(*cmd)
+        self.fails("505 Facility not enabled in daemon", "smoothtime", "reset")
+        self.fails("505 Facility not enabled in daemon", "settime", "12:00")
+        self.fails("513 RTC driver not running", "writertc")
+        self.fails("513 RTC driver not running", "trimrtc")
+        self.fails("505 Facility not enabled in daemon", "smoothing")
+        self.fails("513 RTC driver not running", "rtcdata")
+
+    def test_unprivileged_user_gets_udp_and_no_changes(self):
+        """chronyc as nobody cannot bind beside the Unix socket (the directory is root:tempus
+        0770), falls back to UDP, gets the open reports and "501 Not authorised" for the rest."""
+        setpriv = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+        host = f"{self.cmd.path},127.0.0.1"
+        run = lambda *a: subprocess.run(  # noqa: E731
+            [*setpriv, "chronyc", "-h", host, "-p", str(self.cmdport), "-n", *a],
+            capture_output=True, text=True, timeout=15)
+        r = run("tracking")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("Reference ID    : 7F000001", r.stdout)
+        self.assertRegex(run("sources").stdout, r"\n\^\* 127\.0\.0\.1 ")
+        self.assertIn("sources online", run("activity").stdout)
+        for cmd in (["makestep"], ["offline"], ["burst", "1/2"], ["serverstats"],
+                    ["add", "server", "127.0.0.7"]):
+            self.assertIn("501 Not authorised", run(*cmd).stdout, cmd)
+        self.assertIn("1 sources online", self.activity("1 sources online"))
+
+    def test_malformed_over_udp(self):
+        check_malformed(self, lambda data: udp_exchange(data, self.cmdport), udp=True)
+        r = subprocess.run(["chronyc", "-h", "127.0.0.1", "-p", str(self.cmdport), "-n",
+                            "tracking"], capture_output=True, text=True, timeout=15)
+        self.assertIn("Reference ID    : 7F000001", r.stdout)
+        self.assertIsNone(self.d.proc.poll())
+
+    def test_udp_only_for_localhost_by_default(self):
+        self.assertIsNotNone(udp_exchange(request(0, 28), self.cmdport))
+        self.assertIsNone(udp_exchange(request(0, 28), self.cmdport, source="127.0.0.2"))
+
+
+class CmdAccess(unittest.TestCase):
+    def test_cmdallow_cmddeny(self):
+        port = free_udp_port()
+        d = Daemon(TEMPUSD, TEMPUSCTL, [f"cmdport {port}", "cmdallow 127.0.0.0/8",
+                                        "cmddeny 127.0.0.3",
+                                        "cmdratelimit interval 6 burst 2 leak 4"])
+        self.addCleanup(d.stop)
+        self.assertIsNotNone(d.wait_ready(), d.log_text())
+        self.assertIsNotNone(udp_exchange(request(0, 28), port, source="127.0.0.2"))
+        self.assertIsNone(udp_exchange(request(0, 28), port, source="127.0.0.3"))
+        self.assertIsNotNone(udp_exchange(request(0, 28), port))  # localhost: always
+        # cmdratelimit: a token every 64 s, two at most, 1 in 16 limited ones answered anyway;
+        # never for localhost.
+        answered = sum(udp_exchange(request(0, 28), port, source="127.0.0.4", timeout=0.2)
+                       is not None for _ in range(20))
+        self.assertTrue(2 <= answered <= 6, answered)
+        answered = sum(udp_exchange(request(0, 28), port, timeout=0.2) is not None
+                       for _ in range(20))
+        self.assertEqual(answered, 20)
+
+    def test_default_port_323_and_cmdport_0(self):
+        """In a namespace of the test's own: chronyd's port 323 by default, none with
+        cmdport 0."""
+        prefix = netns(self, "tempus-cmd")
+        d = Daemon(TEMPUSD, TEMPUSCTL, ["cmdport 323"], prefix=prefix)
+        self.addCleanup(d.stop)
+        self.assertIsNotNone(d.wait_ready(), d.log_text())
+        r = subprocess.run([*prefix, "chronyc", "-h", "127.0.0.1", "-n", "tracking"],
+                           capture_output=True, text=True, timeout=15)
+        self.assertIn("Leap status     : Not synchronised", r.stdout, r.stderr + d.log_text())
+        r = subprocess.run([*prefix, "chronyc", "-h", "::1", "-n", "makestep"],
+                           capture_output=True, text=True, timeout=15)
+        self.assertIn("501 Not authorised", r.stdout)
+        d.stop()
+        d0 = Daemon(TEMPUSD, TEMPUSCTL, ["cmdport 0"], prefix=prefix)
+        self.addCleanup(d0.stop)
+        self.assertIsNotNone(d0.wait_ready(), d0.log_text())
+        r = subprocess.run([*prefix, "chronyc", "-h", "127.0.0.1", "-m", "-n", "tracking"],
+                           capture_output=True, text=True, timeout=30)
+        self.assertIn("506 Cannot talk to daemon", r.stdout + r.stderr)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
