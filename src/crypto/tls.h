@@ -10,6 +10,8 @@
 // the whole trust store, including each file of a hashed directory, eagerly), so nothing is
 // opened later from inside the chroot. Call init_tls() first, before the sandbox: it loads
 // OpenSSL's configuration. Certificate revocation is not checked (NTS-KE clients usually do not).
+// Writes go through write(2): the process must ignore SIGPIPE (tempusd's parent does and its
+// children inherit that), or a peer's early close kills it.
 #pragma once
 
 #include <cstddef>

@@ -9,6 +9,7 @@
 #include <openssl/ssl.h>
 
 #include <array>
+#include <csignal>
 #include <cstring>
 #include <fstream>
 
@@ -25,6 +26,7 @@ class Tls : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(init_tls());
+    signal(SIGPIPE, SIG_IGN);
     ca_ = pki_.ca("ca");
     server_id_ = pki_.leaf("server", "IP:127.0.0.1,DNS:ntp.test", ca_);
     int sv[2];
