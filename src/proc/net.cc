@@ -21,6 +21,8 @@
 #include "proc/mode6_vars.h"
 #include "proc/net_state.h"
 #include "proc/ntp_server.h"
+#include "proc/nts_ke_service.h"
+#include "proc/nts_ke_source.h"
 #include "sys/log.h"
 #include "sys/state_files.h"
 #include "sys/udp.h"
@@ -204,6 +206,7 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
   // allow/deny host names (proc/access_names.h), asked of dns like the sources' names.
   AccessNames acl(cfg.ntp_access);
   std::unique_ptr<NtpServer> server;
+  std::unique_ptr<NtsServerService> nts_server;  // uses `server`'s socket; holds no reference
   std::map<uint32_t, sys::Event> acl_retry;
   auto resolve_acl = [&](uint32_t id) {
     dns->send(ipc::ResolveRequest{.query_id = id,
@@ -224,6 +227,7 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
     sys::logf(sys::Severity::kInfo, "allow/deny %s resolved to %zu address(es)", name.c_str(),
               reply.addresses.size());
     if (server) server->set_access(acl.table());
+    if (nts_server) nts_server->set_access(acl.table());
   };
   dns = std::make_unique<LinkedChannel>(
       base.get(), ipc::UniqueFd(kPeerFd),
@@ -327,6 +331,9 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
     }
   }
 
+  // NTS: AEAD, TLS keys and trust stores, the NTS-KE sockets, the saved master keys.
+  NtsMaterial nts = prepare_nts(cfg, opts);
+
   enter_sandbox(ipc::Role::kNet, opts, /*chroot=*/true);
   parent.send(ipc::Ready{.role = ipc::Role::kNet, .pid = self});
   if (auto hook = test_hook()) {
@@ -372,6 +379,30 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
     server->set_control_handler(control_access(cfg), [&] { return control_variables(*assocs); });
     if (server_enabled(cfg)) sys::logf(sys::Severity::kInfo, "serving NTP on port %u", cfg.port);
   }
+  if (nts.server_tls && server) {
+    nts_server = std::make_unique<NtsServerService>(
+        base.get(), nts, cfg, acl.table(), realtime_now, nts_random(),
+        [&parent](const std::string& keys) {
+          const auto b = core::as_bytes(keys);
+          parent.send(ipc::WriteFile{.file = ipc::FileId::kNtsKeys, .op = ipc::FileOp::kReplace,
+                                     .data = {b.begin(), b.end()}});
+        });
+    server->set_nts_handler([&](std::span<const std::byte> req, std::span<const std::byte> h) {
+      return nts_server->answer(req, h);
+    });
+  } else if (nts.server_tls) {
+    sys::logf(sys::Severity::kWarning, "NTS-KE server not started: NTP is not served (allow)");
+  }
+  assocs->set_nts_factory([&](const config::NtpSource& src, const core::IpAddress& address,
+                              std::function<void(const NtsKeOutcome&)> ready)
+                              -> std::unique_ptr<NtsSource> {
+    auto tls = nts.client_tls.find(src.cert_set);
+    if (!nts.aead || tls == nts.client_tls.end()) return nullptr;
+    return std::make_unique<NtsSource>(base.get(), tls->second, *nts.aead,
+                                       sys::Endpoint{address, src.nts_port}, src.host,
+                                       cfg.nts_refresh, [&] { return assocs->now(); },
+                                       std::move(ready));
+  });
   std::unique_ptr<CmdmonServer> cmdmon;
   if (cmdmon_fd)
     cmdmon = std::make_unique<CmdmonServer>(base.get(), std::move(cmdmon_fd),

@@ -8,6 +8,7 @@
 
 #include <sys/socket.h>
 
+#include "core/nts_ef.h"
 #include "sys/log.h"
 #include "sys/udp.h"
 
@@ -189,6 +190,10 @@ void NtpServer::on_readable(Socket& s) {
         continue;
       }
       const bool kod = v.decision == core::RateDecision::kKodRate;
+      if (nts_ && !kod && !core::nts_unique_id(request).empty()) {
+        answer_nts(s, request, {client, batch_->from_port(i)}, rx);
+        continue;
+      }
       const size_t k = batch_->queued();
       (kod ? kod_ : reply_).fill(request, rx, batch_->queue_reply(i));
       pending[k] = Sent{0, v.slot, client, rx};
@@ -242,6 +247,25 @@ bool NtpServer::on_control(Socket& s, std::span<const std::byte> request,
     if (s.tx_on) ++s.next_id;  // its transmit timestamp has this id: not an NTP reply
   }
   return true;
+}
+
+void NtpServer::answer_nts(Socket& s, std::span<const std::byte> request,
+                           const sys::Endpoint& from, core::Timestamp rx) {
+  // Sealed around the transmit time, so sent on its own rather than in the batch.
+  std::array<std::byte, core::kHeaderLen> header;
+  reply_.fill(request, rx, header);
+  core::ReplyTemplate::set_transmit(header, clock_.now());
+  const auto reply = nts_(request, header);
+  if (!reply) {
+    ++stats_.malformed;
+    return;
+  }
+  if (!sys::send_to(s.fd.get(), *reply, from)) {
+    ++stats_.send_failed;
+    return;
+  }
+  ++stats_.answered;
+  if (s.tx_on) ++s.next_id;  // its transmit timestamp has this id; not held for interleaving
 }
 
 void NtpServer::set_control_handler(core::AccessTable who, ControlFn vars) {

@@ -67,6 +67,12 @@ class NtpServer {
   };
   using ControlFn = std::function<ControlVariables()>;
   void set_control_handler(core::AccessTable who, ControlFn vars);
+  // NTS requests (those with a Unique Identifier) of allowed, not rate-limited clients go to
+  // `fn` with the reply header (48 octets, transmit time set); it returns the whole reply or
+  // NAK, or nullopt to drop the request (counted as malformed).
+  using NtsFn = std::function<std::optional<std::vector<std::byte>>(
+      std::span<const std::byte> request, std::span<const std::byte> header)>;
+  void set_nts_handler(NtsFn fn) { nts_ = std::move(fn); }
   // A new access table (allow/deny host names resolved: proc/access_names.h).
   void set_access(core::AccessTable access);
   // The socket of a family (peers send from it), or -1.
@@ -91,6 +97,8 @@ class NtpServer {
   void pause_tx(Socket& s, core::Timestamp real);
   void resume_tx(Socket& s);
   void refresh_template();
+  void answer_nts(Socket& s, std::span<const std::byte> request, const sys::Endpoint& from,
+                  core::Timestamp rx);
   // A mode 6 datagram: true when it was answered (sent on `s` at once).
   bool on_control(Socket& s, std::span<const std::byte> request, const sys::Endpoint& from,
                   core::Timestamp now);
@@ -102,6 +110,7 @@ class NtpServer {
   SymmetricFn symmetric_;
   core::AccessTable control_access_;
   ControlFn control_;
+  NtsFn nts_;
   core::mode6::ControlLimiter control_limit_;
   core::ReplyTemplate reply_;
   const core::ReplyTemplate kod_;

@@ -21,6 +21,7 @@
 #include "proc/child.h"
 #include "proc/clock_service.h"
 #include "proc/cmdmon_server.h"
+#include "proc/nts_ke_service.h"
 #include "sys/linux_clock.h"
 #include "sys/log.h"
 #include "sys/privdrop.h"
@@ -117,6 +118,7 @@ class Parent {
   std::vector<int> dir_fds_;  // the only directories the parent's filter lets it write in
   std::unique_ptr<ClockService> clock_;
   ipc::UniqueFd run_dir_;
+  ipc::UniqueFd nts_dir_;  // ntsdumpdir, when the NTS server saves its keys there
   ipc::UniqueFd cmd_dir_;  // chronyc's socket directory (proc/cmdmon_server.h), if enabled
   bool stopping_ = false;
   int exit_code_ = 0;
@@ -209,8 +211,17 @@ void Parent::on_frame(Child& c, ipc::ReceivedFrame& rf) {
   } else if (auto* n = std::get_if<ipc::SdNotify>(&*m)) {
     on_notify(*n);
   } else if (auto* w = std::get_if<ipc::WriteFile>(&*m)) {
-    // No daemon-owned file is configured for net to write yet (NTS keys, logs come later).
-    c.link->send(ipc::FileResult{.file = w->file, .op = w->op, .error = EPERM},
+    // Only the NTS master keys, whole, into ntsdumpdir (mode 0600); nothing else yet.
+    int err = EPERM;
+    if (c.role == ipc::Role::kNet && w->file == ipc::FileId::kNtsKeys &&
+        w->op == ipc::FileOp::kReplace && nts_dir_) {
+      auto st = sys::write_atomically(nts_dir_.get(), kNtsKeysFile, w->data, 0600);
+      err = st ? 0 : st.error().code;
+      if (!st)
+        sys::logf(Severity::kError, "cannot save NTS keys in %s: %s", cfg_.nts_dump_dir.c_str(),
+                  sys::to_string(st.error()).c_str());
+    }
+    c.link->send(ipc::FileResult{.file = w->file, .op = w->op, .error = err},
                  rf.frame.header.peer_id);
   } else {
     on_clock_verb(c, *m, rf.frame.header.peer_id);
@@ -337,6 +348,20 @@ int Parent::run(const std::vector<std::string>& argv) {
     } else {
       sys::logf(Severity::kWarning, "command socket %s disabled: %s", path.c_str(),
                 dir.error().c_str());
+    }
+  }
+
+  // ntsdumpdir: the NTS server's master keys are saved there for net (WriteFile kNtsKeys).
+  if (!cfg_.nts_dump_dir.empty() && nts_server_configured(cfg_)) {
+    if (mkdir(cfg_.nts_dump_dir.c_str(), 0700) != 0 && errno != EEXIST)
+      sys::logf(Severity::kWarning, "cannot create %s: %s", cfg_.nts_dump_dir.c_str(),
+                strerror(errno));
+    if (auto d = sys::open_dir(cfg_.nts_dump_dir)) {
+      nts_dir_ = std::move(*d);
+      dir_fds_.push_back(nts_dir_.get());
+    } else {
+      sys::logf(Severity::kWarning, "ntsdumpdir %s: %s; NTS keys will not be saved",
+                cfg_.nts_dump_dir.c_str(), sys::to_string(d.error()).c_str());
     }
   }
 

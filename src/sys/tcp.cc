@@ -53,6 +53,14 @@ core::Result<ipc::UniqueFd, Errno> start_tcp_connect(const Endpoint& server) {
   return fd;
 }
 
+core::Status<Errno> connect_to(int fd, const Endpoint& peer) {
+  sockaddr_storage ss;
+  const socklen_t len = to_sockaddr(peer, ss);
+  if (connect(fd, reinterpret_cast<const sockaddr*>(&ss), len) != 0)
+    return core::Unexpected{last_errno()};
+  return {};
+}
+
 core::Status<Errno> connect_result(int fd) {
   int err = 0;
   socklen_t len = sizeof err;

@@ -26,6 +26,8 @@ core::Result<Accepted, Errno> accept_tcp(int listener);
 // A non-blocking stream socket whose connect to `server` has started (or finished): wait for
 // writability, then ask connect_result().
 core::Result<ipc::UniqueFd, Errno> start_tcp_connect(const Endpoint& server);
+// Points a connected socket (UDP: an NTP client socket) at another peer.
+core::Status<Errno> connect_to(int fd, const Endpoint& peer);
 // The outcome of a non-blocking connect once the socket is writable (SO_ERROR).
 core::Status<Errno> connect_result(int fd);
 
