@@ -70,6 +70,7 @@ NtsKeServer::NtsKeServer(event_base* base, std::vector<ipc::UniqueFd> listeners,
     : base_(base), tls_(std::move(tls)), access_(std::move(access)), keys_(keys),
       opts_(std::move(options)), listeners_(std::move(listeners)) {
   reaper_ = sys::Event::timer(base_, [this](short) { reap(); });
+  if (opts_.rate_limit && opts_.now) limiter_.emplace(*opts_.rate_limit, keys_.rng().next_u64());
   for (const auto& l : listeners_) {
     const int fd = l.get();
     accept_events_.emplace_back(base_, fd, EV_READ | EV_PERSIST, [this, fd](short) {
@@ -93,6 +94,12 @@ void NtsKeServer::on_accept(int listener) {
     if (!access_.allowed(a->peer.address) || sessions_.size() >= opts_.max_connections) {
       ++stats_.dropped;
       continue;  // closed here, before any TLS work
+    }
+    if (limiter_ && limiter_->on_request(a->peer.address, opts_.now()).decision !=
+                        core::RateDecision::kAnswer) {
+      ++stats_.dropped;
+      ++stats_.rate_limited;
+      continue;
     }
     auto tls = crypto::TlsSession::server(tls_, a->fd.get());
     if (!tls) {

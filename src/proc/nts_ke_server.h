@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "core/client_log.h"
 #include "core/nts_aead.h"
 #include "core/nts_cookie.h"
 #include "core/sample.h"
@@ -71,11 +72,16 @@ struct NtsKeServerOptions {
   std::optional<uint16_t> ntp_port;       // Port Negotiation record (when not 123)
   std::vector<uint16_t> aeads;            // supported AEAD IDs (those this OpenSSL has)
   core::Duration timeout = kNtsKeServerTimeout;
+  // ntsratelimit: per-address token bucket on accepted connections (nullopt: off). A limited
+  // connection is closed before TLS, like a denied one. `now` is only read when set.
+  std::optional<core::ClientLogConfig> rate_limit;
+  std::function<core::Timestamp()> now;
 };
 
 struct NtsKeServerStats {
   uint64_t accepted = 0;   // connections taken into a session
-  uint64_t dropped = 0;    // refused by allow/deny or the connection bound
+  uint64_t dropped = 0;    // refused by allow/deny, the connection bound or ntsratelimit
+  uint64_t rate_limited = 0;  // ... of which by ntsratelimit
   uint64_t completed = 0;  // responses with cookies sent
   uint64_t errors = 0;     // sessions that failed (TLS, timeout, bad request)
 };
@@ -105,6 +111,7 @@ class NtsKeServer {
   NtsServerKeys& keys_;
   NtsKeServerOptions opts_;
   NtsKeServerStats stats_;
+  std::optional<core::ClientLog> limiter_;
   std::list<std::unique_ptr<Session>> sessions_;
   sys::Event reaper_;
   std::vector<ipc::UniqueFd> listeners_;

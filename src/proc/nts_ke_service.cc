@@ -132,6 +132,7 @@ NtsServerService::NtsServerService(event_base* base, NtsMaterial& m, const confi
                                    core::AccessTable access, NtsServerKeys::NowFn now,
                                    core::RandomSource& rng, PersistFn persist)
     : aead_(*m.aead), rng_(rng) {
+  const NtsServerKeys::NowFn keys_now = now;
   keys_ = std::make_unique<NtsServerKeys>(base, *m.aead, cfg.nts_rotate, m.saved_keys,
                                           std::move(now), rng, std::move(persist));
   NtsKeServerOptions o;
@@ -139,6 +140,14 @@ NtsServerService::NtsServerService(event_base* base, NtsMaterial& m, const confi
   if (!cfg.nts_ntp_server.empty()) o.ntp_server = cfg.nts_ntp_server;
   if (cfg.port != 123 && cfg.port != 0) o.ntp_port = cfg.port;
   o.aeads = usable_aeads(cfg.nts_aeads);
+  if (cfg.nts_rate_limit.enabled) {
+    const auto& r = cfg.nts_rate_limit;
+    o.rate_limit = core::ClientLogConfig{
+        .max_clients = 1024,
+        .rate_limit = core::RateLimitConfig{.interval_log2 = r.interval_log2, .burst = r.burst,
+                                            .leak = r.leak, .kod = 0}};
+    o.now = keys_now;
+  }
   if (o.aeads.empty())
     sys::logf(Severity::kWarning, "ntsaeads names no AEAD available here (only 15, AES-SIV-CMAC-256)");
   ke_ = std::make_unique<NtsKeServer>(base, std::move(m.listeners), std::move(*m.server_tls),

@@ -179,6 +179,23 @@ TEST_F(NtsKe, ConnectionBoundAndSessionTimeout) {
   ASSERT_TRUE(out && out->ok()) << (out ? out->error() : "no outcome");
 }
 
+TEST_F(NtsKe, RateLimitClosesBeforeTls) {
+  NtsKeServerOptions o;
+  o.rate_limit = core::ClientLogConfig{
+      .max_clients = 16,
+      .rate_limit = core::RateLimitConfig{.interval_log2 = 10, .burst = 1, .leak = 2, .kod = 0}};
+  o.now = wall_now;
+  start_server(allow_all(), std::move(o));
+  auto tls = client_tls(ca_.cert_path);
+  auto first = exchange(tls);
+  ASSERT_TRUE(first && first->ok()) << (first ? first->error() : "no outcome");
+  auto second = exchange(tls);
+  ASSERT_TRUE(second);
+  EXPECT_FALSE(second->ok());
+  EXPECT_EQ(server_->stats().rate_limited, 1u);
+  EXPECT_EQ(server_->stats().accepted, 1u);
+}
+
 TEST_F(NtsKe, ClientFailsWithoutServer) {
   auto l = sys::open_tcp_listener({core::IpAddress::v4(0x7f000001), 0}, 1);
   ASSERT_TRUE(l.ok());
