@@ -203,7 +203,7 @@ std::vector<std::byte> NtsKeServer::respond(Session& s, core::Bytes request) {
     resp = core::NkeResponse{.error = core::NkeErrorCode::kInternalServerError};
     return core::encode_nke_response(resp);
   }
-  resp.server = opts_.ntp_server;
+  if (!opts_.ntp_server.empty()) resp.server = opts_.ntp_server;
   resp.port = opts_.ntp_port;
   return core::encode_nke_response(resp);
 }

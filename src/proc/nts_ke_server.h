@@ -68,7 +68,7 @@ class NtsServerKeys {
 
 struct NtsKeServerOptions {
   size_t max_connections = 100;           // maxntsconnections
-  std::optional<std::string> ntp_server;  // ntsntpserver: Server Negotiation record
+  std::string ntp_server;                 // ntsntpserver: Server Negotiation record (or none)
   std::optional<uint16_t> ntp_port;       // Port Negotiation record (when not 123)
   std::vector<uint16_t> aeads;            // supported AEAD IDs (those this OpenSSL has)
   core::Duration timeout = kNtsKeServerTimeout;

@@ -137,7 +137,7 @@ NtsServerService::NtsServerService(event_base* base, NtsMaterial& m, const confi
                                           std::move(now), rng, std::move(persist));
   NtsKeServerOptions o;
   o.max_connections = static_cast<size_t>(std::max(1, cfg.max_nts_connections));
-  if (!cfg.nts_ntp_server.empty()) o.ntp_server = cfg.nts_ntp_server;
+  o.ntp_server = cfg.nts_ntp_server;
   if (cfg.port != 123 && cfg.port != 0) o.ntp_port = cfg.port;
   o.aeads = usable_aeads(cfg.nts_aeads);
   if (cfg.nts_rate_limit.enabled) {
