@@ -387,9 +387,15 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
           parent.send(ipc::WriteFile{.file = ipc::FileId::kNtsKeys, .op = ipc::FileOp::kReplace,
                                      .data = {b.begin(), b.end()}});
         });
-    server->set_nts_handler([&](std::span<const std::byte> req, std::span<const std::byte> h) {
-      return nts_server->answer(req, h);
-    });
+    server->set_nts_handler(
+        [&](std::span<const std::byte> req, std::span<const std::byte> h) {
+          return nts_server->answer(req, h);
+        },
+        [&] {
+          return NtpServer::NtsCounters{.ke_accepted = nts_server->ke_stats().accepted,
+                                        .ke_dropped = nts_server->ke_stats().dropped,
+                                        .authenticated = nts_server->stats().authenticated};
+        });
   } else if (nts.server_tls) {
     sys::logf(sys::Severity::kWarning, "NTS-KE server not started: NTP is not served (allow)");
   }

@@ -306,7 +306,7 @@ nlohmann::json NtpServer::stats_json() const {
       {"other_mode_dropped", st.other_mode}, {"send_failed", st.send_failed},
       {"tx_timestamp_pauses", st.tx_timestamp_pauses},
   };
-  // chrony's serverstats fields (chronyc(1)); no cmdmon, NTS or interleaved mode yet.
+  // chrony's serverstats fields (chronyc(1)); no cmdmon or interleaved mode yet.
   j["serverstats"] = {
       {"ntp_packets_received", st.valid_requests()},
       {"ntp_packets_dropped", st.rate_limited},
@@ -319,6 +319,10 @@ nlohmann::json NtpServer::stats_json() const {
       {"ntp_hardware_rx_timestamps", 0},
       {"ntp_hardware_tx_timestamps", 0},
   };
+  const NtsCounters nts = nts_counters();
+  j["serverstats"]["nts_ke_connections_accepted"] = nts.ke_accepted;
+  j["serverstats"]["nts_ke_connections_dropped"] = nts.ke_dropped;
+  j["serverstats"]["authenticated_ntp_packets"] = nts.authenticated;
   if (!log_) return j;
   // chronyc clients' NTP columns; intervals in log2 s (null: not known yet).
   const core::Timestamp now = clock_.now();

@@ -72,7 +72,17 @@ class NtpServer {
   // NAK, or nullopt to drop the request (counted as malformed).
   using NtsFn = std::function<std::optional<std::vector<std::byte>>(
       std::span<const std::byte> request, std::span<const std::byte> header)>;
-  void set_nts_handler(NtsFn fn) { nts_ = std::move(fn); }
+  // chrony's serverstats NTS rows: NTS-KE connections accepted and dropped, NTP requests
+  // answered with an authenticated reply.
+  struct NtsCounters {
+    uint64_t ke_accepted = 0, ke_dropped = 0, authenticated = 0;
+  };
+  using NtsCountersFn = std::function<NtsCounters()>;
+  void set_nts_handler(NtsFn fn, NtsCountersFn counters) {
+    nts_ = std::move(fn);
+    nts_counters_ = std::move(counters);
+  }
+  NtsCounters nts_counters() const { return nts_counters_ ? nts_counters_() : NtsCounters{}; }
   // A new access table (allow/deny host names resolved: proc/access_names.h).
   void set_access(core::AccessTable access);
   // The socket of a family (peers send from it), or -1.
@@ -111,6 +121,7 @@ class NtpServer {
   core::AccessTable control_access_;
   ControlFn control_;
   NtsFn nts_;
+  NtsCountersFn nts_counters_;
   core::mode6::ControlLimiter control_limit_;
   core::ReplyTemplate reply_;
   const core::ReplyTemplate kod_;

@@ -190,6 +190,13 @@ class Nts(unittest.TestCase):
         self.assertGreater(int(auth[8]), 0, auth)  # cookies
         self.assertTrue(os.path.exists(os.path.join(dump, "ntskeys")), os.listdir(dump))
         self.assertEqual(os.stat(os.path.join(dump, "ntskeys")).st_mode & 0o777, 0o600)
+        # chronyc serverstats on tempusd: NTS-KE connections accepted, authenticated packets.
+        r = subprocess.run(["chronyc", "-c", "-h", d.cmd_sock, "serverstats"],
+                           capture_output=True, text=True, timeout=10)
+        stats = r.stdout.split(",")
+        self.assertGreaterEqual(len(stats), 8, r)
+        self.assertEqual(int(stats[5]), 1, stats)
+        self.assertGreaterEqual(int(stats[7]), 1, stats)
 
         # A restart with the same ntsdumpdir: chronyd's cookies stay valid, no NAK, no new KE
         # (authdata's NAK flag and attempt count start again at a new NTS-KE; its key ID column,
