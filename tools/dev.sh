@@ -11,8 +11,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BUILD_PKGS=(g++ meson ninja-build pkg-config python3 libevent-dev libseccomp-dev libcap-ng-dev
-            libssl-dev libgtest-dev libgmock-dev libsystemd-dev nlohmann-json3-dev)
-TEST_PKGS=(strace procps chrony libcap2-bin iproute2 tzdata dnsmasq-base ntpstat)
+            libssl-dev libgtest-dev libgmock-dev libsystemd-dev nlohmann-json3-dev libselinux1-dev)
+TEST_PKGS=(strace procps chrony libcap2-bin iproute2 tzdata dnsmasq-base ntpstat systemd)
+# The SELinux module's test (tests/selinux): build it, link it with the reference policy, query it.
+SELINUX_TEST_PKGS=(selinux-policy-dev semodule-utils python3-setools)
 
 log() { printf '== %s\n' "$*"; }
 
@@ -101,6 +103,25 @@ prepare_openntpd() {
   rm -rf "$tmp"
 }
 
+# Debian's reference policy modules, unpacked (not installed: that would make this an SELinux
+# system) for tests/selinux to link the tempusd module against.
+SELINUX_POLICY_ROOT=/var/cache/tempus-test/selinux-policy-root
+prepare_selinux_policy() {
+  [ -e "$SELINUX_POLICY_ROOT/usr/share/selinux/default/base.pp.bz2" ] && return 0
+  [ "$(id -u)" -eq 0 ] || return 0
+  log "unpacking selinux-policy-default for the SELinux module test into $SELINUX_POLICY_ROOT"
+  local tmp
+  tmp=$(mktemp -d)
+  chmod 755 "$tmp"
+  if (cd "$tmp" && apt-get download -qq selinux-policy-default >/dev/null 2>&1); then
+    mkdir -p "$SELINUX_POLICY_ROOT"
+    dpkg -x "$tmp"/selinux-policy-default_*.deb "$SELINUX_POLICY_ROOT"
+  else
+    echo "note: apt-get download selinux-policy-default failed; the SELinux link checks will skip"
+  fi
+  rm -rf "$tmp"
+}
+
 build() {  # build DIR [meson options...]
   local dir=$1; shift
   if [ ! -f "$dir/build.ninja" ]; then
@@ -143,11 +164,13 @@ case "$cmd" in
     exec ./build/src/proc/tempusd -d -x -f etc/tempus.conf
     ;;
   test)
-    install_packages "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}"
+    install_packages "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}" "${SELINUX_TEST_PKGS[@]}"
     ensure_user
     prepare_ntpsec
     prepare_openntpd
+    prepare_selinux_policy
     export TEMPUS_NTPSEC_ROOT=$NTPSEC_ROOT TEMPUS_OPENNTPD_ROOT=$OPENNTPD_ROOT
+    export TEMPUS_SELINUX_POLICY_ROOT=$SELINUX_POLICY_ROOT
     rc=0
     log "release build (debugoptimized, hardened, no test hooks): every suite"
     build build

@@ -58,6 +58,8 @@ core::Result<core::IpAddress, ConfigError> Args::address(std::string_view what,
   return *v;
 }
 
+void warn_unsupported(const Args& a) { a.warn(quoted(a.name()) + " is not supported yet; ignored"); }
+
 core::Result<std::string, ConfigError> Args::option_value(size_t& i) const {
   if (i + 1 >= size()) {
     return core::Unexpected{

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: ISC
 // The directive table and the handlers of every modelled directive except the source-like ones
 // (sources.cc). Ranges and argument counts follow chrony 4.8's conf.c.
+#include <algorithm>
 #include <climits>
 #include <limits>
 
@@ -146,9 +147,11 @@ Status rate_limit(const Args& a, RateLimit& r, bool with_kod) {
 Status local(const Args& a, Config& c) {
   LocalReference l;
   bool wait_unsynced_set = false;
+  std::vector<std::string> unused;  // options the daemon does not act on yet (it uses stratum)
   for (size_t i = 0; i < a.size(); ++i) {
     const std::string opt = lowercase(a[i]);
     if (opt == "orphan") {
+      if (!l.orphan) unused.push_back(opt);
       l.orphan = true;
       continue;
     }
@@ -167,6 +170,7 @@ Status local(const Args& a, Config& c) {
     }
     const auto v = a.seconds(opt, *text);
     if (!v.ok()) return core::Unexpected{v.error()};
+    if (std::find(unused.begin(), unused.end(), opt) == unused.end()) unused.push_back(opt);
     if (opt == "distance") l.distance = *v;
     if (opt == "activate") l.activate = *v;
     if (opt == "waitsynced") l.wait_synced = *v;
@@ -178,6 +182,8 @@ Status local(const Args& a, Config& c) {
   }
   if (!wait_unsynced_set) l.wait_unsynced = l.orphan ? core::Duration::s(300) : core::Duration{};
   c.local = l;
+  for (const std::string& opt : unused)
+    a.warn("local option " + quoted(opt) + " is not supported yet; ignored");
   return {};
 }
 
@@ -267,7 +273,17 @@ Status initstepslew(const Args& a, Config& c) {
 Status bindcmdaddress(const Args& a, Config& c) {
   if (Status s = a.expect(1); !s.ok()) return s;
   if (a[0][0] == '/') return set_path_or_off(a, c.bind_cmd_path);
-  return set_address_pair(a, c.bind_cmd_address4, c.bind_cmd_address6);
+  Status s = set_address_pair(a, c.bind_cmd_address4, c.bind_cmd_address6);
+  if (s.ok()) warn_unsupported(a);  // there is no UDP command socket yet
+  return s;
+}
+
+// A setting whose value `off` is what the daemon does anyway; any other value is warned about.
+template <class T>
+Status set_integer_warn_unless(const Args& a, T& field, int64_t lo, int64_t hi, T off) {
+  Status s = set_integer(a, field, lo, hi);
+  if (s.ok() && field != off) warn_unsupported(a);
+  return s;
 }
 
 Status log_directive(const Args& a, Config& c) {
@@ -345,10 +361,14 @@ constexpr std::pair<const char*, LeapSecMode> kLeapModes[] = {{"system", LeapSec
 
 constexpr DirectiveClass M = DirectiveClass::kModelled;
 constexpr DirectiveClass U = DirectiveClass::kUnsupported;
+constexpr DirectiveClass P = DirectiveClass::kParsedOnly;
 constexpr DirectiveClass O = DirectiveClass::kObsolete;
 constexpr DirectiveClass F = DirectiveClass::kFileControl;
 
-// chrony 4.8's keyword list (conf.c CNF_ParseLine), alphabetical.
+// chrony 4.8's keyword list (conf.c CNF_ParseLine), alphabetical. M: the daemon acts on it (some
+// handlers warn about values it does not act on yet); P: parsed and checked, then warned, because
+// nothing in the daemon reads the field yet. Paths that only say where an unsupported feature
+// keeps its files (logdir, ntsdumpdir/ntscachedir) are not warned: the feature's own directive is.
 const Entry kDirectives[] = {
     {"acquisitionport", M,
      [](const Args& a, Config& c) {
@@ -358,7 +378,7 @@ const Entry kDirectives[] = {
        return s;
      }},
     {"allow", M, [](const Args& a, Config& c) { return parse_access_rule(a, true, c.ntp_access); }},
-    {"authselectmode", M,
+    {"authselectmode", P,
      [](const Args& a, Config& c) { return set_keyword(a, c.auth_select_mode, kAuthModes); }},
     {"bindacqaddress", M,
      [](const Args& a, Config& c) {
@@ -387,12 +407,15 @@ const Entry kDirectives[] = {
      }},
     {"clockprecision", M,
      [](const Args& a, Config& c) { return set_seconds(a, c.clock_precision); }},
-    {"cmdallow", M,
+    {"cmdallow", P,
      [](const Args& a, Config& c) { return parse_access_rule(a, true, c.cmd_access); }},
-    {"cmddeny", M,
+    {"cmddeny", P,
      [](const Args& a, Config& c) { return parse_access_rule(a, false, c.cmd_access); }},
-    {"cmdport", M, [](const Args& a, Config& c) { return set_integer(a, c.cmd_port, 0, 65535); }},
-    {"cmdratelimit", M,
+    {"cmdport", M,  // no UDP command socket yet: only "cmdport 0" is what the daemon does
+     [](const Args& a, Config& c) {
+       return set_integer_warn_unless(a, c.cmd_port, 0, 65535, uint16_t{0});
+     }},
+    {"cmdratelimit", P,
      [](const Args& a, Config& c) { return rate_limit(a, c.cmd_rate_limit, false); }},
     {"combinelimit", M, [](const Args& a, Config& c) { return set_real(a, c.combine_limit); }},
     {"commandkey", O, nullptr},
@@ -400,17 +423,18 @@ const Entry kDirectives[] = {
     {"corrtimeratio", M, [](const Args& a, Config& c) { return set_real(a, c.corr_time_ratio); }},
     {"deny", M, [](const Args& a, Config& c) { return parse_access_rule(a, false, c.ntp_access); }},
     {"driftfile", M, driftfile},
-    {"dscp", M, [](const Args& a, Config& c) { return set_integer(a, c.dscp, 0, 63); }},
-    {"dumpdir", M, [](const Args& a, Config& c) { return set_string(a, c.dump_dir); }},
+    {"dscp", M,
+     [](const Args& a, Config& c) { return set_integer_warn_unless(a, c.dscp, 0, 63, 0); }},
+    {"dumpdir", P, [](const Args& a, Config& c) { return set_string(a, c.dump_dir); }},
     {"dumponexit", O, nullptr},
-    {"fallbackdrift", M, fallbackdrift},
+    {"fallbackdrift", P, fallbackdrift},
     {"generatecommandkey", O, nullptr},
     {"hwclockfile", U, nullptr},
     {"hwtimestamp", U, nullptr},
     {"hwtstimeout", U, nullptr},
     {"include", F, nullptr},
     {"initstepslew", M, initstepslew},
-    {"keyfile", M, [](const Args& a, Config& c) { return set_string(a, c.key_file); }},
+    {"keyfile", P, [](const Args& a, Config& c) { return set_string(a, c.key_file); }},
     {"leapsecmode", M,
      [](const Args& a, Config& c) { return set_keyword(a, c.leap_sec_mode, kLeapModes); }},
     {"leapseclist", M, [](const Args& a, Config& c) { return set_string(a, c.leap_sec_list); }},
@@ -418,25 +442,25 @@ const Entry kDirectives[] = {
     {"linux_freq_scale", O, nullptr},
     {"linux_hz", O, nullptr},
     {"local", M, local},
-    {"lock_all", M, [](const Args& a, Config& c) { return set_flag(a, c.lock_all); }},
-    {"log", M, log_directive},
+    {"lock_all", P, [](const Args& a, Config& c) { return set_flag(a, c.lock_all); }},
+    {"log", P, log_directive},
     {"logbanner", U, nullptr},
-    {"logchange", M, [](const Args& a, Config& c) { return set_seconds(a, c.log_change); }},
+    {"logchange", P, [](const Args& a, Config& c) { return set_seconds(a, c.log_change); }},
     {"logdir", M, [](const Args& a, Config& c) { return set_string(a, c.log_dir); }},
     {"mailonchange", U, nullptr},
     {"makestep", M, makestep},
-    {"manual", M, [](const Args& a, Config& c) { return set_flag(a, c.manual); }},
+    {"manual", P, [](const Args& a, Config& c) { return set_flag(a, c.manual); }},
     {"maxchange", M, maxchange},
     {"maxclockerror", M,
      [](const Args& a, Config& c) { return set_real(a, c.max_clock_error_ppm); }},
     {"maxdistance", M, [](const Args& a, Config& c) { return set_seconds(a, c.max_distance); }},
     {"maxdrift", M, [](const Args& a, Config& c) { return set_real(a, c.max_drift_ppm); }},
     {"maxjitter", M, [](const Args& a, Config& c) { return set_seconds(a, c.max_jitter); }},
-    {"maxntsconnections", M,
+    {"maxntsconnections", P,
      [](const Args& a, Config& c) { return set_integer(a, c.max_nts_connections, 1, kIntMax); }},
     {"maxsamples", U, nullptr},
     {"maxslewrate", M, [](const Args& a, Config& c) { return set_real(a, c.max_slew_rate_ppm); }},
-    {"maxstratum", M,
+    {"maxstratum", P,
      [](const Args& a, Config& c) { return set_integer(a, c.max_stratum, 0, kIntMax); }},
     {"maxtxbuffers", U, nullptr},
     {"maxupdateskew", M,
@@ -444,32 +468,37 @@ const Entry kDirectives[] = {
     {"minsamples", U, nullptr},
     {"minsources", M,
      [](const Args& a, Config& c) { return set_integer(a, c.min_sources, 1, kIntMax); }},
-    {"minstratum", M,
+    {"minstratum", P,
      [](const Args& a, Config& c) { return set_integer(a, c.min_stratum, 0, kIntMax); }},
-    {"nocerttimecheck", M,
+    {"nocerttimecheck", P,
      [](const Args& a, Config& c) { return set_integer(a, c.no_cert_time_check, 0, kIntMax); }},
     {"noclientlog", M, [](const Args& a, Config& c) { return set_flag(a, c.no_client_log); }},
-    {"nosystemcert", M, [](const Args& a, Config& c) { return set_flag(a, c.no_system_cert); }},
+    {"nosystemcert", P, [](const Args& a, Config& c) { return set_flag(a, c.no_system_cert); }},
     {"ntpsigndsocket", U, nullptr},
-    {"ntsaeads", M, ntsaeads},
+    {"ntsaeads", P, ntsaeads},
     {"ntscachedir", M, [](const Args& a, Config& c) { return set_string(a, c.nts_dump_dir); }},
     {"ntsdumpdir", M, [](const Args& a, Config& c) { return set_string(a, c.nts_dump_dir); }},
-    {"ntsntpserver", M, [](const Args& a, Config& c) { return set_string(a, c.nts_ntp_server); }},
-    {"ntsport", M, [](const Args& a, Config& c) { return set_integer(a, c.nts_port, 0, 65535); }},
-    {"ntsprocesses", M,
+    {"ntsntpserver", P, [](const Args& a, Config& c) { return set_string(a, c.nts_ntp_server); }},
+    {"ntsport", P, [](const Args& a, Config& c) { return set_integer(a, c.nts_port, 0, 65535); }},
+    {"ntsprocesses", P,
      [](const Args& a, Config& c) { return set_integer(a, c.nts_processes, 0, 1000); }},
-    {"ntsratelimit", M,
+    {"ntsratelimit", P,
      [](const Args& a, Config& c) { return rate_limit(a, c.nts_rate_limit, false); }},
-    {"ntsrefresh", M, [](const Args& a, Config& c) { return set_whole_seconds(a, c.nts_refresh); }},
-    {"ntsrotate", M, [](const Args& a, Config& c) { return set_whole_seconds(a, c.nts_rotate); }},
-    {"ntsservercert", M,
+    {"ntsrefresh", P, [](const Args& a, Config& c) { return set_whole_seconds(a, c.nts_refresh); }},
+    {"ntsrotate", P, [](const Args& a, Config& c) { return set_whole_seconds(a, c.nts_rotate); }},
+    {"ntsservercert", P,
      [](const Args& a, Config& c) { return appended_path(a, c.nts_server_certs); }},
-    {"ntsserverkey", M,
+    {"ntsserverkey", P,
      [](const Args& a, Config& c) { return appended_path(a, c.nts_server_keys); }},
-    {"ntstrustedcerts", M, ntstrustedcerts},
+    {"ntstrustedcerts", P, ntstrustedcerts},
     {"opencommands", U, nullptr},
     {"peer", M, add_source},
-    {"pidfile", M, [](const Args& a, Config& c) { return set_path_or_off(a, c.pid_file); }},
+    {"pidfile", M,  // no pid file is written: only "pidfile /" is what the daemon does
+     [](const Args& a, Config& c) {
+       Status s = set_path_or_off(a, c.pid_file);
+       if (s.ok() && !c.pid_file.empty()) warn_unsupported(a);
+       return s;
+     }},
     {"pool", M, add_source},
     {"port", M, [](const Args& a, Config& c) { return set_integer(a, c.port, 0, 65535); }},
     {"ptpdomain", U, nullptr},
@@ -483,14 +512,14 @@ const Entry kDirectives[] = {
     {"rtcfile", U, nullptr},
     {"rtconutc", U, nullptr},
     {"rtcsync", M, [](const Args& a, Config& c) { return set_flag(a, c.rtc_sync); }},
-    {"sched_priority", M,
+    {"sched_priority", P,
      [](const Args& a, Config& c) { return set_integer(a, c.sched_priority, 0, 100); }},
     {"server", M, add_source},
-    {"smoothtime", M, smoothtime},
+    {"smoothtime", P, smoothtime},
     {"sourcedir", F, nullptr},
     {"stratumweight", M, [](const Args& a, Config& c) { return set_seconds(a, c.stratum_weight); }},
     {"tempcomp", U, nullptr},
-    {"user", M, [](const Args& a, Config& c) { return set_string(a, c.user); }},
+    {"user", P, [](const Args& a, Config& c) { return set_string(a, c.user); }},
 };
 
 const Entry* find(std::string_view name) {

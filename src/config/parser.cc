@@ -88,9 +88,12 @@ class Driver {
     const Args a(line, out_.warnings);
     switch (detail::classify_directive(a.name())) {
       case detail::DirectiveClass::kModelled: return detail::apply_directive(a, out_.config);
-      case detail::DirectiveClass::kUnsupported:
-        a.warn(quoted(a.name()) + " is not supported yet; ignored");
-        return {};
+      case detail::DirectiveClass::kUnsupported: detail::warn_unsupported(a); return {};
+      case detail::DirectiveClass::kParsedOnly: {
+        Status s = detail::apply_directive(a, out_.config);
+        if (s.ok()) detail::warn_unsupported(a);
+        return s;
+      }
       case detail::DirectiveClass::kObsolete:
         a.warn(quoted(a.name()) + " is obsolete; ignored");
         return {};

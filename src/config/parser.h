@@ -3,9 +3,13 @@
 //
 // Every directive of chrony 4.8's keyword list is recognised (names case-insensitive):
 //  - modelled directives parse into Config (model.h) with chrony's defaults and range checks;
-//  - directives the daemon does not implement yet, and chrony's obsolete ones, are accepted with
-//    exactly one Warning per occurrence ("f.conf:12: 'hwtimestamp' is not supported yet; ignored")
-//    and leave the model untouched;
+//  - directives the daemon does not act on yet get exactly one Warning per occurrence
+//    ("f.conf:12: 'hwtimestamp' is not supported yet; ignored"): those without a model field
+//    leave the model untouched; those with one (keyfile, cmdallow, the NTS settings...) are
+//    still parsed and checked, so a bad value is an error as in chrony; a few are silent for
+//    the value the daemon has anyway (cmdport 0, dscp 0, pidfile /). Server options the daemon
+//    does not act on are warned about once per line. chrony's obsolete directives get
+//    "'X' is obsolete; ignored";
 //  - anything else is an error.
 // Parsing stops at the first error (as chronyd, which exits on it); warnings before it are lost.
 //
@@ -75,12 +79,14 @@ core::Result<ParseOutput, ConfigError> parse_config_file(const std::string& path
 core::Result<ParseOutput, ConfigError> parse_config_text(const std::string& name,
                                                          std::string_view text, FileSource& fs);
 
-// The effective configuration in chrony.conf syntax, one directive per line, in a fixed order:
-// sources, then selection, clock, server, command, NTS, logging and process directives.
-// Values with a spellable default are always printed (e.g. "maxdistance 3"); optional
-// directives only when set. include/confdir are flattened away; sourcedir is kept, and the
-// sources read from it are listed as comments. Parsing the output with the same FileSource
-// gives a Config equal to `c` (so format → parse → format is a fixed point).
+// The effective configuration in chrony.conf syntax (tempusd -p), one directive per line, in a
+// fixed order: sources, then selection, clock, server, command socket and file directives the
+// daemon acts on, values with a spellable default always printed (e.g. "maxdistance 3"),
+// optional directives only when set. Then, under "# Not supported yet; ignored by tempusd:",
+// the directives it parsed but does not act on, only those differing from chrony's default.
+// include/confdir are flattened away; sourcedir is kept, and the sources read from it are
+// listed as comments. Parsing the output with the same FileSource gives a Config equal to `c`
+// (so format → parse → format is a fixed point).
 std::string format_config(const Config& c);
 
 }  // namespace tempus::config

@@ -64,6 +64,9 @@ enum class DirectiveClass : uint8_t {
   kModelled,     // handled by apply_directive
   kFileControl,  // include, confdir, sourcedir: handled by the file driver
   kUnsupported,  // accepted with a "not supported yet" warning
+  kParsedOnly,   // parsed into Config by apply_directive (chrony's checks, so a bad value is
+                 // still an error) but the daemon does not act on it yet: then warned as
+                 // kUnsupported
   kObsolete,     // accepted with an "obsolete" warning
   kUnknown,
 };
@@ -71,7 +74,11 @@ DirectiveClass classify_directive(std::string_view lowercase_name);
 // Every directive name the parser recognises (chrony 4.8's list), lowercase.
 std::vector<std::string> directive_names();
 
-// Applies one modelled directive to `c` (directives.cc, sources.cc).
+// The one warning of a directive (or of a directive's value) the daemon does not act on yet:
+// "'NAME' is not supported yet; ignored" at the directive's line.
+void warn_unsupported(const Args& a);
+
+// Applies one modelled or parsed-only directive to `c` (directives.cc, sources.cc).
 Status apply_directive(const Args& a, Config& c);
 
 // server/pool/peer HOST [options] → an NtpSource (sources.cc). Warns through `a` for options

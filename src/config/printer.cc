@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: ISC
 // format_config: the effective configuration in chrony.conf syntax (see parser.h for the rules).
 // Every line printed here must parse back to the same model; a field that is printed only when
-// it differs from its default is safe because its absence means the default.
+// it differs from its default is safe because its absence means the default. Directives the
+// daemon does not act on come last, under a comment, and only when they differ from chrony's
+// default: the first part is what tempusd does.
 #include <sstream>
 
 #include "config/lexer.h"
@@ -118,7 +120,8 @@ void print_string(Printer& p, const char* name, const std::string& v) {
 
 std::string format_config(const Config& c) {
   Printer p;
-  const Config d;  // defaults
+  Printer ignored;  // directives the daemon does not act on, printed last under a comment
+  const Config d;   // defaults
 
   // Time sources.
   for (const NtpSource& s : c.sources) print_source(p, s);
@@ -138,18 +141,14 @@ std::string format_config(const Config& c) {
     p.line("initstepslew").secs(c.init_step_slew->threshold);
     for (const std::string& h : c.init_step_slew->hosts) p.word(h);
   }
-  if (c.manual) p.line("manual");
   if (c.acquisition_port) p.line("acquisitionport").num(*c.acquisition_port);
   p.line("bindacqaddress").word(c.bind_acq_address4.to_string());
   p.line("bindacqaddress").word(c.bind_acq_address6.to_string());
 
   // Source selection.
-  p.line("authselectmode").word(to_string(c.auth_select_mode));
   p.line("combinelimit").real(c.combine_limit);
   p.line("maxdistance").secs(c.max_distance);
   p.line("maxjitter").secs(c.max_jitter);
-  p.line("maxstratum").num(c.max_stratum);
-  p.line("minstratum").num(c.min_stratum);
   p.line("minsources").num(c.min_sources);
   p.line("reselectdist").secs(c.reselect_dist);
   p.line("stratumweight").secs(c.stratum_weight);
@@ -162,8 +161,6 @@ std::string format_config(const Config& c) {
     p.line("driftfile")
         .word(c.drift_file)
         .opt("interval", c.drift_interval.count_ns() / core::kNsPerSec);
-  if (c.fallback_drift)
-    p.line("fallbackdrift").num(c.fallback_drift->min_log2).num(c.fallback_drift->max_log2);
   p.line("leapsecmode").word(to_string(c.leap_sec_mode));
   print_string(p, "leapsectz", c.leap_sec_tz);
   print_string(p, "leapseclist", c.leap_sec_list);
@@ -189,64 +186,90 @@ std::string format_config(const Config& c) {
   p.line("clientloglimit").num(static_cast<int64_t>(c.client_log_limit));
   if (c.no_client_log) p.line("noclientlog");
   if (c.local) {
+    // Only the stratum is acted on; the other options are printed when set (and warned).
     const LocalReference& l = *c.local;
+    const LocalReference dl;
     p.line("local").opt("stratum", l.stratum).flag("orphan", l.orphan);
-    p.opt_secs("distance", l.distance).opt_secs("activate", l.activate);
-    p.opt_secs("waitsynced", l.wait_synced).opt_secs("waitunsynced", l.wait_unsynced);
+    if (l.distance != dl.distance) p.opt_secs("distance", l.distance);
+    if (l.activate != dl.activate) p.opt_secs("activate", l.activate);
+    if (l.wait_synced != dl.wait_synced) p.opt_secs("waitsynced", l.wait_synced);
+    if (l.wait_unsynced != (l.orphan ? core::Duration::s(300) : core::Duration{}))
+      p.opt_secs("waitunsynced", l.wait_unsynced);
   }
   print_rate_limit(p, "ratelimit", c.rate_limit, true);
+
+  // Command access: the Unix socket; no UDP command socket (cmdport 0 is what the daemon does).
+  p.line("bindcmdaddress").word(c.bind_cmd_path.empty() ? "/" : c.bind_cmd_path);
+  if (c.cmd_port == 0) p.line("cmdport").num(0);
+
+  // Files.
+  print_string(p, "ntsdumpdir", c.nts_dump_dir);
+  print_string(p, "logdir", c.log_dir);
+  if (c.pid_file.empty()) p.line("pidfile").word("/");
+
+  // Parsed but not acted on (each warned at its line): only what differs from chrony's default,
+  // so an absent line still means the default.
+  if (c.manual) ignored.line("manual");
+  if (c.auth_select_mode != d.auth_select_mode)
+    ignored.line("authselectmode").word(to_string(c.auth_select_mode));
+  if (c.max_stratum != d.max_stratum) ignored.line("maxstratum").num(c.max_stratum);
+  if (c.min_stratum != d.min_stratum) ignored.line("minstratum").num(c.min_stratum);
+  if (c.fallback_drift)
+    ignored.line("fallbackdrift").num(c.fallback_drift->min_log2).num(c.fallback_drift->max_log2);
   if (c.smooth_time) {
-    p.line("smoothtime")
+    ignored.line("smoothtime")
         .real(c.smooth_time->max_freq_ppm)
         .real(c.smooth_time->max_wander_ppm_per_s);
-    p.flag("leaponly", c.smooth_time->leap_only);
+    ignored.flag("leaponly", c.smooth_time->leap_only);
   }
-  p.line("dscp").num(c.dscp);
-
-  // Command access.
-  p.line("cmdport").num(c.cmd_port);
-  p.line("bindcmdaddress").word(c.bind_cmd_address4.to_string());
-  p.line("bindcmdaddress").word(c.bind_cmd_address6.to_string());
-  p.line("bindcmdaddress").word(c.bind_cmd_path.empty() ? "/" : c.bind_cmd_path);
-  print_access(p, c.cmd_access, "cmdallow", "cmddeny");
-  print_rate_limit(p, "cmdratelimit", c.cmd_rate_limit, false);
-
-  // NTS.
-  p.line("ntsport").num(c.nts_port);
-  for (const std::string& f : c.nts_server_certs) p.line("ntsservercert").word(f);
-  for (const std::string& f : c.nts_server_keys) p.line("ntsserverkey").word(f);
-  print_string(p, "ntsdumpdir", c.nts_dump_dir);
+  if (c.dscp != d.dscp) ignored.line("dscp").num(c.dscp);
+  if (c.cmd_port != d.cmd_port && c.cmd_port != 0) ignored.line("cmdport").num(c.cmd_port);
+  if (c.bind_cmd_address4 != d.bind_cmd_address4)
+    ignored.line("bindcmdaddress").word(c.bind_cmd_address4.to_string());
+  if (c.bind_cmd_address6 != d.bind_cmd_address6)
+    ignored.line("bindcmdaddress").word(c.bind_cmd_address6.to_string());
+  print_access(ignored, c.cmd_access, "cmdallow", "cmddeny");
+  print_rate_limit(ignored, "cmdratelimit", c.cmd_rate_limit, false);
+  if (c.nts_port != d.nts_port) ignored.line("ntsport").num(c.nts_port);
+  for (const std::string& f : c.nts_server_certs) ignored.line("ntsservercert").word(f);
+  for (const std::string& f : c.nts_server_keys) ignored.line("ntsserverkey").word(f);
   for (const TrustedCerts& t : c.nts_trusted_certs)
-    p.line("ntstrustedcerts").num(t.set_id).word(t.path);
-  if (c.no_system_cert) p.line("nosystemcert");
-  p.line("nocerttimecheck").num(c.no_cert_time_check);
-  p.line("ntsrotate").num(c.nts_rotate.count_ns() / core::kNsPerSec);
-  p.line("ntsrefresh").num(c.nts_refresh.count_ns() / core::kNsPerSec);
-  p.line("ntsprocesses").num(c.nts_processes);
-  p.line("maxntsconnections").num(c.max_nts_connections);
-  print_string(p, "ntsntpserver", c.nts_ntp_server);
-  p.line("ntsaeads");
-  for (int id : c.nts_aeads) p.num(id);
-  print_rate_limit(p, "ntsratelimit", c.nts_rate_limit, false);
-
-  // Logging and files.
-  print_string(p, "logdir", c.log_dir);
-  if (c.log.any()) {
-    p.line("log").flag("measurements", c.log.measurements);
-    p.flag("rawmeasurements", c.log.raw_measurements).flag("statistics", c.log.statistics);
-    p.flag("tracking", c.log.tracking).flag("rtc", c.log.rtc).flag("refclocks", c.log.refclocks);
-    p.flag("tempcomp", c.log.tempcomp).flag("selection", c.log.selection);
+    ignored.line("ntstrustedcerts").num(t.set_id).word(t.path);
+  if (c.no_system_cert) ignored.line("nosystemcert");
+  if (c.no_cert_time_check != d.no_cert_time_check)
+    ignored.line("nocerttimecheck").num(c.no_cert_time_check);
+  if (c.nts_rotate != d.nts_rotate)
+    ignored.line("ntsrotate").num(c.nts_rotate.count_ns() / core::kNsPerSec);
+  if (c.nts_refresh != d.nts_refresh)
+    ignored.line("ntsrefresh").num(c.nts_refresh.count_ns() / core::kNsPerSec);
+  if (c.nts_processes != d.nts_processes) ignored.line("ntsprocesses").num(c.nts_processes);
+  if (c.max_nts_connections != d.max_nts_connections)
+    ignored.line("maxntsconnections").num(c.max_nts_connections);
+  print_string(ignored, "ntsntpserver", c.nts_ntp_server);
+  if (c.nts_aeads != d.nts_aeads) {
+    ignored.line("ntsaeads");
+    for (int id : c.nts_aeads) ignored.num(id);
   }
-  p.line("logchange").secs(c.log_change);
-  print_string(p, "keyfile", c.key_file);
-  print_string(p, "dumpdir", c.dump_dir);
-  p.line("pidfile").word(c.pid_file.empty() ? "/" : c.pid_file);
-  print_string(p, "user", c.user);
+  print_rate_limit(ignored, "ntsratelimit", c.nts_rate_limit, false);
+  if (c.log.any()) {
+    ignored.line("log").flag("measurements", c.log.measurements);
+    ignored.flag("rawmeasurements", c.log.raw_measurements).flag("statistics", c.log.statistics);
+    ignored.flag("tracking", c.log.tracking).flag("rtc", c.log.rtc);
+    ignored.flag("refclocks", c.log.refclocks).flag("tempcomp", c.log.tempcomp);
+    ignored.flag("selection", c.log.selection);
+  }
+  if (c.log_change != d.log_change) ignored.line("logchange").secs(c.log_change);
+  print_string(ignored, "keyfile", c.key_file);
+  print_string(ignored, "dumpdir", c.dump_dir);
+  if (!c.pid_file.empty() && c.pid_file != d.pid_file) ignored.line("pidfile").word(c.pid_file);
+  print_string(ignored, "user", c.user);
+  if (c.lock_all) ignored.line("lock_all");
+  if (c.sched_priority != d.sched_priority) ignored.line("sched_priority").num(c.sched_priority);
 
-  // Process.
-  if (c.lock_all) p.line("lock_all");
-  p.line("sched_priority").num(c.sched_priority);
-  return p.finish();
+  std::string out = p.finish();
+  if (std::string rest = ignored.finish(); !rest.empty())
+    out += "# Not supported yet; ignored by tempusd:\n" + rest;
+  return out;
 }
 
 }  // namespace tempus::config

@@ -254,6 +254,15 @@ void warn_ignored_options(const Args& a, const std::string& driver,
   }
 }
 
+// Source options chrony acts on that the daemon parses and checks but does not act on yet.
+constexpr std::string_view kUnusedSourceOptions[] = {
+    "asymmetry", "auto_offline", "certset", "copy",   "extfield", "filter",  "key",
+    "maxdelayquant", "maxunreach", "mindelay", "nts", "ntsport", "offline", "presend", "xleave"};
+
+bool invalid_for_peer(std::string_view opt) {
+  return opt == "iburst" || opt == "burst" || opt == "nts" || opt == "copy" || opt == "presend";
+}
+
 }  // namespace
 
 std::optional<SourceKind> source_kind(std::string_view name) {
@@ -274,8 +283,20 @@ core::Result<NtpSource, ConfigError> parse_source(const Args& a, SourceKind kind
         a.error(ErrorKind::kInvalidValue,
                 "invalid " + std::string(to_string(kind)) + " host " + quoted(s.host))};
   }
+  std::vector<std::string> unused;
   for (size_t i = 1; i < a.size(); ++i) {
+    const std::string opt = lowercase(a[i]);
     if (Status st = source_option(a, i, s); !st.ok()) return core::Unexpected{st.error()};
+    const bool known_unused = std::find(std::begin(kUnusedSourceOptions),
+                                        std::end(kUnusedSourceOptions),
+                                        opt) != std::end(kUnusedSourceOptions);
+    // A peer's iburst/nts/... has had its own "not valid for peer" warning.
+    if (!known_unused || (kind == SourceKind::kPeer && invalid_for_peer(opt))) continue;
+    if (std::find(unused.begin(), unused.end(), opt) == unused.end()) unused.push_back(opt);
+  }
+  for (const std::string& opt : unused) {
+    a.warn(std::string(to_string(kind)) + " option " + quoted(opt) +
+           " is not supported yet; ignored");
   }
   return s;
 }

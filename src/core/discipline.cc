@@ -121,14 +121,8 @@ UpdateResult Discipline::update(const ReferenceUpdate& u) {
   }
   r.correction = Correction{.when = now, .phase = phase, .dfreq_ppm = dfreq_ppm};
 
-  // Kernel status: maxerror = root distance, esterror = the offset's standard error.
-  const Duration max_err =
-      clamp_dur(u.root_delay / 2 + u.root_dispersion, Duration(), kMaxKernelError);
-  const Duration est_err = clamp_dur(u.offset_sd, Duration(), max_err);
-  r.commands.emplace_back(StatusCommand{.leap = u.leap == Leap::kUnsync ? Leap::kNone : u.leap,
-                                        .synced = true,
-                                        .max_error = max_err,
-                                        .est_error = est_err});
+  r.commands.emplace_back(kernel_status(u.root_delay, u.root_dispersion, u.offset_sd, u.leap));
+  status_time_ = now;
 
   if (cfg_.drift_file && freq_known_ && now - last_drift_ >= cfg_.drift_interval) {
     r.commands.emplace_back(drift_command());
@@ -145,8 +139,26 @@ UpdateResult Discipline::update(const ReferenceUpdate& u) {
   return r;
 }
 
+// Kernel status: maxerror = root distance, esterror = the offset's standard error.
+StatusCommand Discipline::kernel_status(Duration root_delay, Duration root_dispersion,
+                                        Duration offset_sd, Leap leap) {
+  const Duration max_err = clamp_dur(root_delay / 2 + root_dispersion, Duration(), kMaxKernelError);
+  return StatusCommand{.leap = leap == Leap::kUnsync ? Leap::kNone : leap,
+                       .synced = true,
+                       .max_error = max_err,
+                       .est_error = clamp_dur(offset_sd, Duration(), max_err)};
+}
+
 std::vector<ClockCommand> Discipline::tick(Timestamp now) {
   std::vector<ClockCommand> out;
+  // Between updates the kernel grows maxerror by 500 µs/s, so a long poll (maxpoll 16: 18 h)
+  // would take it past timedated's 16 s "synchronized" limit; our own estimate grows by
+  // skew + maxclockerror only. Refreshed at least every kStatusRefresh.
+  if (synced_ && now - status_time_ >= kStatusRefresh) {
+    const TrackingReport t = tracking(now);
+    out.emplace_back(kernel_status(t.root_delay, t.root_dispersion, last_.offset_sd, t.leap));
+    status_time_ = now;
+  }
   if (cfg_.drift_file && freq_known_ && now - last_drift_ >= cfg_.drift_interval) {
     out.emplace_back(drift_command());
     last_drift_ = now;

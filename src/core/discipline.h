@@ -56,6 +56,9 @@ inline constexpr double kMaxFrequencyPpm = 500.0;
 inline constexpr Duration kMaxSlew = Duration::s(1000);
 // The kernel's maxerror/esterror ceiling (ipc kKernelMaxErrorUs).
 inline constexpr Duration kMaxKernelError = Duration::s(16);
+// How often tick() refreshes the kernel status between updates: the kernel's maxerror then
+// stays within 0.52 s (1024 s × 500 µs/s) of the grown root distance.
+inline constexpr Duration kStatusRefresh = Duration::s(1024);
 
 struct MaxChangeLimit {
   Duration offset;  // a correction larger than this...
@@ -145,7 +148,10 @@ class Discipline {
 
   UpdateResult update(const ReferenceUpdate& u);
 
-  // Periodic housekeeping (drift file interval). Call at least every drift_interval.
+  // Periodic housekeeping: the drift file every drift_interval, and while synchronised the
+  // kernel status again every kStatusRefresh, its maxerror the root distance grown to `now`
+  // (the kernel's own growth, 500 µs/s, would cross timedated's 16 s limit between long
+  // polls). Call at least every kStatusRefresh.
   std::vector<ClockCommand> tick(Timestamp now);
 
   // Final drift write (if a driftfile is configured and a frequency is known).
@@ -170,6 +176,8 @@ class Discipline {
 
  private:
   DriftCommand drift_command() const;
+  static StatusCommand kernel_status(Duration root_delay, Duration root_dispersion,
+                                     Duration offset_sd, Leap leap);
   double freq_bound_ppm() const;
   // The rate for correcting `offset` when the previous update was `interval` ago (0: none).
   double slew_rate_ppm(Duration offset, Duration interval) const;
@@ -183,6 +191,7 @@ class Discipline {
   Timestamp slew_time_;      // when the last SlewCommand was issued
   SlewPlan slew_;            // and what it asked (offset 0: none)
   Timestamp last_drift_;
+  Timestamp status_time_;    // when the last synchronised kernel status was sent
   // tracking
   bool synced_ = false;
   ReferenceUpdate last_;

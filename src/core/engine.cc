@@ -388,7 +388,11 @@ void Engine::reselect_and_update(Source& src, Timestamp now, ReplyOutcome& out) 
   }
 }
 
-std::vector<ClockCommand> Engine::tick(Timestamp now) { return discipline_.tick(now); }
+std::vector<ClockCommand> Engine::tick(Timestamp now) {
+  auto cmds = discipline_.tick(now);
+  add_tai(cmds, now);  // a refreshed status carries the leap bits and TAI offset as an update's
+  return cmds;
+}
 
 std::vector<ClockCommand> Engine::shutdown(Timestamp now) { return discipline_.shutdown(now); }
 

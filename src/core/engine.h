@@ -9,7 +9,8 @@
 // far. The engine itself subtracts the part of the last slew the kernel has not applied yet.
 //
 // Call pattern per source: make_request() → send → on_reply() for what arrives, and the next
-// make_request() after next_poll_interval(). tick() at least hourly; shutdown() at exit.
+// make_request() after next_poll_interval(). tick() at least every kStatusRefresh (discipline.h);
+// shutdown() at exit.
 #pragma once
 
 #include <cstdint>

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: ISC
 #include "proc/child.h"
 
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <csignal>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 
 #include "ipc/services.h"
 #include "ipc/text.h"
@@ -89,6 +91,7 @@ void enter_sandbox(ipc::Role role, const Options& opts, bool chroot) {
   signal(SIGTERM, SIG_IGN);
   signal(SIGHUP, SIG_IGN);
   const auto filter = role == ipc::Role::kNet ? sys::FilterRole::kNet : sys::FilterRole::kDns;
+  const pid_t parent = getppid();
   if (geteuid() == 0) {
     const std::string name = opts.user.value_or(TEMPUS_DEFAULT_USER);
     auto ids = sys::lookup_user(name);
@@ -100,6 +103,12 @@ void enter_sandbox(ipc::Role role, const Options& opts, bool chroot) {
   } else if (!opts.allow_non_root) {
     sys::fatal("must be started as root (-U allows otherwise)");
   }
+  // A child never outlives the parent: the parent, left with CAP_SYS_TIME only, cannot signal a
+  // process of another user, so the kernel does it when the parent exits. Set after the uid
+  // change, which clears it; a parent already gone by then is caught by the getppid() check.
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
+    sys::fatal("prctl(PR_SET_PDEATHSIG): %s", std::strerror(errno));
+  if (getppid() != parent) sys::fatal("the parent process is gone");
   sys::FilterContext ctx;
   ctx.self_pid = getpid();
   if (auto st = sys::install_sigsys_reporter(kParentFd, sys::ReportKind::kIpcFrame); !st)

@@ -64,8 +64,11 @@ int run_dns(const Options& opts) {
   int exit_code = 0;
   const uint32_t self = static_cast<uint32_t>(getpid());
 
+  // As in net: a stop before the loop runs must not be forgotten by event_base_dispatch().
+  bool stopped = false;
   auto stop = [&](int code) {
     exit_code = code;
+    stopped = true;
     event_base_loopbreak(base.get());
   };
 
@@ -108,7 +111,7 @@ int run_dns(const Options& opts) {
   parent.send(ipc::Ready{.role = ipc::Role::kDns, .pid = self});
   if (test_hook() == "dns-syscall") forbidden_syscall();
 
-  event_base_dispatch(base.get());
+  if (!stopped) event_base_dispatch(base.get());
   (void)parent.channel().flush();
   return exit_code;
 }

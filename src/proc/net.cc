@@ -165,8 +165,12 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
   auto base = sys::make_event_base();
   if (!base) sys::fatal("cannot create event base");
   int exit_code = 0;
+  // A stop can come before the loop runs (a send to a parent that is already gone fails at
+  // once), and event_base_dispatch() forgets an earlier loopbreak: hence the flag.
+  bool stopped = false;
   auto stop = [&](int code) {
     exit_code = code;
+    stopped = true;
     event_base_loopbreak(base.get());
   };
   NetState state(cfg, opts.no_adjust, realtime_now());
@@ -449,7 +453,7 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
     resolve_acl(id);
   }
 
-  event_base_dispatch(base.get());
+  if (!stopped) event_base_dispatch(base.get());
   if (assocs) assocs->shutdown();
   (void)parent.channel().flush();
   return exit_code;

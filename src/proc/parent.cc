@@ -26,6 +26,7 @@
 #include "sys/log.h"
 #include "sys/privdrop.h"
 #include "sys/seccomp.h"
+#include "sys/selinux.h"
 #include "sys/spawn.h"
 #include "sys/state_files.h"
 #include "sys/udp.h"
@@ -141,12 +142,18 @@ void Parent::spawn_children(const std::vector<std::string>& argv) {
   std::unique_ptr<ipc::UniqueFd> parent_ends[2] = {
       std::make_unique<ipc::UniqueFd>(std::move(pn->first)),
       std::make_unique<ipc::UniqueFd>(std::move(pd->first))};
+  const sys::SelinuxState selinux = sys::selinux_state();
   for (size_t i = 0; i < children_.size(); ++i) {
     Child& c = children_[i];
     std::vector<std::string> args = argv;
     args.push_back(std::string("--role=") + role_name(c.role));
     const int fds[2] = {ends[i].first->get(), ends[i].second->get()};
+    // Each child's own SELinux domain (sys/selinux.h), for this one exec.
+    const bool domain_set = sys::set_child_exec_context(
+        selinux, c.role == ipc::Role::kNet ? sys::kSelinuxNetType : sys::kSelinuxDnsType,
+        role_name(c.role));
     auto pid = sys::spawn_self(*exe, args, fds);
+    if (domain_set) sys::clear_exec_context();
     if (!pid) sys::fatal("cannot start the %s process: %s", role_name(c.role), pid.error().c_str());
     c.pid = *pid;
     c.alive = true;
@@ -250,7 +257,10 @@ void Parent::on_notify(const ipc::SdNotify& n) {
 void Parent::violation(Child& c, const std::string& what) {
   // Fail closed (design.md §2): whatever the child asked is not done, and the daemon ends.
   sys::logf(Severity::kCritical, "%s process: %s; stopping", role_name(c.role), what.c_str());
-  if (c.alive) kill(c.pid, SIGKILL);  // it is not trusted to stop by itself
+  // It is not trusted to stop by itself. Without CAP_KILL this kill fails once the parent has
+  // dropped to CAP_SYS_TIME (the child runs as another user): then the child dies of its
+  // parent-death signal (enter_sandbox) when the parent exits at the end of the stop.
+  if (c.alive) kill(c.pid, SIGKILL);
   begin_stop(1, nullptr);
 }
 
@@ -268,11 +278,14 @@ void Parent::begin_stop(int code, const char* why) {
                                                    : ipc::ShutdownReason::kPeerFailed});
   }
   stop_timer_ = sys::Event::timer(base_.get(), [this](short) {
+    bool orphaned = false;
     for (auto& c : children_) {
       if (!c.alive) continue;
       sys::logf(Severity::kWarning, "%s process did not stop; killing it", role_name(c.role));
-      kill(c.pid, SIGKILL);
+      if (kill(c.pid, SIGKILL) != 0) orphaned = true;  // EPERM without CAP_KILL: see violation()
     }
+    // The parent's exit is what kills them then (their parent-death signal).
+    if (orphaned) finish();
   });
   stop_timer_.add(kStopGrace);
   reap();

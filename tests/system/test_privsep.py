@@ -4,6 +4,7 @@
 the daemon runs with -x (no clock changes) or, in test builds, with a virtual clock.
 Usage: test_privsep.py TEMPUSD TEMPUSCTL"""
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -130,6 +131,30 @@ class Privsep(unittest.TestCase):
         self.assertIn(f"dns process (pid {pids['dns']}) killed by signal 9", log)
         self.assertIn(f"net process (pid {pids['net']}) exited with status 0", log)
         self.assertFalse(os.path.exists(d.sock))
+
+    @unittest.skipUnless(shutil.which("capsh"), "needs capsh (libcap2-bin)")
+    def test_children_never_outlive_the_parent(self):
+        # Without CAP_SYS_TIME in its bounding set the parent dies while closing its sandbox,
+        # after the children started. They must go with it: they run as another user, so the
+        # parent (left with CAP_SYS_TIME alone) could not signal them; their parent-death signal
+        # and the end of the parent channel do it.
+        d = self.start(prefix=("capsh", "--drop=cap_sys_time", "--", "-c", 'exec "$0" "$@"'))
+        self.assertEqual(d.wait_exit(), 1, d.log_text())
+        self.assertIn("cannot drop capabilities", d.log_text())
+
+        def children_alive():
+            alive = []
+            for pid in filter(str.isdigit, os.listdir("/proc")):
+                try:
+                    with open(f"/proc/{pid}/cmdline", "rb") as f:
+                        argv = f.read().split(b"\0")
+                    st = proc_status(int(pid))
+                except OSError:
+                    continue
+                if d.conf.encode() in argv and not st.get("State", "").startswith("Z"):
+                    alive.append(int(pid))
+            return alive
+        self.assertTrue(wait_until(lambda: not children_alive(), timeout=5), children_alive())
 
     def test_bad_config_exits_with_location(self):
         d = self.start(config=["server localhost iburst", "frobnicate 3"])

@@ -14,10 +14,13 @@ using testing::error_of;
 using testing::parse;
 using testing::Parsed;
 
+// Parses without an error. The only warnings allowed are those of directives the daemon does not
+// act on yet (each directive's exact warning is checked in support_test.cc).
 Config ok(std::string_view text) {
   const Parsed p = parse(text);
   EXPECT_TRUE(p.ok) << p.error;
-  EXPECT_TRUE(p.warnings.empty()) << p.warnings.front();
+  for (const std::string& w : p.warnings)
+    EXPECT_NE(w.find(" is not supported yet; ignored"), std::string::npos) << w;
   return p.config;
 }
 

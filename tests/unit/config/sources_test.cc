@@ -129,18 +129,22 @@ TEST(Sources, PoolAndPeer) {
   EXPECT_EQ(p.config.sources[0].max_sources, 6);
   EXPECT_EQ(p.config.sources[1].kind, SourceKind::kPeer);
   EXPECT_EQ(p.config.sources[1].where.line, 2);
-  EXPECT_TRUE(p.warnings.empty());
+  EXPECT_EQ(p.config.sources[1].key_id, 3u);
+  // Parsed and kept, but no symmetric-key authentication yet.
+  EXPECT_EQ(p.warnings, std::vector<std::string>{
+                            "t.conf:2: peer option 'key' is not supported yet; ignored"});
 }
 
 TEST(Sources, OptionsThatDoNotWorkWithPeerWarnAndAreDropped) {
   const Parsed p = parse("peer 192.0.2.9 iburst burst nts presend 6 copy xleave\n");
   ASSERT_TRUE(p.ok) << p.error;
-  ASSERT_EQ(p.warnings.size(), 5u);
+  ASSERT_EQ(p.warnings.size(), 6u);
   EXPECT_EQ(p.warnings[0], "t.conf:1: 'iburst' is not valid for peer; ignored");
   EXPECT_EQ(p.warnings[1], "t.conf:1: 'burst' is not valid for peer; ignored");
   EXPECT_EQ(p.warnings[2], "t.conf:1: 'nts' is not valid for peer; ignored");
   EXPECT_EQ(p.warnings[3], "t.conf:1: 'presend' is not valid for peer; ignored");
   EXPECT_EQ(p.warnings[4], "t.conf:1: 'copy' is not valid for peer; ignored");
+  EXPECT_EQ(p.warnings[5], "t.conf:1: peer option 'xleave' is not supported yet; ignored");
   const NtpSource& s = p.config.sources.at(0);
   EXPECT_FALSE(s.iburst || s.burst || s.nts || s.copy || s.presend.has_value());
   EXPECT_TRUE(s.xleave);

@@ -241,7 +241,7 @@ TEST(Discipline, DriftWrittenPeriodicallyAndAtShutdown) {
   EXPECT_TRUE(d.shutdown(kT0).empty());  // nothing known yet
   UpdateResult r = d.update(upd(64, Duration(), 7.0, 0.2));
   EXPECT_EQ(find<DriftCommand>(r.commands), nullptr);
-  EXPECT_TRUE(d.tick(kT0 + Duration::s(3000)).empty());
+  EXPECT_EQ(find<DriftCommand>(d.tick(kT0 + Duration::s(3000))), nullptr);
   const auto t = d.tick(kT0 + Duration::s(3600));
   ASSERT_NE(find<DriftCommand>(t), nullptr);
   EXPECT_NEAR(find<DriftCommand>(t)->freq_ppm, -7.0, 1e-9);
@@ -252,6 +252,37 @@ TEST(Discipline, DriftWrittenPeriodicallyAndAtShutdown) {
   // Without a driftfile, never.
   Discipline n({}, InitialFrequency{.freq_ppm = 1, .skew_ppm = 1});
   EXPECT_TRUE(n.shutdown(kT0).empty());
+}
+
+TEST(Discipline, TickRefreshesTheKernelStatusWithTheGrownRootDistance) {
+  DisciplineConfig c;
+  c.max_clock_error_ppm = 1.0;
+  Discipline d(c, std::nullopt);
+  d.start(kT0);
+  EXPECT_TRUE(d.tick(kT0 + kStatusRefresh).empty());  // not synchronised: nothing to refresh
+  ReferenceUpdate u = upd(0, Duration(), 0, 0.5);
+  u.leap = Leap::kInsert;
+  const UpdateResult r = d.update(u);
+  const StatusCommand* first = find<StatusCommand>(r.commands);
+  ASSERT_NE(first, nullptr);
+  EXPECT_EQ(first->max_error, Duration::ms(6));  // root delay / 2 + root dispersion
+  EXPECT_TRUE(d.tick(kT0 + kStatusRefresh - Duration::s(1)).empty());
+  const auto t = d.tick(kT0 + kStatusRefresh);
+  const StatusCommand* s = find<StatusCommand>(t);
+  ASSERT_NE(s, nullptr);
+  EXPECT_TRUE(s->synced);
+  EXPECT_EQ(s->leap, Leap::kInsert);  // still what the sources announce
+  EXPECT_EQ(s->est_error, Duration::us(20));
+  // 1024 s at the frequency's skew + maxclockerror 1 ppm more.
+  EXPECT_NEAR(s->max_error.to_seconds_f(), 6e-3 + 1024 * (d.skew_ppm() + 1.0) * 1e-6, 1e-9);
+  EXPECT_GT(s->max_error, first->max_error);
+  EXPECT_TRUE(d.tick(kT0 + kStatusRefresh + Duration::s(600)).empty());
+  EXPECT_NE(find<StatusCommand>(d.tick(kT0 + kStatusRefresh * 2)), nullptr);
+  // An update resets the refresh period; unsynchronised, nothing more is refreshed.
+  d.update(upd(3000, Duration()));
+  EXPECT_TRUE(d.tick(kT0 + Duration::s(3000) + kStatusRefresh - Duration::s(1)).empty());
+  d.unsynchronise(kT0 + Duration::s(3100));
+  EXPECT_TRUE(d.tick(kT0 + Duration::s(10000)).empty());
 }
 
 TEST(Discipline, MaxChangeIgnoresThenFails) {
