@@ -133,6 +133,7 @@ class Nts(unittest.TestCase):
                         f"{st}\n{d.log_text()}\n{server.log_text()}")
         self.assertIn("NTS-KE with 127.0.0.1: 8 cookies", d.log_text())
         self.assertNotIn("NTS NAK", d.log_text())
+        self.assertNotIn("not supported", d.log_text())  # nts, ntsport, ntstrustedcerts, ...
         # chronyd counted NTS-KE sessions and authenticated NTP requests of ours.
         stats = server.chronyc("serverstats").split(",")
         self.assertGreaterEqual(int(stats[5]), 1, stats)  # NTS-KE connections accepted
