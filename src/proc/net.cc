@@ -422,6 +422,15 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
     resolve(origin);
   });
   sys::Event one_shot_timeout;
+  // nocerttimecheck N: certificate times are checked again once the clock was updated N times.
+  int cert_time_unchecked = cfg.no_cert_time_check;
+  if (opts.one_shot == OneShot::kNone && cert_time_unchecked > 0 && !nts.client_tls.empty()) {
+    assocs->set_update_hook([&](core::Duration) {
+      if (cert_time_unchecked <= 0 || --cert_time_unchecked > 0) return;
+      for (auto& [set, ctx] : nts.client_tls) ctx.set_check_time(true);
+      sys::logf(sys::Severity::kInfo, "NTS certificate times are checked from now on");
+    });
+  }
   if (opts.one_shot != OneShot::kNone) {
     // -q / -Q (chronyd's, the ntpdate job): report the first update, then end the daemon.
     assocs->set_update_hook([&](core::Duration offset) {

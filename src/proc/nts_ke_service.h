@@ -31,7 +31,9 @@ namespace tempus::proc {
 
 struct NtsMaterial {
   std::unique_ptr<core::Aead> aead;                   // nullptr: NTS unavailable (FIPS)
-  std::map<uint32_t, crypto::TlsContext> client_tls;  // by certset, for the `nts` sources
+  // By certset, for the `nts` sources; certificate times unchecked while nocerttimecheck > 0
+  // (net turns the check on after that many clock updates).
+  std::map<uint32_t, crypto::TlsContext> client_tls;
   std::optional<crypto::TlsContext> server_tls;       // ntsserverkey/ntsservercert
   std::vector<ipc::UniqueFd> listeners;               // ntsport
   std::optional<std::string> saved_keys;              // ntsdumpdir/ntskeys
