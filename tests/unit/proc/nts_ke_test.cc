@@ -11,10 +11,13 @@
 #include <chrono>
 #include <csignal>
 
+#include "core/nts_ef.h"
 #include "core/nts_ke.h"
+#include "core/packet.h"
 #include "crypto/aead.h"
 #include "proc/nts_ke_client.h"
 #include "proc/nts_ke_server.h"
+#include "proc/nts_ke_source.h"
 #include "sys/tcp.h"
 #include "test_pki.h"
 
@@ -230,6 +233,95 @@ TEST_F(NtsKe, SavedKeysKeepCookiesValidAcrossARestart) {
   NtsServerKeys fresh(base_.get(), *master_, core::Duration::s(3600), std::nullopt, wall_now,
                       rng_, nullptr);
   EXPECT_FALSE(core::open_cookie(fresh.ring(), *master_, out->value().cookies[1]));
+}
+
+// A plain client request as the engine makes it (48 octets, mode 3).
+std::vector<std::byte> plain_request() {
+  core::Header h;
+  h.mode = core::Mode::kClient;
+  h.transmit_ts = core::NtpTimestamp::from_parts(0x12345678, 0x9abcdef0);
+  std::vector<std::byte> out;
+  core::ByteWriter w(out);
+  core::encode_header(h, w);
+  return out;
+}
+
+// The server side of one NTS exchange, as NtsServerService::answer() does it.
+std::optional<std::vector<std::byte>> serve(const NtsServerKeys& keys, const core::Aead& aead,
+                                            core::Bytes request, core::RandomSource& rng) {
+  core::Header h;
+  h.mode = core::Mode::kServer;
+  h.stratum = 2;
+  h.origin_ts = core::NtpTimestamp::from_parts(0x12345678, 0x9abcdef0);
+  auto req = core::parse_nts_request(request, keys.ring(), aead);
+  if (!req) {
+    if (!core::nts_nak_warranted(req.error())) return std::nullopt;
+    return core::build_nts_nak(h, core::nts_unique_id(request));
+  }
+  return core::build_nts_reply(h, *req, keys.ring(), aead, rng);
+}
+
+TEST_F(NtsKe, SourceRunsKeThenPollsAuthenticatedAndRedoesKeAfterANak) {
+  start_server(allow_all());
+  auto tls = client_tls(ca_.cert_path);
+  int ready = 0;
+  NtsSource src(base_.get(), tls, *master_, {core::IpAddress::v4(0x7f000001), port_}, "127.0.0.1",
+                core::Duration::s(3600), wall_now, [&](const NtsKeOutcome&) { ++ready; });
+  // No cookie yet: the poll is skipped and NTS-KE starts (once).
+  EXPECT_FALSE(src.wrap(plain_request(), rng_));
+  EXPECT_TRUE(src.ke_running());
+  EXPECT_FALSE(src.wrap(plain_request(), rng_));
+  run_until([&] { return ready == 1; });
+  ASSERT_EQ(ready, 1);
+  EXPECT_EQ(src.cookies(), 8u);
+  EXPECT_EQ(src.counters().no_cookie, 2u);
+
+  auto req = src.wrap(plain_request(), rng_);
+  ASSERT_TRUE(req);
+  EXPECT_GT(req->size(), 48u);
+  EXPECT_EQ(src.cookies(), 7u);
+  auto reply = serve(*keys_, *master_, *req, rng_);
+  ASSERT_TRUE(reply);
+  EXPECT_LE(reply->size(), req->size());
+  // A reply with one octet changed does not authenticate; the real one still does, once.
+  auto forged = *reply;
+  forged[60] ^= std::byte{1};
+  EXPECT_FALSE(src.accept(forged));
+  EXPECT_EQ(src.counters().auth_failed, 1u);
+  EXPECT_TRUE(src.accept(*reply));
+  EXPECT_EQ(src.cookies(), 8u);
+  EXPECT_FALSE(src.accept(*reply));  // a replay
+  EXPECT_EQ(src.counters().auth_failed, 2u);
+
+  // The server lost its keys (a restart without ntsdumpdir): NAK, then a new NTS-KE.
+  req = src.wrap(plain_request(), rng_);
+  ASSERT_TRUE(req);
+  NtsServerKeys other(base_.get(), *master_, core::Duration::s(3600), std::nullopt, wall_now,
+                      rng_, nullptr);
+  auto nak = serve(other, *master_, *req, rng_);
+  ASSERT_TRUE(nak);
+  EXPECT_FALSE(src.accept(*nak));
+  EXPECT_EQ(src.counters().naks, 1u);
+  EXPECT_EQ(src.cookies(), 0u);
+  EXPECT_TRUE(src.ke_running());
+  run_until([&] { return ready == 2; });
+  EXPECT_EQ(ready, 2);
+  EXPECT_EQ(src.counters().ke_ok, 2u);
+}
+
+TEST_F(NtsKe, SourceBacksOffAfterAFailedKe) {
+  start_server(allow_all());
+  auto other = pki_.ca("other");
+  auto tls = client_tls(other.cert_path);
+  NtsSource src(base_.get(), tls, *master_, {core::IpAddress::v4(0x7f000001), port_}, "127.0.0.1",
+                core::Duration::s(3600), wall_now, nullptr);
+  EXPECT_FALSE(src.wrap(plain_request(), rng_));
+  run_until([&] { return src.counters().ke_failed == 1; });
+  EXPECT_EQ(src.counters().ke_failed, 1u);
+  EXPECT_NE(src.last_error().find("certificate"), std::string::npos) << src.last_error();
+  // Within the back-off no new exchange starts.
+  EXPECT_FALSE(src.wrap(plain_request(), rng_));
+  EXPECT_FALSE(src.ke_running());
 }
 
 TEST_F(NtsKe, UnparsableKeyFileStartsANewRing) {
