@@ -337,6 +337,7 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
 
   // NTS: AEAD, TLS keys and trust stores, the NTS-KE sockets, the saved master keys.
   NtsMaterial nts = prepare_nts(cfg, opts);
+  NtsCookieStore nts_cookies(std::move(nts.saved_sessions));
 
   enter_sandbox(ipc::Role::kNet, opts, /*chroot=*/true);
   parent.send(ipc::Ready{.role = ipc::Role::kNet, .pid = self});
@@ -411,7 +412,8 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
     return std::make_unique<NtsSource>(base.get(), tls->second, *nts.aead,
                                        sys::Endpoint{address, src.nts_port}, src.host,
                                        cfg.nts_refresh, [&] { return assocs->now(); },
-                                       std::move(ready));
+                                       std::move(ready),
+                                       cfg.nts_dump_dir.empty() ? nullptr : &nts_cookies);
   });
   std::unique_ptr<CmdmonServer> cmdmon;
   if (cmdmon_fd)
@@ -464,6 +466,16 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
 
   if (!stopped) event_base_dispatch(base.get());
   if (assocs) assocs->shutdown();
+  if (!cfg.nts_dump_dir.empty() && !nts.client_tls.empty()) {
+    // The client's cookies, for the next start (one frame; the parent writes ntscookies).
+    const std::string text = nts_cookies.serialise();
+    const auto b = core::as_bytes(text);
+    if (b.size() <= ipc::WriteFile::kMaxData)
+      parent.send(ipc::WriteFile{.file = ipc::FileId::kNtsCookies, .op = ipc::FileOp::kReplace,
+                                 .data = {b.begin(), b.end()}});
+    else
+      sys::logf(sys::Severity::kWarning, "NTS cookies of %zu octets not saved", b.size());
+  }
   (void)parent.channel().flush();
   return exit_code;
 }

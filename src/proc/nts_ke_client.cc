@@ -23,7 +23,8 @@ void NtsKeClient::start() {
   });
   auto fd = sys::start_tcp_connect(server_);
   if (!fd) {
-    pending_error_ = "connect to " + server_.address.to_string() + ": " + sys::to_string(fd.error());
+    pending_error_ =
+        "connect to " + server_.address.to_string() + ": " + sys::to_string(fd.error());
     timer_.add(core::Duration{});
     return;
   }

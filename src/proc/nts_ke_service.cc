@@ -18,20 +18,26 @@ using sys::Severity;
 namespace {
 
 constexpr size_t kMaxKeyFile = 4096;
+constexpr size_t kMaxCookieFile = 1 << 20;
 constexpr int kListenBacklog = 64;
 
-bool wants_nts_client(const config::Config& cfg) {
+}  // namespace
+
+bool nts_client_configured(const config::Config& cfg) {
   for (const auto* list : {&cfg.sources, &cfg.sourcedir_sources})
     for (const auto& s : *list)
       if (s.nts) return true;
   return false;
 }
 
+namespace {
+
 // The AEAD IDs of `wanted` (ntsaeads, preference order) this build and OpenSSL provide.
 std::vector<uint16_t> usable_aeads(const std::vector<int>& wanted) {
   std::vector<uint16_t> out;
   for (int id : wanted)
-    if (id == static_cast<int>(core::AeadId::kAesSivCmac256)) out.push_back(static_cast<uint16_t>(id));
+    if (id == static_cast<int>(core::AeadId::kAesSivCmac256))
+      out.push_back(static_cast<uint16_t>(id));
   return out;
 }
 
@@ -57,7 +63,7 @@ bool nts_server_configured(const config::Config& cfg) {
 
 NtsMaterial prepare_nts(const config::Config& cfg, const Options& opts) {
   NtsMaterial m;
-  const bool client = wants_nts_client(cfg), server = nts_server_configured(cfg);
+  const bool client = nts_client_configured(cfg), server = nts_server_configured(cfg);
   if (!client && !server) return m;
   if (!crypto::init_tls()) {
     sys::logf(Severity::kError, "NTS unavailable: OpenSSL's TLS library did not initialise");
@@ -88,6 +94,10 @@ NtsMaterial prepare_nts(const config::Config& cfg, const Options& opts) {
         if (cfg.no_cert_time_check > 0) ctx->set_check_time(false);
         m.client_tls.emplace(s.cert_set, std::move(*ctx));
       }
+    }
+    if (!cfg.nts_dump_dir.empty()) {
+      auto text = sys::read_small_file(cfg.nts_dump_dir + "/" + kNtsCookiesFile, kMaxCookieFile);
+      if (text) m.saved_sessions = core::parse_nts_sessions(*text);
     }
   }
   if (!server) return m;
@@ -149,7 +159,8 @@ NtsServerService::NtsServerService(event_base* base, NtsMaterial& m, const confi
     o.now = keys_now;
   }
   if (o.aeads.empty())
-    sys::logf(Severity::kWarning, "ntsaeads names no AEAD available here (only 15, AES-SIV-CMAC-256)");
+    sys::logf(Severity::kWarning,
+              "ntsaeads names no AEAD available here (only 15, AES-SIV-CMAC-256)");
   ke_ = std::make_unique<NtsKeServer>(base, std::move(m.listeners), std::move(*m.server_tls),
                                       std::move(access), *keys_, std::move(o));
   m.server_tls.reset();

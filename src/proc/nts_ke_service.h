@@ -8,7 +8,8 @@
 // once at start, `nts` sources are refused (logged) and no NTS-KE server is started.
 //
 // The master keys are saved as ntsdumpdir/ntskeys by the parent (WriteFile kNtsKeys: the
-// sandbox cannot write files) and read back here before the sandbox at the next start.
+// sandbox cannot write files) and read back here before the sandbox at the next start; the
+// client's sessions likewise as ntsdumpdir/ntscookies (WriteFile kNtsCookies, at exit).
 #pragma once
 
 #include <cstdint>
@@ -21,6 +22,7 @@
 
 #include "config/model.h"
 #include "core/nts_aead.h"
+#include "core/nts_client.h"
 #include "core/server.h"
 #include "crypto/tls.h"
 #include "ipc/unique_fd.h"
@@ -37,10 +39,16 @@ struct NtsMaterial {
   std::optional<crypto::TlsContext> server_tls;       // ntsserverkey/ntsservercert
   std::vector<ipc::UniqueFd> listeners;               // ntsport
   std::optional<std::string> saved_keys;              // ntsdumpdir/ntskeys
+  std::vector<core::SavedNtsSession> saved_sessions;  // ntsdumpdir/ntscookies (client)
 };
+
+inline constexpr const char* kNtsCookiesFile = "ntscookies";
 
 // getrandom(2), the kernel's CSPRNG (allowed in every filter): keys, nonces, cookies.
 core::RandomSource& nts_random();
+
+// Whether a server/pool line has the nts option.
+bool nts_client_configured(const config::Config& cfg);
 
 // Whether the configuration asks for an NTS-KE server (key pairs given and ntsport not 0).
 bool nts_server_configured(const config::Config& cfg);

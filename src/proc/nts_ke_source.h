@@ -35,6 +35,26 @@ struct NtsSourceCounters {
   uint64_t no_cookie = 0;      // polls skipped for want of a cookie
 };
 
+// The client sessions saved in ntsdumpdir/ntscookies (core::SavedNtsSession): read before the
+// sandbox, handed to each source when it starts (by name and address), kept up to date by the
+// sources (every cookie spent or received) and written back through the parent at exit, so a
+// restart needs no NTS-KE while cookies last. Sources never touch it when destroyed.
+class NtsCookieStore {
+ public:
+  explicit NtsCookieStore(std::vector<core::SavedNtsSession> saved) : saved_(std::move(saved)) {}
+  // The saved session of this source, once (nullopt if none).
+  std::optional<core::SavedNtsSession> take(const std::string& name, const std::string& address);
+  // The source's current session; one without cookies removes it.
+  void update(core::SavedNtsSession s);
+  // What to save: the sessions updated this run.
+  std::string serialise() const;
+  bool empty() const { return live_.empty(); }
+
+ private:
+  std::vector<core::SavedNtsSession> saved_;
+  std::vector<core::SavedNtsSession> live_;
+};
+
 class NtsSource {
  public:
   using NowFn = std::function<core::Timestamp()>;
@@ -42,7 +62,7 @@ class NtsSource {
   // NTS-KE (the association polls at once). `ke_server`: the NTS-KE address and port.
   NtsSource(event_base* base, const crypto::TlsContext& tls, const core::Aead& aead,
             sys::Endpoint ke_server, std::string name, core::Duration refresh, NowFn now,
-            std::function<void(const NtsKeOutcome&)> ready);
+            std::function<void(const NtsKeOutcome&)> ready, NtsCookieStore* store = nullptr);
   ~NtsSource();
 
   // The NTS request for the engine's plain request (48 octets, mode 3), spending one cookie;
@@ -61,6 +81,7 @@ class NtsSource {
 
  private:
   void start_ke();
+  void save();  // into store_, when there is one
   void on_ke(core::Result<NtsKeOutcome, std::string> r);
 
   event_base* base_;
@@ -71,6 +92,7 @@ class NtsSource {
   core::Duration refresh_;
   NowFn now_;
   std::function<void(const NtsKeOutcome&)> ready_;
+  NtsCookieStore* store_;
   std::optional<core::NtsClientSession> session_;
   core::Timestamp session_start_;
   uint16_t aead_id_ = 0;

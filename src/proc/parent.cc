@@ -218,14 +218,15 @@ void Parent::on_frame(Child& c, ipc::ReceivedFrame& rf) {
   } else if (auto* n = std::get_if<ipc::SdNotify>(&*m)) {
     on_notify(*n);
   } else if (auto* w = std::get_if<ipc::WriteFile>(&*m)) {
-    // Only the NTS master keys, whole, into ntsdumpdir (mode 0600); nothing else yet.
+    // Only the NTS files, whole, into ntsdumpdir (mode 0600); nothing else yet.
     int err = EPERM;
-    if (c.role == ipc::Role::kNet && w->file == ipc::FileId::kNtsKeys &&
-        w->op == ipc::FileOp::kReplace && nts_dir_) {
-      auto st = sys::write_atomically(nts_dir_.get(), kNtsKeysFile, w->data, 0600);
+    const bool nts_file = w->file == ipc::FileId::kNtsKeys || w->file == ipc::FileId::kNtsCookies;
+    if (c.role == ipc::Role::kNet && nts_file && w->op == ipc::FileOp::kReplace && nts_dir_) {
+      const char* name = w->file == ipc::FileId::kNtsKeys ? kNtsKeysFile : kNtsCookiesFile;
+      auto st = sys::write_atomically(nts_dir_.get(), name, w->data, 0600);
       err = st ? 0 : st.error().code;
       if (!st)
-        sys::logf(Severity::kError, "cannot save NTS keys in %s: %s", cfg_.nts_dump_dir.c_str(),
+        sys::logf(Severity::kError, "cannot save %s in %s: %s", name, cfg_.nts_dump_dir.c_str(),
                   sys::to_string(st.error()).c_str());
     }
     c.link->send(ipc::FileResult{.file = w->file, .op = w->op, .error = err},
@@ -364,8 +365,9 @@ int Parent::run(const std::vector<std::string>& argv) {
     }
   }
 
-  // ntsdumpdir: the NTS server's master keys are saved there for net (WriteFile kNtsKeys).
-  if (!cfg_.nts_dump_dir.empty() && nts_server_configured(cfg_)) {
+  // ntsdumpdir: the NTS server's master keys and the client's cookies are saved there for net
+  // (WriteFile kNtsKeys, kNtsCookies).
+  if (!cfg_.nts_dump_dir.empty() && (nts_server_configured(cfg_) || nts_client_configured(cfg_))) {
     if (mkdir(cfg_.nts_dump_dir.c_str(), 0700) != 0 && errno != EEXIST)
       sys::logf(Severity::kWarning, "cannot create %s: %s", cfg_.nts_dump_dir.c_str(),
                 strerror(errno));

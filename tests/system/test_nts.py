@@ -139,6 +139,27 @@ class Nts(unittest.TestCase):
         self.assertGreaterEqual(int(stats[5]), 1, stats)  # NTS-KE connections accepted
         self.assertGreaterEqual(int(stats[7]), 2, stats)  # authenticated NTP packets
 
+    def test_tempusd_keeps_its_cookies_over_a_restart(self):
+        server, port, ke = self.chronyd_server()
+        dump = tempfile.mkdtemp(prefix="tempus-nts-dump-")
+        self.addCleanup(shutil.rmtree, dump, ignore_errors=True)
+        lines = [f"server 127.0.0.1 port {port} {FAST} nts ntsport {ke}",
+                 f"ntstrustedcerts {self.pki.ca}", "nosystemcert", f"ntsdumpdir {dump}"]
+        d = self.tempusd(lines)
+        st = wait_for(d, lambda s: s["synchronised"])
+        self.assertTrue(st and st["synchronised"], d.log_text())
+        d.stop()
+        path = os.path.join(dump, "ntscookies")
+        self.assertTrue(os.path.exists(path), d.log_text())
+        self.assertEqual(os.stat(path).st_mode & 0o777, 0o600)
+        d = self.tempusd(lines)
+        st = wait_for(d, lambda s: s["synchronised"])
+        self.assertTrue(st and st["synchronised"], d.log_text())
+        self.assertIn("saved cookies for 127.0.0.1", d.log_text())
+        self.assertNotIn("NTS-KE with", d.log_text())
+        stats = server.chronyc("serverstats").split(",")
+        self.assertEqual(int(stats[5]), 1, stats)  # one NTS-KE in all
+
     def test_client_trusting_another_ca_gets_no_time(self):
         server, port, ke = self.chronyd_server()
         d = self.tempusd([f"server 127.0.0.1 port {port} {FAST} nts ntsport {ke}",
