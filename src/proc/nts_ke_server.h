@@ -9,10 +9,10 @@
 // kNtsKeServerTimeout from accept to close is dropped. A malformed request is answered with an
 // Error record (Bad Request, or Unrecognized Critical Record), as RFC 8915 §4.1.3 asks.
 //
-// Master keys: the ring is loaded from its saved form (ntsdumpdir/ntskeys, read before the
-// sandbox), rotated every ntsrotate seconds of real time (0: never), and each new ring is handed
-// to the persist callback, which the net process turns into a WriteFile for the parent (the
-// sandbox cannot write files): clients keep their cookies across a restart.
+// Master keys: the ring is loaded from its saved form (ntsdumpdir/tempus-ntskeys, read before
+// the sandbox), rotated every ntsrotate seconds of real time (0: never), and each new ring is
+// handed to the persist callback, which the net process turns into a WriteFile for the parent
+// (the sandbox cannot write files): clients keep their cookies across a restart.
 #pragma once
 
 #include <cstdint>
@@ -37,7 +37,8 @@
 namespace tempus::proc {
 
 inline constexpr core::Duration kNtsKeServerTimeout = core::Duration::s(2);
-inline constexpr const char* kNtsKeysFile = "ntskeys";
+// Not chronyd's "ntskeys": its format differs, and the directory may be shared with it.
+inline constexpr const char* kNtsKeysFile = "tempus-ntskeys";
 
 class NtsServerKeys {
  public:

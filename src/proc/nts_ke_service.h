@@ -7,9 +7,9 @@
 // FIPS: OpenSSL's FIPS provider has no AES-SIV. Then NTS is unavailable: prepare_nts() says so
 // once at start, `nts` sources are refused (logged) and no NTS-KE server is started.
 //
-// The master keys are saved as ntsdumpdir/ntskeys by the parent (WriteFile kNtsKeys: the
-// sandbox cannot write files) and read back here before the sandbox at the next start; the
-// client's sessions likewise as ntsdumpdir/ntscookies (WriteFile kNtsCookies, at exit).
+// The master keys are saved as ntsdumpdir/tempus-ntskeys by the parent (WriteFile kNtsKeys:
+// the sandbox cannot write files) and read back here before the sandbox at the next start; the
+// client's sessions likewise as ntsdumpdir/tempus-ntscookies (WriteFile kNtsCookies, at exit).
 #pragma once
 
 #include <cstdint>
@@ -38,11 +38,11 @@ struct NtsMaterial {
   std::map<uint32_t, crypto::TlsContext> client_tls;
   std::optional<crypto::TlsContext> server_tls;       // ntsserverkey/ntsservercert
   std::vector<ipc::UniqueFd> listeners;               // ntsport
-  std::optional<std::string> saved_keys;              // ntsdumpdir/ntskeys
-  std::vector<core::SavedNtsSession> saved_sessions;  // ntsdumpdir/ntscookies (client)
+  std::optional<std::string> saved_keys;              // ntsdumpdir/tempus-ntskeys
+  std::vector<core::SavedNtsSession> saved_sessions;  // ntsdumpdir/tempus-ntscookies (client)
 };
 
-inline constexpr const char* kNtsCookiesFile = "ntscookies";
+inline constexpr const char* kNtsCookiesFile = "tempus-ntscookies";
 
 // getrandom(2), the kernel's CSPRNG (allowed in every filter): keys, nonces, cookies.
 core::RandomSource& nts_random();

@@ -35,8 +35,8 @@ struct NtsSourceCounters {
   uint64_t no_cookie = 0;      // polls skipped for want of a cookie
 };
 
-// The client sessions saved in ntsdumpdir/ntscookies (core::SavedNtsSession): read before the
-// sandbox, handed to each source when it starts (by name and address), kept up to date by the
+// The client sessions saved in ntsdumpdir/tempus-ntscookies (core::SavedNtsSession): read before
+// the sandbox, handed to each source when it starts (by name and address), kept up to date by the
 // sources (every cookie spent or received) and written back through the parent at exit, so a
 // restart needs no NTS-KE while cookies last. Sources never touch it when destroyed.
 class NtsCookieStore {

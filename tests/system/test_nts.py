@@ -149,7 +149,7 @@ class Nts(unittest.TestCase):
         st = wait_for(d, lambda s: s["synchronised"])
         self.assertTrue(st and st["synchronised"], d.log_text())
         d.stop()
-        path = os.path.join(dump, "ntscookies")
+        path = os.path.join(dump, "tempus-ntscookies")
         self.assertTrue(os.path.exists(path), d.log_text())
         self.assertEqual(os.stat(path).st_mode & 0o777, 0o600)
         d = self.tempusd(lines)
@@ -210,8 +210,8 @@ class Nts(unittest.TestCase):
         self.assertEqual(auth[3], "15", auth)  # AES-SIV-CMAC-256
         self.assertEqual(auth[7], "0", auth)  # no NAK
         self.assertGreater(int(auth[8]), 0, auth)  # cookies
-        self.assertTrue(os.path.exists(os.path.join(dump, "ntskeys")), os.listdir(dump))
-        self.assertEqual(os.stat(os.path.join(dump, "ntskeys")).st_mode & 0o777, 0o600)
+        self.assertTrue(os.path.exists(os.path.join(dump, "tempus-ntskeys")), os.listdir(dump))
+        self.assertEqual(os.stat(os.path.join(dump, "tempus-ntskeys")).st_mode & 0o777, 0o600)
         # chronyc serverstats on tempusd: NTS-KE connections accepted, authenticated packets.
         r = subprocess.run(["chronyc", "-c", "-h", d.cmd_sock, "serverstats"],
                            capture_output=True, text=True, timeout=10)
