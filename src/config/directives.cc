@@ -365,8 +365,8 @@ constexpr DirectiveClass F = DirectiveClass::kFileControl;
 
 // chrony 4.8's keyword list (conf.c CNF_ParseLine), alphabetical. M: the daemon acts on it (some
 // handlers warn about values it does not act on yet); P: parsed and checked, then warned, because
-// nothing in the daemon reads the field yet. Paths that only say where an unsupported feature
-// keeps its files (logdir, ntsdumpdir/ntscachedir) are not warned: the feature's own directive is.
+// nothing in the daemon reads the field yet. A path that only says where an unsupported feature
+// keeps its files (logdir) is not warned: the feature's own directive is.
 const Entry kDirectives[] = {
     {"acquisitionport", M,
      [](const Args& a, Config& c) {
@@ -451,7 +451,7 @@ const Entry kDirectives[] = {
     {"maxdistance", M, [](const Args& a, Config& c) { return set_seconds(a, c.max_distance); }},
     {"maxdrift", M, [](const Args& a, Config& c) { return set_real(a, c.max_drift_ppm); }},
     {"maxjitter", M, [](const Args& a, Config& c) { return set_seconds(a, c.max_jitter); }},
-    {"maxntsconnections", P,
+    {"maxntsconnections", M,
      [](const Args& a, Config& c) { return set_integer(a, c.max_nts_connections, 1, kIntMax); }},
     {"maxsamples", U, nullptr},
     {"maxslewrate", M, [](const Args& a, Config& c) { return set_real(a, c.max_slew_rate_ppm); }},
@@ -465,27 +465,27 @@ const Entry kDirectives[] = {
      [](const Args& a, Config& c) { return set_integer(a, c.min_sources, 1, kIntMax); }},
     {"minstratum", P,
      [](const Args& a, Config& c) { return set_integer(a, c.min_stratum, 0, kIntMax); }},
-    {"nocerttimecheck", P,
+    {"nocerttimecheck", M,
      [](const Args& a, Config& c) { return set_integer(a, c.no_cert_time_check, 0, kIntMax); }},
     {"noclientlog", M, [](const Args& a, Config& c) { return set_flag(a, c.no_client_log); }},
-    {"nosystemcert", P, [](const Args& a, Config& c) { return set_flag(a, c.no_system_cert); }},
+    {"nosystemcert", M, [](const Args& a, Config& c) { return set_flag(a, c.no_system_cert); }},
     {"ntpsigndsocket", U, nullptr},
-    {"ntsaeads", P, ntsaeads},
+    {"ntsaeads", M, ntsaeads},
     {"ntscachedir", M, [](const Args& a, Config& c) { return set_string(a, c.nts_dump_dir); }},
     {"ntsdumpdir", M, [](const Args& a, Config& c) { return set_string(a, c.nts_dump_dir); }},
-    {"ntsntpserver", P, [](const Args& a, Config& c) { return set_string(a, c.nts_ntp_server); }},
-    {"ntsport", P, [](const Args& a, Config& c) { return set_integer(a, c.nts_port, 0, 65535); }},
+    {"ntsntpserver", M, [](const Args& a, Config& c) { return set_string(a, c.nts_ntp_server); }},
+    {"ntsport", M, [](const Args& a, Config& c) { return set_integer(a, c.nts_port, 0, 65535); }},
     {"ntsprocesses", P,
      [](const Args& a, Config& c) { return set_integer(a, c.nts_processes, 0, 1000); }},
-    {"ntsratelimit", P,
+    {"ntsratelimit", M,
      [](const Args& a, Config& c) { return rate_limit(a, c.nts_rate_limit, false); }},
-    {"ntsrefresh", P, [](const Args& a, Config& c) { return set_whole_seconds(a, c.nts_refresh); }},
-    {"ntsrotate", P, [](const Args& a, Config& c) { return set_whole_seconds(a, c.nts_rotate); }},
-    {"ntsservercert", P,
+    {"ntsrefresh", M, [](const Args& a, Config& c) { return set_whole_seconds(a, c.nts_refresh); }},
+    {"ntsrotate", M, [](const Args& a, Config& c) { return set_whole_seconds(a, c.nts_rotate); }},
+    {"ntsservercert", M,
      [](const Args& a, Config& c) { return appended_path(a, c.nts_server_certs); }},
-    {"ntsserverkey", P,
+    {"ntsserverkey", M,
      [](const Args& a, Config& c) { return appended_path(a, c.nts_server_keys); }},
-    {"ntstrustedcerts", P, ntstrustedcerts},
+    {"ntstrustedcerts", M, ntstrustedcerts},
     {"opencommands", U, nullptr},
     {"peer", M, add_source},
     {"pidfile", M,  // no pid file is written: only "pidfile /" is what the daemon does

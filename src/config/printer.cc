@@ -211,6 +211,28 @@ std::string format_config(const Config& c) {
   // Files.
   print_string(p, "ntsdumpdir", c.nts_dump_dir);
   print_string(p, "keyfile", c.key_file);
+
+  // NTS (only what differs from chrony's defaults).
+  if (c.nts_port != d.nts_port) p.line("ntsport").num(c.nts_port);
+  for (const std::string& f : c.nts_server_certs) p.line("ntsservercert").word(f);
+  for (const std::string& f : c.nts_server_keys) p.line("ntsserverkey").word(f);
+  for (const TrustedCerts& t : c.nts_trusted_certs)
+    p.line("ntstrustedcerts").num(t.set_id).word(t.path);
+  if (c.no_system_cert) p.line("nosystemcert");
+  if (c.no_cert_time_check != d.no_cert_time_check)
+    p.line("nocerttimecheck").num(c.no_cert_time_check);
+  if (c.nts_rotate != d.nts_rotate)
+    p.line("ntsrotate").num(c.nts_rotate.count_ns() / core::kNsPerSec);
+  if (c.nts_refresh != d.nts_refresh)
+    p.line("ntsrefresh").num(c.nts_refresh.count_ns() / core::kNsPerSec);
+  if (c.max_nts_connections != d.max_nts_connections)
+    p.line("maxntsconnections").num(c.max_nts_connections);
+  print_string(p, "ntsntpserver", c.nts_ntp_server);
+  if (c.nts_aeads != d.nts_aeads) {
+    p.line("ntsaeads");
+    for (int id : c.nts_aeads) p.num(id);
+  }
+  print_rate_limit(p, "ntsratelimit", c.nts_rate_limit, false);
   print_string(p, "logdir", c.log_dir);
   if (c.pid_file.empty()) p.line("pidfile").word("/");
 
@@ -228,27 +250,7 @@ std::string format_config(const Config& c) {
     ignored.flag("leaponly", c.smooth_time->leap_only);
   }
   if (c.dscp != d.dscp) ignored.line("dscp").num(c.dscp);
-  if (c.nts_port != d.nts_port) ignored.line("ntsport").num(c.nts_port);
-  for (const std::string& f : c.nts_server_certs) ignored.line("ntsservercert").word(f);
-  for (const std::string& f : c.nts_server_keys) ignored.line("ntsserverkey").word(f);
-  for (const TrustedCerts& t : c.nts_trusted_certs)
-    ignored.line("ntstrustedcerts").num(t.set_id).word(t.path);
-  if (c.no_system_cert) ignored.line("nosystemcert");
-  if (c.no_cert_time_check != d.no_cert_time_check)
-    ignored.line("nocerttimecheck").num(c.no_cert_time_check);
-  if (c.nts_rotate != d.nts_rotate)
-    ignored.line("ntsrotate").num(c.nts_rotate.count_ns() / core::kNsPerSec);
-  if (c.nts_refresh != d.nts_refresh)
-    ignored.line("ntsrefresh").num(c.nts_refresh.count_ns() / core::kNsPerSec);
   if (c.nts_processes != d.nts_processes) ignored.line("ntsprocesses").num(c.nts_processes);
-  if (c.max_nts_connections != d.max_nts_connections)
-    ignored.line("maxntsconnections").num(c.max_nts_connections);
-  print_string(ignored, "ntsntpserver", c.nts_ntp_server);
-  if (c.nts_aeads != d.nts_aeads) {
-    ignored.line("ntsaeads");
-    for (int id : c.nts_aeads) ignored.num(id);
-  }
-  print_rate_limit(ignored, "ntsratelimit", c.nts_rate_limit, false);
   if (c.log.any()) {
     ignored.line("log").flag("measurements", c.log.measurements);
     ignored.flag("rawmeasurements", c.log.raw_measurements).flag("statistics", c.log.statistics);

@@ -256,8 +256,8 @@ void warn_ignored_options(const Args& a, const std::string& driver,
 
 // Source options chrony acts on that the daemon parses and checks but does not act on yet.
 constexpr std::string_view kUnusedSourceOptions[] = {
-    "asymmetry", "auto_offline", "certset", "copy",   "extfield", "filter",
-    "maxdelayquant", "maxunreach", "mindelay", "nts", "ntsport", "offline", "presend", "xleave"};
+    "asymmetry",     "auto_offline", "copy",     "extfield", "filter",
+    "maxdelayquant", "maxunreach",   "mindelay", "offline",  "presend", "xleave"};
 
 bool invalid_for_peer(std::string_view opt) {
   return opt == "iburst" || opt == "burst" || opt == "nts" || opt == "copy" || opt == "presend";

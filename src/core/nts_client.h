@@ -13,6 +13,9 @@
 #include <array>
 #include <cstddef>
 #include <optional>
+#include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/bytes.h"
@@ -32,6 +35,8 @@ class NtsClientSession {
 
   bool needs_ke() const { return cookies_.empty(); }
   size_t cookies() const { return cookies_.size(); }
+  const NtsKeys& keys() const { return keys_; }
+  const std::vector<std::vector<std::byte>>& cookie_jar() const { return cookies_; }
 
   // The next request (header must be mode 3), spending one cookie; nullopt without cookies.
   // Forgets any earlier outstanding request.
@@ -48,5 +53,21 @@ class NtsClientSession {
   std::vector<std::vector<std::byte>> cookies_;  // oldest first, at most 8
   std::optional<std::array<std::byte, kNtsUniqueIdLen>> outstanding_;
 };
+
+// The client's sessions saved across a restart (ntsdumpdir): per source its name, address, keys
+// and unused cookies. Text, one session per line after the header line:
+//   tempus-nts-cookies 1
+//   <name> <address> <AEAD ID> <C2S hex> <S2C hex> <cookie hex> [<cookie hex> ...]
+// Names and addresses have no white space. parse skips lines that do not parse (a damaged file
+// costs those sources an NTS-KE, nothing else); at most kNtsMaxCookies cookies per line are kept.
+struct SavedNtsSession {
+  std::string name;
+  std::string address;
+  NtsKeys keys;
+  std::vector<std::vector<std::byte>> cookies;
+  bool operator==(const SavedNtsSession&) const = default;
+};
+std::string serialise_nts_sessions(std::span<const SavedNtsSession> sessions);
+std::vector<SavedNtsSession> parse_nts_sessions(std::string_view text);
 
 }  // namespace tempus::core

@@ -10,6 +10,8 @@
 #include "core/refclock_sock.h"
 #include "crypto/refid.h"
 #include "proc/associations_internal.h"
+#include "proc/nts_ke_source.h"
+#include "sys/tcp.h"
 #include "sys/log.h"
 #include "sys/udp.h"
 
@@ -205,6 +207,15 @@ bool Associations::add_with(const config::NtpSource& src, size_t origin,
   a->offline = src.offline;
   Assoc* raw = a.get();
   a->timer = sys::Event::timer(base_, [this, raw](short) { poll(*raw); });
+  if (src.nts && !a->peer) {
+    if (nts_factory_)
+      a->nts = nts_factory_(src, address, [this, raw](const NtsKeOutcome& o) { on_nts_ke(*raw, o); });
+    if (!a->nts) {
+      sys::logf(sys::Severity::kError, "%s: NTS is not available; source not used",
+                src.host.c_str());
+      return false;
+    }
+  }
   if (a->fd) {
     a->readable = sys::Event(base_, a->fd.get(), EV_READ | EV_PERSIST,
                              [this, raw](short) { on_readable(*raw); });
@@ -331,8 +342,14 @@ void Associations::poll(Assoc& a) {
   } else {
     if (a.fd) (void)sys::last_tx_timestamp(a.fd.get(), a.tx_queued);  // a stale one must not
     a.tx.reset();                                                       // pass for this one's
+    if (a.nts) {
+      // No cookie yet (NTS-KE runs and polls again when done): this poll goes unanswered.
+      auto wrapped = a.nts->wrap(req->packet, kernel_random());
+      if (wrapped) req->packet = std::move(*wrapped);
+      else req->packet.clear();
+    }
     a.t1 = a.peer ? now : clock_.now();
-    if (send_packet(a, req->packet) && a.tx_timestamps) {
+    if (!req->packet.empty() && send_packet(a, req->packet) && a.tx_timestamps) {
       // Often queued already; reading it now also suits clknetsim, which stamps it when read.
       ++a.tx_queued;
       a.tx = sys::last_tx_timestamp(a.fd.get(), a.tx_queued);
@@ -346,6 +363,28 @@ void Associations::poll(Assoc& a) {
     a.dropped = true;
     reaper_.add(core::Duration::ns(0));
   }
+}
+
+void Associations::on_nts_ke(Assoc& a, const NtsKeOutcome& o) {
+  // RFC 8915 §4.1.7-4.1.8: the NTP server and port the NTS-KE server named. A name would need
+  // the dns process; only an address is followed.
+  core::IpAddress to = a.address;
+  if (o.server) {
+    if (auto ip = core::IpAddress::parse(*o.server)) to = *ip;
+    else sys::logf(sys::Severity::kWarning, "%s: NTS-KE named NTP server %s; not followed",
+                   a.name.c_str(), o.server->c_str());
+  }
+  const uint16_t port = o.port.value_or(a.port);
+  if (a.fd && (to != a.address || port != a.port) && to.family() == a.address.family()) {
+    if (auto st = sys::connect_to(a.fd.get(), {to, port}); st) {
+      a.address = to;
+      a.port = port;
+    } else {
+      sys::logf(sys::Severity::kWarning, "%s: cannot use NTP server %s port %u: %s",
+                a.name.c_str(), to.to_string().c_str(), port, sys::to_string(st.error()).c_str());
+    }
+  }
+  a.timer.add(core::Duration::ns(0));
 }
 
 bool Associations::should_replace(Assoc& a, const core::SourceView& v) {
@@ -423,6 +462,8 @@ void Associations::on_readable(Assoc& a) {
       if (!a.peer && t1 >= a.t1 && t1 <= t4) a.t1 = t1;
       a.tx.reset();
     }
+    // NTS: only an authenticated answer to our request reaches the engine.
+    if (a.nts && !a.nts->accept(std::span(buf.data(), r->size))) continue;
     if (!take_reply(a, std::span(buf.data(), r->size), t4)) return;
   }
 }

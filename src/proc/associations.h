@@ -26,6 +26,9 @@
 
 namespace tempus::proc {
 
+class NtsSource;
+struct NtsKeOutcome;
+
 // Engine configuration from chrony.conf (pure).
 core::SelectionConfig selection_config(const config::Config& cfg);
 core::DisciplineConfig discipline_config(const config::Config& cfg);
@@ -69,6 +72,13 @@ class Associations {
   // A reference clock of driver PHC on a device opened before the sandbox, read every
   // 2^dpoll s.
   void add_phc_refclock(const config::Refclock& rc, std::unique_ptr<PhcRefclock> phc);
+
+  // `server … nts`: makes the NTS state of a new association (proc/nts_ke_source.h); nullptr
+  // refuses the source (NTS unavailable: FIPS, no trust store). `ready` polls at once.
+  using NtsFactory = std::function<std::unique_ptr<NtsSource>(
+      const config::NtpSource& src, const core::IpAddress& address,
+      std::function<void(const NtsKeOutcome&)> ready)>;
+  void set_nts_factory(NtsFactory f) { nts_factory_ = std::move(f); }
 
   // Associations started for configured source `origin`.
   size_t count(size_t origin) const;
@@ -175,6 +185,7 @@ class Associations {
   void end_init_step_slew(const char* why);
   void check_leap();  // arms leap_ for the leap second, when leapsecmode is not system
   void on_readable(Assoc& a);
+  void on_nts_ke(Assoc& a, const NtsKeOutcome& o);
   void on_refclock(Assoc& a);
   void on_phc(Assoc& a);
   void execute(const std::vector<core::ClockCommand>& cmds);
@@ -199,6 +210,7 @@ class Associations {
   core::Duration precision_ = kDefaultPrecision;
   const core::MacKeys* keys_ = nullptr;
   std::function<void(size_t)> replace_;
+  NtsFactory nts_factory_;
   sys::Event reaper_;  // drops marked associations outside their own callbacks
   sys::Event reach_;   // re-checks reachability (refclocks have no poll to do it)
   std::vector<std::pair<core::IpAddress, core::Timestamp>> avoid_;  // dropped, and when

@@ -11,6 +11,7 @@
 #include "core/packet.h"
 #include "ipc/unique_fd.h"
 #include "proc/associations.h"
+#include "proc/nts_ke_source.h"
 #include "proc/refclock_phc.h"
 #include "sys/event.h"
 
@@ -41,6 +42,7 @@ struct Associations::Assoc {
   core::Timestamp t1;  // when the last request left (local clock)
   std::optional<core::Timestamp> tx;  // the kernel's transmit time of it (CLOCK_REALTIME)
   std::unique_ptr<PhcRefclock> phc;   // refclock PHC
+  std::unique_ptr<NtsSource> nts;     // `nts` sources
   sys::Event timer;
   sys::Event readable;
 };

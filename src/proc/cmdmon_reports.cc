@@ -383,6 +383,10 @@ cm::Reply CmdmonReporter::server_stats(const cm::Request& req, const CmdmonCount
     s.daemon_tx_ts = st.daemon_tx_ts;
     s.kernel_rx_ts = st.kernel_rx_ts;
     s.kernel_tx_ts = st.kernel_tx_ts;
+    const auto nts = server_->nts_counters();
+    s.nke_hits = nts.ke_accepted;
+    s.nke_drops = nts.ke_dropped;
+    s.ntp_auth_hits = nts.authenticated;
     if (const core::ClientLog* log = server_->client_log()) {
       s.log_drops = log->records_dropped();
       s.ntp_timestamps = log->timestamps_held();

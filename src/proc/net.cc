@@ -26,6 +26,8 @@
 #include "proc/net_state.h"
 #include "proc/ntp_server.h"
 #include "proc/sources_reload.h"
+#include "proc/nts_ke_service.h"
+#include "proc/nts_ke_source.h"
 #include "sys/log.h"
 #include "sys/state_files.h"
 #include "sys/udp.h"
@@ -304,6 +306,7 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
   // allow/deny host names (proc/access_names.h), asked of dns like the sources' names.
   AccessNames acl(cfg.ntp_access);
   std::unique_ptr<NtpServer> server;
+  std::unique_ptr<NtsServerService> nts_server;  // uses `server`'s socket; holds no reference
   std::map<uint32_t, sys::Event> acl_retry;
   auto resolve_acl = [&](uint32_t id) {
     dns->send(ipc::ResolveRequest{.query_id = id,
@@ -324,6 +327,7 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
     sys::logf(sys::Severity::kInfo, "allow/deny %s resolved to %zu address(es)", name.c_str(),
               reply.addresses.size());
     if (server) server->set_access(acl.table());
+    if (nts_server) nts_server->set_access(acl.table());
   };
   dns = std::make_unique<LinkedChannel>(
       base.get(), ipc::UniqueFd(kPeerFd),
@@ -434,6 +438,9 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
 
   // chronyc over UDP (cmdport; port 323 needs root).
   std::vector<ipc::UniqueFd> cmdmon_udp = CmdmonServer::open_udp(cfg, opts);
+  // NTS: AEAD, TLS keys and trust stores, the NTS-KE sockets, the saved master keys.
+  NtsMaterial nts = prepare_nts(cfg, opts);
+  NtsCookieStore nts_cookies(std::move(nts.saved_sessions));
 
   enter_sandbox(ipc::Role::kNet, opts, /*chroot=*/true);
   parent.send(ipc::Ready{.role = ipc::Role::kNet, .pid = self});
@@ -516,6 +523,37 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
     if (auto req = reload->request()) dns->send(*req);
     return core::cmdmon::Status::kSuccess;
   };
+  if (nts.server_tls && server) {
+    nts_server = std::make_unique<NtsServerService>(
+        base.get(), nts, cfg, acl.table(), realtime_now, nts_random(),
+        [&parent](const std::string& master_keys) {
+          const auto b = core::as_bytes(master_keys);
+          parent.send(ipc::WriteFile{.file = ipc::FileId::kNtsKeys, .op = ipc::FileOp::kReplace,
+                                     .data = {b.begin(), b.end()}});
+        });
+    server->set_nts_handler(
+        [&](std::span<const std::byte> req, std::span<const std::byte> h) {
+          return nts_server->answer(req, h);
+        },
+        [&] {
+          return NtpServer::NtsCounters{.ke_accepted = nts_server->ke_stats().accepted,
+                                        .ke_dropped = nts_server->ke_stats().dropped,
+                                        .authenticated = nts_server->stats().authenticated};
+        });
+  } else if (nts.server_tls) {
+    sys::logf(sys::Severity::kWarning, "NTS-KE server not started: NTP is not served (allow)");
+  }
+  assocs->set_nts_factory([&](const config::NtpSource& src, const core::IpAddress& address,
+                              std::function<void(const NtsKeOutcome&)> ready)
+                              -> std::unique_ptr<NtsSource> {
+    auto tls = nts.client_tls.find(src.cert_set);
+    if (!nts.aead || tls == nts.client_tls.end()) return nullptr;
+    return std::make_unique<NtsSource>(base.get(), tls->second, *nts.aead,
+                                       sys::Endpoint{address, src.nts_port}, src.host,
+                                       cfg.nts_refresh, [&] { return assocs->now(); },
+                                       std::move(ready),
+                                       cfg.nts_dump_dir.empty() ? nullptr : &nts_cookies);
+  });
   std::unique_ptr<CmdmonServer> cmdmon;
   if (cmdmon_fd || !cmdmon_udp.empty())
     cmdmon = std::make_unique<CmdmonServer>(
@@ -526,6 +564,15 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
     resolve(origin);
   });
   sys::Event one_shot_timeout;
+  // nocerttimecheck N: certificate times are checked again once the clock was updated N times.
+  int cert_time_unchecked = cfg.no_cert_time_check;
+  if (opts.one_shot == OneShot::kNone && cert_time_unchecked > 0 && !nts.client_tls.empty()) {
+    assocs->set_update_hook([&](core::Duration) {
+      if (cert_time_unchecked <= 0 || --cert_time_unchecked > 0) return;
+      for (auto& [set, ctx] : nts.client_tls) ctx.set_check_time(true);
+      sys::logf(sys::Severity::kInfo, "NTS certificate times are checked from now on");
+    });
+  }
   if (opts.one_shot != OneShot::kNone) {
     // -q / -Q (chronyd's, the ntpdate job): report the first update, then end the daemon.
     assocs->set_update_hook([&](core::Duration offset) {
@@ -559,6 +606,16 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
 
   if (!stopped) event_base_dispatch(base.get());
   if (assocs) assocs->shutdown();
+  if (!cfg.nts_dump_dir.empty() && !nts.client_tls.empty()) {
+    // The client's cookies, for the next start (one frame; the parent writes ntscookies).
+    const std::string text = nts_cookies.serialise();
+    const auto b = core::as_bytes(text);
+    if (b.size() <= ipc::WriteFile::kMaxData)
+      parent.send(ipc::WriteFile{.file = ipc::FileId::kNtsCookies, .op = ipc::FileOp::kReplace,
+                                 .data = {b.begin(), b.end()}});
+    else
+      sys::logf(sys::Severity::kWarning, "NTS cookies of %zu octets not saved", b.size());
+  }
   (void)parent.channel().flush();
   return exit_code;
 }

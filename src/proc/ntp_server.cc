@@ -8,6 +8,7 @@
 
 #include <sys/socket.h>
 
+#include "core/nts_ef.h"
 #include "sys/log.h"
 #include "sys/udp.h"
 
@@ -190,6 +191,10 @@ void NtpServer::on_readable(Socket& s) {
         continue;
       }
       const bool kod = v.decision == core::RateDecision::kKodRate;
+      if (nts_ && !kod && !core::nts_unique_id(request).empty()) {
+        answer_nts(s, request, {client, batch_->from_port(i)}, rx);
+        continue;
+      }
       // Authenticated after the rate limit, as chronyd does: a flood costs no MAC computations.
       const core::RequestAuth auth = core::check_request_auth(request, keys_);
       if (auth.check == core::MacCheck::kInvalid) {
@@ -293,6 +298,25 @@ bool NtpServer::on_control(Socket& s, std::span<const std::byte> request,
   return true;
 }
 
+void NtpServer::answer_nts(Socket& s, std::span<const std::byte> request,
+                           const sys::Endpoint& from, core::Timestamp rx) {
+  // Sealed around the transmit time, so sent on its own rather than in the batch.
+  std::array<std::byte, core::kHeaderLen> header;
+  reply_.fill(request, rx, header);
+  core::ReplyTemplate::set_transmit(header, clock_.now());
+  const auto reply = nts_(request, header);
+  if (!reply) {
+    ++stats_.malformed;
+    return;
+  }
+  if (!sys::send_to(s.fd.get(), *reply, from)) {
+    ++stats_.send_failed;
+    return;
+  }
+  ++stats_.answered;
+  if (s.tx_on) ++s.next_id;  // its transmit timestamp has this id; not held for interleaving
+}
+
 void NtpServer::set_control_handler(core::AccessTable who, ControlFn vars) {
   control_access_ = std::move(who);
   control_ = std::move(vars);
@@ -332,7 +356,7 @@ nlohmann::json NtpServer::stats_json() const {
       {"other_mode_dropped", st.other_mode}, {"send_failed", st.send_failed},
       {"tx_timestamp_pauses", st.tx_timestamp_pauses},
   };
-  // chrony's serverstats fields (chronyc(1)); no cmdmon, NTS or interleaved mode yet.
+  // chrony's serverstats fields (chronyc(1)); no cmdmon or interleaved mode yet.
   j["serverstats"] = {
       {"ntp_packets_received", st.valid_requests()},
       {"ntp_packets_dropped", st.rate_limited},
@@ -346,6 +370,10 @@ nlohmann::json NtpServer::stats_json() const {
       {"ntp_hardware_rx_timestamps", 0},
       {"ntp_hardware_tx_timestamps", 0},
   };
+  const NtsCounters nts = nts_counters();
+  j["serverstats"]["nts_ke_connections_accepted"] = nts.ke_accepted;
+  j["serverstats"]["nts_ke_connections_dropped"] = nts.ke_dropped;
+  j["serverstats"]["authenticated_ntp_packets"] = nts.authenticated;
   if (!log_) return j;
   // chronyc clients' NTP columns; intervals in log2 s (null: not known yet).
   const core::Timestamp now = clock_.now();

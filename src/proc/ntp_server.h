@@ -71,6 +71,22 @@ class NtpServer {
   // is answered with a MAC under its key, one whose MAC fails is dropped (counted in
   // auth_failed). Without keys every MAC fails, as in chronyd without a keyfile.
   void set_keys(const core::MacKeys* keys) { keys_ = keys; }
+  // NTS requests (those with a Unique Identifier) of allowed, not rate-limited clients go to
+  // `fn` with the reply header (48 octets, transmit time set); it returns the whole reply or
+  // NAK, or nullopt to drop the request (counted as malformed).
+  using NtsFn = std::function<std::optional<std::vector<std::byte>>(
+      std::span<const std::byte> request, std::span<const std::byte> header)>;
+  // chrony's serverstats NTS rows: NTS-KE connections accepted and dropped, NTP requests
+  // answered with an authenticated reply.
+  struct NtsCounters {
+    uint64_t ke_accepted = 0, ke_dropped = 0, authenticated = 0;
+  };
+  using NtsCountersFn = std::function<NtsCounters()>;
+  void set_nts_handler(NtsFn fn, NtsCountersFn counters) {
+    nts_ = std::move(fn);
+    nts_counters_ = std::move(counters);
+  }
+  NtsCounters nts_counters() const { return nts_counters_ ? nts_counters_() : NtsCounters{}; }
   // A new access table (allow/deny host names resolved: proc/access_names.h).
   void set_access(core::AccessTable access);
   // The socket of a family (peers send from it), or -1.
@@ -106,6 +122,8 @@ class NtpServer {
   void resume_tx(Socket& s);
   void refresh_template();
   void send_signed(Socket& s, std::vector<Signed>& replies);
+  void answer_nts(Socket& s, std::span<const std::byte> request, const sys::Endpoint& from,
+                  core::Timestamp rx);
   // A mode 6 datagram: true when it was answered (sent on `s` at once).
   bool on_control(Socket& s, std::span<const std::byte> request, const sys::Endpoint& from,
                   core::Timestamp now);
@@ -118,6 +136,8 @@ class NtpServer {
   const core::MacKeys* keys_ = nullptr;
   core::AccessTable control_access_;
   ControlFn control_;
+  NtsFn nts_;
+  NtsCountersFn nts_counters_;
   core::mode6::ControlLimiter control_limit_;
   core::ReplyTemplate reply_;
   const core::ReplyTemplate kod_;

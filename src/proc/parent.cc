@@ -21,6 +21,7 @@
 #include "proc/child.h"
 #include "proc/clock_service.h"
 #include "proc/cmdmon_server.h"
+#include "proc/nts_ke_service.h"
 #include "sys/linux_clock.h"
 #include "sys/log.h"
 #include "sys/privdrop.h"
@@ -118,6 +119,7 @@ class Parent {
   std::vector<int> dir_fds_;  // the only directories the parent's filter lets it write in
   std::unique_ptr<ClockService> clock_;
   ipc::UniqueFd run_dir_;
+  ipc::UniqueFd nts_dir_;  // ntsdumpdir, when the NTS server saves its keys there
   ipc::UniqueFd cmd_dir_;  // chronyc's socket directory (proc/cmdmon_server.h), if enabled
   bool stopping_ = false;
   int exit_code_ = 0;
@@ -216,8 +218,18 @@ void Parent::on_frame(Child& c, ipc::ReceivedFrame& rf) {
   } else if (auto* n = std::get_if<ipc::SdNotify>(&*m)) {
     on_notify(*n);
   } else if (auto* w = std::get_if<ipc::WriteFile>(&*m)) {
-    // No daemon-owned file is configured for net to write yet (NTS keys, logs come later).
-    c.link->send(ipc::FileResult{.file = w->file, .op = w->op, .error = EPERM},
+    // Only the NTS files, whole, into ntsdumpdir (mode 0600); nothing else yet.
+    int err = EPERM;
+    const bool nts_file = w->file == ipc::FileId::kNtsKeys || w->file == ipc::FileId::kNtsCookies;
+    if (c.role == ipc::Role::kNet && nts_file && w->op == ipc::FileOp::kReplace && nts_dir_) {
+      const char* name = w->file == ipc::FileId::kNtsKeys ? kNtsKeysFile : kNtsCookiesFile;
+      auto st = sys::write_atomically(nts_dir_.get(), name, w->data, 0600);
+      err = st ? 0 : st.error().code;
+      if (!st)
+        sys::logf(Severity::kError, "cannot save %s in %s: %s", name, cfg_.nts_dump_dir.c_str(),
+                  sys::to_string(st.error()).c_str());
+    }
+    c.link->send(ipc::FileResult{.file = w->file, .op = w->op, .error = err},
                  rf.frame.header.peer_id);
   } else {
     on_clock_verb(c, *m, rf.frame.header.peer_id);
@@ -350,6 +362,21 @@ int Parent::run(const std::vector<std::string>& argv) {
     } else {
       sys::logf(Severity::kWarning, "command socket %s disabled: %s", path.c_str(),
                 dir.error().c_str());
+    }
+  }
+
+  // ntsdumpdir: the NTS server's master keys and the client's cookies are saved there for net
+  // (WriteFile kNtsKeys, kNtsCookies).
+  if (!cfg_.nts_dump_dir.empty() && (nts_server_configured(cfg_) || nts_client_configured(cfg_))) {
+    if (mkdir(cfg_.nts_dump_dir.c_str(), 0700) != 0 && errno != EEXIST)
+      sys::logf(Severity::kWarning, "cannot create %s: %s", cfg_.nts_dump_dir.c_str(),
+                strerror(errno));
+    if (auto d = sys::open_dir(cfg_.nts_dump_dir)) {
+      nts_dir_ = std::move(*d);
+      dir_fds_.push_back(nts_dir_.get());
+    } else {
+      sys::logf(Severity::kWarning, "ntsdumpdir %s: %s; NTS keys will not be saved",
+                cfg_.nts_dump_dir.c_str(), sys::to_string(d.error()).c_str());
     }
   }
 

@@ -32,6 +32,8 @@ bool set_nonblock_cloexec(int fd) {
          fcntl_by_name(fd, F_SETFD, FD_CLOEXEC) == 0;
 }
 
+}  // namespace
+
 socklen_t to_sockaddr(const Endpoint& e, sockaddr_storage& ss) {
   std::memset(&ss, 0, sizeof ss);
   if (e.address.is_v4()) {
@@ -63,8 +65,6 @@ Endpoint from_sockaddr(const sockaddr_storage& ss) {
   }
   return e;
 }
-
-}  // namespace
 
 std::optional<core::Timestamp> software_timestamp(const msghdr& in) {
   auto& msg = const_cast<msghdr&>(in);  // the CMSG macros take non-const pointers

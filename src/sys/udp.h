@@ -66,6 +66,10 @@ std::optional<core::Timestamp> software_timestamp(const msghdr& msg);
 // One datagram, or EAGAIN when none is waiting. Truncated datagrams are reported with size 0.
 core::Result<Received, Errno> receive(int fd, std::span<std::byte> buf);
 
+// Endpoint ↔ sockaddr (sockaddr_in or sockaddr_in6); to_sockaddr returns the length to pass.
+socklen_t to_sockaddr(const Endpoint& e, sockaddr_storage& ss);
+Endpoint from_sockaddr(const sockaddr_storage& ss);
+
 // Sends on a connected socket.
 core::Status<Errno> send(int fd, std::span<const std::byte> data);
 

@@ -122,5 +122,28 @@ TEST_F(NtsClient, NakMeansNewKeyExchange) {
   EXPECT_TRUE(s.needs_ke());
 }
 
+TEST(SavedNtsSessions, RoundTripAndDamagedLinesSkipped) {
+  SavedNtsSession a{"ntp.example.net", "192.0.2.1",
+                    NtsKeys{15, Vec(32, std::byte{1}), Vec(32, std::byte{2})},
+                    {Vec(104, std::byte{3}), Vec(100, std::byte{4})}};
+  SavedNtsSession b{"127.0.0.1", "127.0.0.1", NtsKeys{15, Vec(32, std::byte{5}),
+                                                      Vec(32, std::byte{6})},
+                    {Vec(8, std::byte{7})}};
+  SavedNtsSession empty{"x", "192.0.2.9", NtsKeys{15, Vec(32), Vec(32)}, {}};
+  const std::vector<SavedNtsSession> all{a, empty, b};
+  const std::string text = serialise_nts_sessions(all);
+  EXPECT_EQ(parse_nts_sessions(text), (std::vector<SavedNtsSession>{a, b}));  // none without cookies
+  // A bad key length, odd hex, an unknown AEAD, a cookie of 5 octets: those lines only.
+  const std::string damaged = text + "n 192.0.2.2 15 00 11 00000000\n" +
+                              "n 192.0.2.3 15 " + std::string(64, '0') + " " +
+                              std::string(63, '0') + " 00000000\n" + "n 192.0.2.4 30 " +
+                              std::string(64, '0') + " " + std::string(64, '0') + " 00000000\n" +
+                              "n 192.0.2.5 15 " + std::string(64, '0') + " " +
+                              std::string(64, '0') + " 0000000000\ngarbage\n";
+  EXPECT_EQ(parse_nts_sessions(damaged).size(), 2u);
+  EXPECT_TRUE(parse_nts_sessions("tempus-nts-keys 1\n" + text).empty());
+  EXPECT_TRUE(parse_nts_sessions("").empty());
+}
+
 }  // namespace
 }  // namespace tempus::core
