@@ -378,7 +378,6 @@ cm::Reply CmdmonReporter::server_stats(const cm::Request& req, const CmdmonCount
     const core::ServerStats& st = server_->stats();
     s.ntp_hits = st.valid_requests();
     s.ntp_drops = st.rate_limited;
-    s.ntp_auth_hits = st.authenticated;
     s.daemon_rx_ts = st.daemon_rx_ts;
     s.daemon_tx_ts = st.daemon_tx_ts;
     s.kernel_rx_ts = st.kernel_rx_ts;
@@ -386,7 +385,8 @@ cm::Reply CmdmonReporter::server_stats(const cm::Request& req, const CmdmonCount
     const auto nts = server_->nts_counters();
     s.nke_hits = nts.ke_accepted;
     s.nke_drops = nts.ke_dropped;
-    s.ntp_auth_hits = nts.authenticated;
+    // Authenticated replies: symmetric-key MACs and NTS.
+    s.ntp_auth_hits = st.authenticated + nts.authenticated;
     if (const core::ClientLog* log = server_->client_log()) {
       s.log_drops = log->records_dropped();
       s.ntp_timestamps = log->timestamps_held();

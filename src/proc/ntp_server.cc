@@ -373,7 +373,7 @@ nlohmann::json NtpServer::stats_json() const {
   const NtsCounters nts = nts_counters();
   j["serverstats"]["nts_ke_connections_accepted"] = nts.ke_accepted;
   j["serverstats"]["nts_ke_connections_dropped"] = nts.ke_dropped;
-  j["serverstats"]["authenticated_ntp_packets"] = nts.authenticated;
+  j["serverstats"]["authenticated_ntp_packets"] = st.authenticated + nts.authenticated;
   if (!log_) return j;
   // chronyc clients' NTP columns; intervals in log2 s (null: not known yet).
   const core::Timestamp now = clock_.now();
