@@ -528,6 +528,18 @@ std::vector<Associations::SourceReport> Associations::source_reports() const {
                                  a->last_header, a->last_t1, a->last_t4, a->key_id,
                                  a->key_id && keys_ ? keys_->key_info(*a->key_id)
                                                     : std::nullopt});
+      if (a->nts) {
+        const NtsSourceCounters& c = a->nts->counters();
+        out.back().nts = SourceReport::Nts{
+            .aead = a->nts->aead(),
+            .key_bits = static_cast<uint16_t>(8 * a->nts->key_len()),
+            .sessions = c.ke_ok,
+            .ke_attempts = c.ke_attempts,
+            .session_start = a->nts->session_start(),
+            .cookies = static_cast<uint16_t>(a->nts->cookies()),
+            .cookie_len = static_cast<uint16_t>(a->nts->cookie_len()),
+            .nak = c.last_was_nak};
+      }
     }
   }
   return out;

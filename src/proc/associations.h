@@ -156,6 +156,17 @@ class Associations {
     core::Timestamp last_t1, last_t4;
     std::optional<uint32_t> key_id;    // `key ID`: symmetric-key authentication
     std::optional<core::KeyInfo> key;  // that key, when the key file has it
+    // `nts` sources (chronyc authdata): the session's AEAD and key size, NTS-KE counts, cookies.
+    struct Nts {
+      uint16_t aead = 0;
+      uint16_t key_bits = 0;
+      uint64_t sessions = 0;       // successful NTS-KE exchanges (chrony's key ID column)
+      uint32_t ke_attempts = 0;    // since the last success
+      std::optional<core::Timestamp> session_start;
+      uint16_t cookies = 0, cookie_len = 0;
+      bool nak = false;  // the last answer was an NTS NAK
+    };
+    std::optional<Nts> nts;
   };
   std::vector<SourceReport> source_reports() const;
   core::TrackingReport tracking() const { return engine_.tracking(now()); }

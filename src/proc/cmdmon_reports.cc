@@ -319,7 +319,7 @@ cm::Reply CmdmonReporter::ntp_data(const cm::Request& req) const {
     d.peer_delay = delay;
     if (v.last.valid) d.peer_dispersion = std::max(0.0, sec(v.last.error) - delay / 2);
     d.flags = 0x3ff;  // the reply passed every test: it gave a sample
-    if (r->key_id) d.flags |= 0x8000;  // ...test 5 included: authenticated
+    if (r->key_id || r->nts) d.flags |= 0x8000;  // ...test 5 included: authenticated
   }
   if (v.last.valid) d.offset = -sec(v.last.measured_offset);
   d.tx_tss_char = r->kernel_tx ? 'K' : 'D';
@@ -341,8 +341,23 @@ cm::Reply CmdmonReporter::source_name(const cm::Request& req) const {
 cm::Reply CmdmonReporter::auth_data(const cm::Request& req) const {
   const auto r = by_address(req.address);
   if (!r) return cm::status_reply(req, cm::Status::kNoSuchSource);
-  cm::AuthData a;  // mode none unless the source has a key (NTS: not yet)
-  if (r->key_id) {
+  cm::AuthData a;  // mode none unless the source has a key or NTS
+  if (r->nts) {
+    // chronyd's NTS rows: the key ID column counts NTS-KE sessions, the type is the AEAD.
+    const auto& n = *r->nts;
+    a.mode = 2;
+    a.key_id = static_cast<uint32_t>(std::min<uint64_t>(n.sessions, UINT32_MAX));
+    a.key_type = n.aead;
+    a.key_length = n.key_bits;
+    a.ke_attempts = static_cast<uint16_t>(std::min<uint32_t>(n.ke_attempts, UINT16_MAX));
+    if (n.session_start && assocs_) {
+      const double ago = (assocs_->now() - *n.session_start).to_seconds_f();
+      a.last_ke_ago = ago < 0 ? 0 : static_cast<uint32_t>(std::min(ago, 4294967294.0));
+    }
+    a.cookies = n.cookies;
+    a.cookie_length = n.cookie_len;
+    a.nak = n.nak ? 1 : 0;
+  } else if (r->key_id) {
     a.mode = 1;  // symmetric key
     a.key_id = *r->key_id;
     if (r->key) {

@@ -85,11 +85,13 @@ bool NtsSource::accept(core::Bytes reply) {
   }
   auto st = session_->accept_reply(reply);
   if (st) {
+    counters_.last_was_nak = false;
     save();
     return true;
   }
   if (st.error() == core::NtsEfError::kNak) {
     ++counters_.naks;
+    counters_.last_was_nak = true;
     save();
     sys::logf(Severity::kInfo, "NTS NAK from %s: new NTS-KE", name_.c_str());
     retry_after_.reset();
@@ -109,6 +111,7 @@ void NtsSource::start_ke() {
       base_, tls_, ke_server_, name_,
       std::vector<uint16_t>{static_cast<uint16_t>(aead_.id())},
       [this](core::Result<NtsKeOutcome, std::string> r) { on_ke(std::move(r)); });
+  ++counters_.ke_attempts;
   ke_->start();
 }
 
@@ -125,6 +128,7 @@ void NtsSource::on_ke(core::Result<NtsKeOutcome, std::string> r) {
     return;
   }
   ++counters_.ke_ok;
+  counters_.ke_attempts = 0;
   last_error_.clear();
   backoff_ = kNtsKeRetryMin;
   retry_after_.reset();

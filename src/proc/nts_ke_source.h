@@ -30,6 +30,8 @@ inline constexpr core::Duration kNtsKeRetryMax = core::Duration::s(4096);
 struct NtsSourceCounters {
   uint64_t ke_ok = 0;          // successful NTS-KE exchanges
   uint64_t ke_failed = 0;
+  uint32_t ke_attempts = 0;    // NTS-KE exchanges started since the last success (chronyc's)
+  bool last_was_nak = false;   // the newest authentic-looking answer was a NAK (chronyc's NAK)
   uint64_t naks = 0;           // NTS NAKs received for our requests
   uint64_t auth_failed = 0;    // replies dropped: unauthenticated or not matching our request
   uint64_t no_cookie = 0;      // polls skipped for want of a cookie
@@ -77,6 +79,11 @@ class NtsSource {
   uint16_t aead() const { return aead_id_; }
   size_t cookie_len() const { return cookie_len_; }
   const NtsSourceCounters& counters() const { return counters_; }
+  size_t key_len() const { return aead_.key_len(); }
+  // When the session in use began (NTS-KE, or a saved session's load); nullopt without one.
+  std::optional<core::Timestamp> session_start() const {
+    return session_ ? std::optional<core::Timestamp>(session_start_) : std::nullopt;
+  }
   const std::string& last_error() const { return last_error_; }
 
  private:

@@ -138,6 +138,20 @@ class Nts(unittest.TestCase):
         stats = server.chronyc("serverstats").split(",")
         self.assertGreaterEqual(int(stats[5]), 1, stats)  # NTS-KE connections accepted
         self.assertGreaterEqual(int(stats[7]), 2, stats)  # authenticated NTP packets
+        # The real chronyc on tempusd's socket: authdata's NTS row and ntpdata's flag.
+        r = subprocess.run(["chronyc", "-c", "-n", "-h", d.cmd_sock, "authdata"],
+                           capture_output=True, text=True, timeout=10)
+        row = next((l.split(",") for l in r.stdout.splitlines()
+                    if l.startswith("127.0.0.1,")), None)
+        self.assertIsNotNone(row, r.stdout + r.stderr)
+        # name, mode, key ID (NTS-KE sessions), type (AEAD), key bits, last, attempts, NAK,
+        # cookies, cookie length
+        self.assertEqual(row[1:5], ["NTS", "1", "15", "256"], row)
+        self.assertEqual(row[6:8], ["0", "0"], row)
+        self.assertTrue(1 <= int(row[8]) <= 8 and int(row[9]) > 0, row)
+        r = subprocess.run(["chronyc", "-n", "-h", d.cmd_sock, "ntpdata", "127.0.0.1"],
+                           capture_output=True, text=True, timeout=10)
+        self.assertRegex(r.stdout, r"Authenticated\s*: Yes", r.stdout)
 
     def test_tempusd_keeps_its_cookies_over_a_restart(self):
         server, port, ke = self.chronyd_server()
