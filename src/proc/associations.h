@@ -181,8 +181,6 @@ class Associations {
   core::ServerState server_state() const;
   // chronyc local: serve the local reference (nullopt: stop).
   void set_local(std::optional<config::LocalReference> l) { local_ = std::move(l); }
-  // For ntpstat: the selected source's address, our stratum, the error bound, the poll.
-  nlohmann::json status_json() const;
 
  private:
   struct Assoc;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: ISC
 // tempusctl's control socket in the net process: a unix stream socket; a client sends one
 // request line (at most kMaxRequest bytes, '\n'-terminated) and reads one reply until EOF.
-// Requests: "status" and "state" (JSON replies, see net.cc). Bounded: at most kMaxClients
+// Requests: "state" (a JSON reply, see net_state.h). Bounded: at most kMaxClients
 // connections at once, kTimeout to send the request; anything else gets {"error": ...}.
 // tempusctl's chronyc reports and `status` use chrony's command protocol (cmdmon_server.h);
 // this socket keeps only what that protocol has no words for.

@@ -86,20 +86,8 @@ bool NetState::apply_reply(size_t index, const ipc::ResolveReply& reply) {
 }
 
 std::string NetState::handle_request(const std::string& request, core::Timestamp now) const {
-  if (request == "status") return status_json();
   if (request == "state") return state_json(now);
   return nlohmann::json{{"error", "unknown request"}}.dump();
-}
-
-std::string NetState::status_json() const {
-  if (assocs_) return assocs_->status_json().dump();
-  nlohmann::json j;
-  j["synchronised"] = false;
-  j["leap"] = "unsynchronised";
-  j["stratum"] = 0;
-  j["poll_s"] = 0;
-  j["reference"] = nullptr;
-  return j.dump();
 }
 
 std::string NetState::state_json(core::Timestamp now) const {

@@ -57,11 +57,11 @@ class NetState {
   void set_server(const NtpServer* s) { server_ = s; }
   bool synchronised() const { return assocs_ && assocs_->synchronised(); }
 
-  // Request dispatcher of the control socket: "status", "state"; anything else → an error reply.
+  // Request dispatcher of the control socket: "state"; anything else → an error reply
+  // (tempusctl's status asks chrony's protocol now).
   std::string handle_request(const std::string& request, core::Timestamp now) const;
 
  private:
-  std::string status_json() const;
   std::string state_json(core::Timestamp now) const;
 
   std::vector<SourceEntry> sources_;
