@@ -27,6 +27,35 @@ TEMPUSD, TEMPUSCTL = sys.argv[1], sys.argv[2]
 FAST = "iburst minpoll 0 maxpoll 1"
 
 
+# chronyc's state-changing commands as tempusctl takes them (after -h PATH); names that must
+# resolve: localhost only.
+STATE_SCENARIOS = [
+    ["online"], ["offline"], ["online", "192.0.2.1"], ["offline", "2001:db8::123"],
+    ["offline", "ID#1"], ["online", "192.0.2.0/24"], ["offline", "255.255.0.0/192.0.2.0"],
+    ["online", "2001:db8::/33"], ["online", "ffff::/192.0.2.0"], ["online", "localhost"],
+    ["offline", "no.such.name.invalid"], ["online", "192.0.2.0/x"],
+    ["onoffline"], ["burst", "2/4"], ["burst", "1/3", "192.0.2.1"],
+    ["burst", "4/8", "192.0.2.0/28", "extra"], ["burst", "x"], ["burst"],
+    ["makestep"], ["makestep", "0.1", "3"], ["makestep", "1"], ["makestep", "-1", "-1"],
+    ["local"], ["local", "off"], ["local", "stratum", "5", "orphan", "distance", "0.5"],
+    ["local", "stratum", "16"], ["local", "distance"], ["local", "bogus"],
+    ["add", "server", "127.0.0.2"], ["add", "pool", "localhost", "iburst", "maxsources", "2"],
+    ["add", "peer", "::1", "key", "5", "xleave", "minpoll", "2", "maxpoll", "4"],
+    ["add", "server", "127.0.0.3", "port", "1123", "prefer", "noselect", "trust", "require",
+     "burst", "offline", "auto_offline", "minstratum", "3", "polltarget", "6", "version", "3",
+     "presend", "5", "minsamples", "4", "maxsamples", "9", "filter", "3", "maxdelay", "0.3",
+     "maxdelayratio", "2.5", "maxdelaydevratio", "4", "maxdelayquant", "0.2", "mindelay",
+     "0.001", "asymmetry", "0.25", "offset", "-0.125", "copy", "extfield", "F323", "nts",
+     "ntsport", "4461", "certset", "2"],
+    ["add", "server", "127.0.0.4", "key", "0"], ["add", "server", "127.0.0.4", "minpoll"],
+    ["add", "server", "127.0.0.4", "bogus"], ["add", "server", "no.such.name.invalid"],
+    ["add", "clock", "127.0.0.4"], ["add", "server"], ["add", "SERVER", "127.0.0.5", "IBURST"],
+    ["delete", "192.0.2.1"], ["delete", "192.0.2.99"], ["delete"], ["delete", "ID#3"],
+    ["reload", "sources"], ["reload"], ["reload", "keys"],
+    ["rekey"], ["cyclelogs"], ["dump"],
+]
+
+
 def chronyc_43():
     exe = shutil.which("chronyc")
     if not exe:
@@ -80,6 +109,26 @@ class SameAsChronyc(unittest.TestCase):
                                capture_output=True, text=True, timeout=30)
             self.assertEqual(r.returncode, 0, f"{words}: {r.stdout}{r.stderr}")
             self.assertIsInstance(json.loads(r.stdout), dict, words)
+
+    def test_state_commands_send_the_same_requests(self):
+        # Each state-changing command, with chronyc's syntax errors too: the same datagrams
+        # (attempt and sequence aside), the same output, the same exit status.
+        for args in STATE_SCENARIOS:
+            with self.subTest(args):
+                self.server.requests.clear()
+                a = subprocess.run(["chronyc", "-h", self.server.path, *args],
+                                   capture_output=True, text=True, timeout=30)
+                sent_a = list(self.server.requests)
+                self.server.requests.clear()
+                b = subprocess.run([TEMPUSCTL, "-h", self.server.path, *args],
+                                   capture_output=True, text=True, timeout=30)
+                sent_b = list(self.server.requests)
+                # A command chronyc accepts is one request; a syntax error sends nothing.
+                self.assertEqual(len(sent_a), 1 if "200 OK" in a.stdout or "503" in a.stdout
+                                 else 0, (args, a.stdout, a.stderr))
+                self.assertEqual([r.hex() for r in sent_b], [r.hex() for r in sent_a], args)
+                self.assertEqual((b.returncode, b.stdout, b.stderr),
+                                 (a.returncode, a.stdout, a.stderr), args)
 
     def test_no_daemon(self):
         missing = os.path.join(self.dir, "none.sock")

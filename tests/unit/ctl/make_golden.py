@@ -290,6 +290,11 @@ REPLY_LENGTH = {1: 28, 2: 32, 3: 76, 5: 104, 6: 84, 12: 48, 13: 52, 16: 152, 18:
                 20: 52, 21: 520, 23: 76, 24: 72}
 
 
+# ONLINE, OFFLINE, BURST, DUMP, REKEY, CYCLELOGS, MAKESTEP, MODIFY_MAKESTEP, LOCAL2, ONOFFLINE,
+# ADD_SOURCE, RELOAD_SOURCES: accepted, nothing changes.
+STATE_COMMANDS = (1, 2, 3, 6, 16, 37, 43, 50, 56, 63, 64, 70)
+
+
 def answer_body(command, data):
     """(status, reply format, body) for a request's command and data; the param it read."""
     idx = struct.unpack("!I", data[:4])[0] if len(data) >= 4 else 0
@@ -323,6 +328,12 @@ def answer_body(command, data):
         return 0, 18, bytes(4 + 16 * 24), None
     if command == 35:  # RTCREPORT
         return STATUS_NORTC, 1, b"", None
+    if command == 29:  # DEL_SOURCE: a source of the table, else 503
+        addr = read_ipaddr(data[:20])
+        known = addr in {s["addr"] for s in SOURCES if "addr" in s}
+        return (0 if known else STATUS_NOSUCHSOURCE), 1, b"", addr
+    if command in STATE_COMMANDS:
+        return 0, 1, b"", None
     if command == 68:  # CLIENT_ACCESSES_BY_INDEX3
         first, n, min_hits, _reset = struct.unpack("!4I", data[:16])
         return 0, 21, clients_reply(first, n, min_hits), (first, n, min_hits)
@@ -336,7 +347,8 @@ def reply(command, sequence, status, fmt, body):
 
 class FakeServer:
     """The fixed state on a Unix datagram socket at `path`, answered from a thread. `seen`
-    collects (command, param, reply with sequence 0) for every request answered."""
+    collects (command, param, reply with sequence 0) for every request answered; `requests`
+    each request datagram as it came, attempt and sequence zeroed."""
 
     def __init__(self, path):
         self.path = path
@@ -345,6 +357,7 @@ class FakeServer:
         os.chmod(path, 0o666)
         self.sock.settimeout(0.2)
         self.seen = {}
+        self.requests = []
         self.running = True
         self.thread = threading.Thread(target=self.serve, daemon=True)
         self.thread.start()
@@ -363,6 +376,7 @@ class FakeServer:
                 "!BBBBHHI", data[:12])
             if version != 6 or pkt_type != 1:
                 continue
+            self.requests.append(data[:6] + bytes(6) + data[12:])
             status, fmt, body, param = answer_body(command, data[20:])
             self.seen[(command, param)] = reply(command, 0, status, fmt, body)
             try:
