@@ -20,40 +20,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "unit", "ctl"))
 from daemon import Daemon, main, wait_for  # noqa: E402
-from make_golden import SCENARIOS, FakeServer  # noqa: E402
+from make_golden import SCENARIOS, STATE_SCENARIOS, FakeServer  # noqa: E402
 from peers import Chronyd, free_udp_port  # noqa: E402
 
 TEMPUSD, TEMPUSCTL = sys.argv[1], sys.argv[2]
 FAST = "iburst minpoll 0 maxpoll 1"
-
-
-# chronyc's state-changing commands as tempusctl takes them (after -h PATH); names that must
-# resolve: localhost only.
-STATE_SCENARIOS = [
-    ["online"], ["offline"], ["online", "192.0.2.1"], ["offline", "2001:db8::123"],
-    ["offline", "ID#1"], ["online", "192.0.2.0/24"], ["offline", "255.255.0.0/192.0.2.0"],
-    ["online", "2001:db8::/33"], ["online", "ffff::/192.0.2.0"], ["online", "localhost"],
-    ["offline", "no.such.name.invalid"], ["online", "192.0.2.0/x"],
-    ["onoffline"], ["burst", "2/4"], ["burst", "1/3", "192.0.2.1"],
-    ["burst", "4/8", "192.0.2.0/28", "extra"], ["burst", "x"], ["burst"],
-    ["makestep"], ["makestep", "0.1", "3"], ["makestep", "1"], ["makestep", "-1", "-1"],
-    ["local"], ["local", "off"], ["local", "stratum", "5", "orphan", "distance", "0.5"],
-    ["local", "stratum", "16"], ["local", "distance"], ["local", "bogus"],
-    ["add", "server", "127.0.0.2"], ["add", "pool", "localhost", "iburst", "maxsources", "2"],
-    ["add", "peer", "::1", "key", "5", "xleave", "minpoll", "2", "maxpoll", "4"],
-    ["add", "server", "127.0.0.3", "port", "1123", "prefer", "noselect", "trust", "require",
-     "burst", "offline", "auto_offline", "minstratum", "3", "polltarget", "6", "version", "3",
-     "presend", "5", "minsamples", "4", "maxsamples", "9", "filter", "3", "maxdelay", "0.3",
-     "maxdelayratio", "2.5", "maxdelaydevratio", "4", "maxdelayquant", "0.2", "mindelay",
-     "0.001", "asymmetry", "0.25", "offset", "-0.125", "copy", "extfield", "F323", "nts",
-     "ntsport", "4461", "certset", "2"],
-    ["add", "server", "127.0.0.4", "key", "0"], ["add", "server", "127.0.0.4", "minpoll"],
-    ["add", "server", "127.0.0.4", "bogus"], ["add", "server", "no.such.name.invalid"],
-    ["add", "clock", "127.0.0.4"], ["add", "server"], ["add", "SERVER", "127.0.0.5", "IBURST"],
-    ["delete", "192.0.2.1"], ["delete", "192.0.2.99"], ["delete"], ["delete", "ID#3"],
-    ["reload", "sources"], ["reload"], ["reload", "keys"],
-    ["rekey"], ["cyclelogs"], ["dump"],
-]
 
 
 def chronyc_43():

@@ -412,6 +412,35 @@ for flags, suffix in ((["-n"], ""), (["-c"], "_csv")):
             ("waitsync", ["waitsync", "3", "0.01", "1", "0.1"]),
             ("waitsync_fail", ["waitsync", "2", "1e-9", "0", "0.1"])):
         SCENARIOS[name + suffix] = [*flags, *args]
+# chronyc's state-changing commands (after -h PATH), syntax errors included; the only name
+# that must resolve is localhost (to 127.0.0.1: golden_test.cc's resolver). golden/state.json:
+# what chronyc sent (attempt and sequence zeroed), the status answered, what it printed.
+STATE_SCENARIOS = [
+    ["online"], ["offline"], ["online", "192.0.2.1"], ["offline", "2001:db8::123"],
+    ["offline", "ID#1"], ["online", "192.0.2.0/24"], ["offline", "255.255.0.0/192.0.2.0"],
+    ["online", "2001:db8::/33"], ["online", "ffff::/192.0.2.0"], ["online", "localhost"],
+    ["offline", "no.such.name.invalid"], ["online", "192.0.2.0/x"],
+    ["onoffline"], ["burst", "2/4"], ["burst", "1/3", "192.0.2.1"],
+    ["burst", "4/8", "192.0.2.0/28", "extra"], ["burst", "x"], ["burst"],
+    ["makestep"], ["makestep", "0.1", "3"], ["makestep", "1"], ["makestep", "-1", "-1"],
+    ["local"], ["local", "off"], ["local", "stratum", "5", "orphan", "distance", "0.5"],
+    ["local", "stratum", "16"], ["local", "distance"], ["local", "bogus"],
+    ["add", "server", "127.0.0.2"], ["add", "pool", "localhost", "iburst", "maxsources", "2"],
+    ["add", "peer", "::1", "key", "5", "xleave", "minpoll", "2", "maxpoll", "4"],
+    ["add", "server", "127.0.0.3", "port", "1123", "prefer", "noselect", "trust", "require",
+     "burst", "offline", "auto_offline", "minstratum", "3", "polltarget", "6", "version", "3",
+     "presend", "5", "minsamples", "4", "maxsamples", "9", "filter", "3", "maxdelay", "0.3",
+     "maxdelayratio", "2.5", "maxdelaydevratio", "4", "maxdelayquant", "0.2", "mindelay",
+     "0.001", "asymmetry", "0.25", "offset", "-0.125", "copy", "extfield", "F323", "nts",
+     "ntsport", "4461", "certset", "2"],
+    ["add", "server", "127.0.0.4", "key", "0"], ["add", "server", "127.0.0.4", "minpoll"],
+    ["add", "server", "127.0.0.4", "bogus"], ["add", "server", "no.such.name.invalid"],
+    ["add", "clock", "127.0.0.4"], ["add", "server"], ["add", "SERVER", "127.0.0.5", "IBURST"],
+    ["delete", "192.0.2.1"], ["delete", "192.0.2.99"], ["delete"], ["delete", "ID#3"],
+    ["reload", "sources"], ["reload"], ["reload", "keys"],
+    ["rekey"], ["cyclelogs"], ["dump"],
+]
+
 SCENARIOS["sources_N"] = ["-n", "-N", "sources", "-a"]
 SCENARIOS["tracking_N"] = ["-N", "tracking"]
 SCENARIOS["sourcestats_N"] = ["-n", "-N", "sourcestats"]
@@ -436,11 +465,25 @@ def main():
                 rc, out = run_chronyc(chronyc, server.path, args)
                 with open(os.path.join(GOLDEN, name + ".txt"), "w") as f:
                     f.write(f"# chronyc {' '.join(args)}\n# exit {rc}\n{out}")
+            seen = dict(server.seen)  # replies.txt: the reports' requests only
+            state = []
+            for args in STATE_SCENARIOS:
+                server.requests.clear()
+                r = subprocess.run([chronyc, "-h", server.path, *args], capture_output=True,
+                                   text=True, timeout=30)
+                state.append({"args": args, "exit": r.returncode, "stdout": r.stdout,
+                              "stderr": r.stderr,
+                              "requests": [q.hex() for q in server.requests],
+                              "status": [answer_body(struct.unpack("!H", q[4:6])[0], q[20:])[0]
+                                         for q in server.requests]})
+            with open(os.path.join(GOLDEN, "state.json"), "w") as f:
+                json.dump(state, f, indent=1)
+                f.write("\n")
         finally:
             server.stop()
     with open(os.path.join(GOLDEN, "replies.txt"), "w") as f:
         f.write("# command param reply (sequence 0): every request the scenarios made\n")
-        for (command, param), data in sorted(server.seen.items(), key=lambda kv: repr(kv[0])):
+        for (command, param), data in sorted(seen.items(), key=lambda kv: repr(kv[0])):
             p = "-" if param is None else (
                 ",".join(map(str, param)) if isinstance(param, tuple) else str(param))
             f.write(f"{command} {p} {data.hex()}\n")
