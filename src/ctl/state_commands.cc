@@ -47,7 +47,8 @@ cm::Address bits_to_mask(int bits, const cm::Address& of) {
   std::array<uint8_t, 16> b{};
   const int len = of.ip->bit_length();
   if (bits < 0 || bits > len) bits = len;
-  for (int i = 0; i < bits; ++i) b[static_cast<size_t>(i / 8)] |= static_cast<uint8_t>(0x80 >> (i % 8));
+  for (int i = 0; i < bits; ++i)
+    b[static_cast<size_t>(i / 8)] |= static_cast<uint8_t>(0x80 >> (i % 8));
   if (of.ip->is_v4())
     return cm::Address::of(core::IpAddress::v4(static_cast<uint32_t>(b[0]) << 24 |
                                                static_cast<uint32_t>(b[1]) << 16 |
