@@ -441,12 +441,11 @@ uint32_t encode_float(double x) {
   } else if (x > 1e100) {
     exp = kExpMax, coef = kCoefMax + (neg ? 1 : 0);
   } else {
-    int e = 0;
-    const double m = std::frexp(x, &e);  // x = m · 2^e, m in [0.5, 1)
-    // coef · 2^(exp − 25) with coef in [2^23, 2^24]: exp = e + 1.
-    coef = std::llround(std::ldexp(m, kCoefBits - 1));
-    exp = e + 1;
-    if (coef > kCoefMax + (neg ? 1 : 0)) {
+    // chrony's steps exactly (log2 by logarithms, then round): a negative power of two keeps
+    // the coefficient −2^24 that only the negative range has.
+    exp = static_cast<int32_t>(std::log(x) / std::log(2.0) + 1);
+    coef = static_cast<int64_t>(x * std::pow(2.0, -exp + kCoefBits) + 0.5);
+    while (coef > kCoefMax + (neg ? 1 : 0)) {
       coef >>= 1;
       ++exp;
     }

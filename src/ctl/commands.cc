@@ -307,7 +307,7 @@ bool is_cmdmon_command(std::string_view name) {
                              "ntpdata", "serverstats", "smoothing", "activity", "clients",
                              "manual", "rtcdata", "sourcename", "waitsync", "status", "metrics"})
     if (name == c) return true;
-  return false;
+  return is_state_command(name);
 }
 
 int run_command(Session& s, const std::vector<std::string>& w) {
@@ -330,6 +330,7 @@ int run_command(Session& s, const std::vector<std::string>& w) {
   if (c == "waitsync") return waitsync(s, w);
   if (c == "status") return status(s, w);
   if (c == "metrics") return metrics(s);
+  if (is_state_command(c)) return run_state_command(s, w);
   if (c == "tracking")
     return simple<cm::Tracking>(
         s, cm::cmd::kTracking, cm::rpy::kTracking,

@@ -33,11 +33,20 @@ struct Session {
   std::function<bool(double seconds)> sleep;
   // Process health for metrics: empty when the control socket did not answer.
   std::function<std::vector<core::chronyc::MetricsInput::Process>()> processes;
+  // A name's first address, as chronyc resolves the names given to online, offline, burst,
+  // delete and add (which only checks it resolves); empty or nullopt: names are refused.
+  std::function<std::optional<core::IpAddress>(const std::string&)> resolve;
 };
 
 // Runs `words` (the command and its arguments, as chronyc takes them). Unknown command:
 // "Unrecognized command" on err and exit 1.
 int run_command(Session& s, const std::vector<std::string>& words);
+
+// chronyc's state-changing commands (state_commands.cc): online, offline, onoffline, burst,
+// makestep, local, add, delete, reload sources, rekey, cyclelogs, dump. They print "200 OK" or
+// the status text; a syntax error is reported on err as chronyc reports it, with nothing sent.
+bool is_state_command(std::string_view name);
+int run_state_command(Session& s, const std::vector<std::string>& words);
 
 // Whether `name` is a command run_command knows.
 bool is_cmdmon_command(std::string_view name);

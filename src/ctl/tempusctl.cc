@@ -3,6 +3,7 @@
 // socket -h, default /run/chrony/chronyd.sock), plus ntpstat's `status`, Prometheus `metrics`,
 // and the commands of tempusd's own control socket (-s): processes, state, filters. Usage and
 // every report: tempusctl(8).
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <poll.h>
 #include <signal.h>
@@ -11,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -50,6 +52,11 @@ void usage() {
       "  authdata [-a] [-v], ntpdata [ADDRESS], sourcename ADDRESS, activity, serverstats,\n"
       "  clients [-p N] [-k] [-r], smoothing, rtcdata, manual list,\n"
       "  waitsync [MAX-TRIES [MAX-CORRECTION [MAX-SKEW [INTERVAL]]]]\n"
+      "chronyc's commands that change the daemon's state (\"200 OK\" or the status):\n"
+      "  online [ADDR|MASK/ADDR], offline [ADDR|MASK/ADDR], onoffline,\n"
+      "  burst GOOD/MAX [ADDR|MASK/ADDR], makestep [THRESHOLD LIMIT],\n"
+      "  add server|pool|peer NAME [OPTIONS], delete ADDR, reload sources,\n"
+      "  local [stratum N] [orphan] [distance D], local off, rekey, cyclelogs, dump\n"
       "  status [-m MAXERROR]  as ntpstat (exit 0 synchronised, 1 not, 2 no daemon)\n"
       "  metrics       Prometheus text exposition\n"
       "tempusd's control socket (-s):\n"
@@ -202,6 +209,29 @@ std::optional<std::string> reverse_name(const tempus::core::IpAddress& a) {
   return std::string(host);
 }
 
+// A name's first address as chronyc's DNS_Name2IPAddress (getaddrinfo, any family).
+std::optional<tempus::core::IpAddress> resolve_name(const std::string& name) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_DGRAM;
+  addrinfo* res = nullptr;
+  if (getaddrinfo(name.c_str(), nullptr, &hints, &res) != 0) return std::nullopt;
+  std::optional<tempus::core::IpAddress> out;
+  for (addrinfo* ai = res; ai && !out; ai = ai->ai_next) {
+    if (ai->ai_family == AF_INET) {
+      const auto* sin = reinterpret_cast<const sockaddr_in*>(ai->ai_addr);
+      out = tempus::core::IpAddress::v4(ntohl(sin->sin_addr.s_addr));
+    } else if (ai->ai_family == AF_INET6) {
+      const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(ai->ai_addr);
+      std::array<uint8_t, 16> b{};
+      std::memcpy(b.data(), &sin6->sin6_addr, 16);
+      out = tempus::core::IpAddress::v6(b);
+    }
+  }
+  freeaddrinfo(res);
+  return out;
+}
+
 void flush(tempus::ctl::Session& s) {
   std::fwrite(s.out.data(), 1, s.out.size(), stdout);
   std::fwrite(s.err.data(), 1, s.err.size(), stderr);
@@ -298,6 +328,7 @@ int main(int argc, char** argv) {
     return tempus::crypto::ref_id_of(a);
   };
   session.naming.reverse = reverse_name;
+  session.resolve = resolve_name;
   return run_cmdmon(cmd_path, control_path, session,
                     std::vector<std::string>(args.begin() + static_cast<long>(i), args.end()));
 }

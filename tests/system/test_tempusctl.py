@@ -20,7 +20,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "unit", "ctl"))
 from daemon import Daemon, main, wait_for  # noqa: E402
-from make_golden import SCENARIOS, FakeServer  # noqa: E402
+from make_golden import SCENARIOS, STATE_SCENARIOS, FakeServer  # noqa: E402
 from peers import Chronyd, free_udp_port  # noqa: E402
 
 TEMPUSD, TEMPUSCTL = sys.argv[1], sys.argv[2]
@@ -80,6 +80,26 @@ class SameAsChronyc(unittest.TestCase):
                                capture_output=True, text=True, timeout=30)
             self.assertEqual(r.returncode, 0, f"{words}: {r.stdout}{r.stderr}")
             self.assertIsInstance(json.loads(r.stdout), dict, words)
+
+    def test_state_commands_send_the_same_requests(self):
+        # Each state-changing command, with chronyc's syntax errors too: the same datagrams
+        # (attempt and sequence aside), the same output, the same exit status.
+        for args in STATE_SCENARIOS:
+            with self.subTest(args):
+                self.server.requests.clear()
+                a = subprocess.run(["chronyc", "-h", self.server.path, *args],
+                                   capture_output=True, text=True, timeout=30)
+                sent_a = list(self.server.requests)
+                self.server.requests.clear()
+                b = subprocess.run([TEMPUSCTL, "-h", self.server.path, *args],
+                                   capture_output=True, text=True, timeout=30)
+                sent_b = list(self.server.requests)
+                # A command chronyc accepts is one request; a syntax error sends nothing.
+                self.assertEqual(len(sent_a), 1 if "200 OK" in a.stdout or "503" in a.stdout
+                                 else 0, (args, a.stdout, a.stderr))
+                self.assertEqual([r.hex() for r in sent_b], [r.hex() for r in sent_a], args)
+                self.assertEqual((b.returncode, b.stdout, b.stderr),
+                                 (a.returncode, a.stdout, a.stderr), args)
 
     def test_no_daemon(self):
         missing = os.path.join(self.dir, "none.sock")

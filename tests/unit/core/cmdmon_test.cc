@@ -35,7 +35,8 @@ std::vector<std::byte> captured(std::string_view header_hex, size_t len) {
 TEST(CmdmonFloat, KnownEncodings) {
   // value = coef · 2^(exp − 25), 7-bit exponent over a 25-bit coefficient.
   EXPECT_EQ(encode_float(1.0), 0x04800000u);   // exp 2, coef 2^23
-  EXPECT_EQ(encode_float(-1.0), 0x05800000u);  // coef −2^23 in 25 bits
+  EXPECT_EQ(encode_float(-1.0), 0x03000000u);  // chrony's form: exp 1, coef −2^24
+  EXPECT_EQ(encode_float(-0.125), 0xfd000000u);  // exp −2, coef −2^24
   EXPECT_EQ(encode_float(0.0), 0u);
   EXPECT_EQ(encode_float(std::nan("")), 0u);
   EXPECT_EQ(decode_float(0x04800000u), 1.0);

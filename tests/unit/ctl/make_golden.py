@@ -290,6 +290,11 @@ REPLY_LENGTH = {1: 28, 2: 32, 3: 76, 5: 104, 6: 84, 12: 48, 13: 52, 16: 152, 18:
                 20: 52, 21: 520, 23: 76, 24: 72}
 
 
+# ONLINE, OFFLINE, BURST, DUMP, REKEY, CYCLELOGS, MAKESTEP, MODIFY_MAKESTEP, LOCAL2, ONOFFLINE,
+# ADD_SOURCE, RELOAD_SOURCES: accepted, nothing changes.
+STATE_COMMANDS = (1, 2, 3, 6, 16, 37, 43, 50, 56, 63, 64, 70)
+
+
 def answer_body(command, data):
     """(status, reply format, body) for a request's command and data; the param it read."""
     idx = struct.unpack("!I", data[:4])[0] if len(data) >= 4 else 0
@@ -323,6 +328,12 @@ def answer_body(command, data):
         return 0, 18, bytes(4 + 16 * 24), None
     if command == 35:  # RTCREPORT
         return STATUS_NORTC, 1, b"", None
+    if command == 29:  # DEL_SOURCE: a source of the table, else 503
+        addr = read_ipaddr(data[:20])
+        known = addr in {s["addr"] for s in SOURCES if "addr" in s}
+        return (0 if known else STATUS_NOSUCHSOURCE), 1, b"", addr
+    if command in STATE_COMMANDS:
+        return 0, 1, b"", None
     if command == 68:  # CLIENT_ACCESSES_BY_INDEX3
         first, n, min_hits, _reset = struct.unpack("!4I", data[:16])
         return 0, 21, clients_reply(first, n, min_hits), (first, n, min_hits)
@@ -336,7 +347,8 @@ def reply(command, sequence, status, fmt, body):
 
 class FakeServer:
     """The fixed state on a Unix datagram socket at `path`, answered from a thread. `seen`
-    collects (command, param, reply with sequence 0) for every request answered."""
+    collects (command, param, reply with sequence 0) for every request answered; `requests`
+    each request datagram as it came, attempt and sequence zeroed."""
 
     def __init__(self, path):
         self.path = path
@@ -345,6 +357,7 @@ class FakeServer:
         os.chmod(path, 0o666)
         self.sock.settimeout(0.2)
         self.seen = {}
+        self.requests = []
         self.running = True
         self.thread = threading.Thread(target=self.serve, daemon=True)
         self.thread.start()
@@ -363,6 +376,7 @@ class FakeServer:
                 "!BBBBHHI", data[:12])
             if version != 6 or pkt_type != 1:
                 continue
+            self.requests.append(data[:6] + bytes(6) + data[12:])
             status, fmt, body, param = answer_body(command, data[20:])
             self.seen[(command, param)] = reply(command, 0, status, fmt, body)
             try:
@@ -398,6 +412,35 @@ for flags, suffix in ((["-n"], ""), (["-c"], "_csv")):
             ("waitsync", ["waitsync", "3", "0.01", "1", "0.1"]),
             ("waitsync_fail", ["waitsync", "2", "1e-9", "0", "0.1"])):
         SCENARIOS[name + suffix] = [*flags, *args]
+# chronyc's state-changing commands (after -h PATH), syntax errors included; the only name
+# that must resolve is localhost (to 127.0.0.1: golden_test.cc's resolver). golden/state.json:
+# what chronyc sent (attempt and sequence zeroed), the status answered, what it printed.
+STATE_SCENARIOS = [
+    ["online"], ["offline"], ["online", "192.0.2.1"], ["offline", "2001:db8::123"],
+    ["offline", "ID#1"], ["online", "192.0.2.0/24"], ["offline", "255.255.0.0/192.0.2.0"],
+    ["online", "2001:db8::/33"], ["online", "ffff::/192.0.2.0"], ["online", "localhost"],
+    ["offline", "no.such.name.invalid"], ["online", "192.0.2.0/x"],
+    ["onoffline"], ["burst", "2/4"], ["burst", "1/3", "192.0.2.1"],
+    ["burst", "4/8", "192.0.2.0/28", "extra"], ["burst", "x"], ["burst"],
+    ["makestep"], ["makestep", "0.1", "3"], ["makestep", "1"], ["makestep", "-1", "-1"],
+    ["local"], ["local", "off"], ["local", "stratum", "5", "orphan", "distance", "0.5"],
+    ["local", "stratum", "16"], ["local", "distance"], ["local", "bogus"],
+    ["add", "server", "127.0.0.2"], ["add", "pool", "localhost", "iburst", "maxsources", "2"],
+    ["add", "peer", "::1", "key", "5", "xleave", "minpoll", "2", "maxpoll", "4"],
+    ["add", "server", "127.0.0.3", "port", "1123", "prefer", "noselect", "trust", "require",
+     "burst", "offline", "auto_offline", "minstratum", "3", "polltarget", "6", "version", "3",
+     "presend", "5", "minsamples", "4", "maxsamples", "9", "filter", "3", "maxdelay", "0.3",
+     "maxdelayratio", "2.5", "maxdelaydevratio", "4", "maxdelayquant", "0.2", "mindelay",
+     "0.001", "asymmetry", "0.25", "offset", "-0.125", "copy", "extfield", "F323", "nts",
+     "ntsport", "4461", "certset", "2"],
+    ["add", "server", "127.0.0.4", "key", "0"], ["add", "server", "127.0.0.4", "minpoll"],
+    ["add", "server", "127.0.0.4", "bogus"], ["add", "server", "no.such.name.invalid"],
+    ["add", "clock", "127.0.0.4"], ["add", "server"], ["add", "SERVER", "127.0.0.5", "IBURST"],
+    ["delete", "192.0.2.1"], ["delete", "192.0.2.99"], ["delete"], ["delete", "ID#3"],
+    ["reload", "sources"], ["reload"], ["reload", "keys"],
+    ["rekey"], ["cyclelogs"], ["dump"],
+]
+
 SCENARIOS["sources_N"] = ["-n", "-N", "sources", "-a"]
 SCENARIOS["tracking_N"] = ["-N", "tracking"]
 SCENARIOS["sourcestats_N"] = ["-n", "-N", "sourcestats"]
@@ -422,11 +465,25 @@ def main():
                 rc, out = run_chronyc(chronyc, server.path, args)
                 with open(os.path.join(GOLDEN, name + ".txt"), "w") as f:
                     f.write(f"# chronyc {' '.join(args)}\n# exit {rc}\n{out}")
+            seen = dict(server.seen)  # replies.txt: the reports' requests only
+            state = []
+            for args in STATE_SCENARIOS:
+                server.requests.clear()
+                r = subprocess.run([chronyc, "-h", server.path, *args], capture_output=True,
+                                   text=True, timeout=30)
+                state.append({"args": args, "exit": r.returncode, "stdout": r.stdout,
+                              "stderr": r.stderr,
+                              "requests": [q.hex() for q in server.requests],
+                              "status": [answer_body(struct.unpack("!H", q[4:6])[0], q[20:])[0]
+                                         for q in server.requests]})
+            with open(os.path.join(GOLDEN, "state.json"), "w") as f:
+                json.dump(state, f, indent=1)
+                f.write("\n")
         finally:
             server.stop()
     with open(os.path.join(GOLDEN, "replies.txt"), "w") as f:
         f.write("# command param reply (sequence 0): every request the scenarios made\n")
-        for (command, param), data in sorted(server.seen.items(), key=lambda kv: repr(kv[0])):
+        for (command, param), data in sorted(seen.items(), key=lambda kv: repr(kv[0])):
             p = "-" if param is None else (
                 ",".join(map(str, param)) if isinstance(param, tuple) else str(param))
             f.write(f"{command} {p} {data.hex()}\n")
