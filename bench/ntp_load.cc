@@ -8,7 +8,11 @@
 //                                                       (saturation; a window quiet for 50 ms
 //                                                       lost its requests and is refilled)
 //   ntp-load HOST PORT SECONDS rate RATE [SOURCES]      send RATE requests per second, paced
-// Prints one line: "sent N replies N loss P% rate R/s p50_us A p99_us B".
+// With a seventh argument REQFILE (datagrams, each a 2-byte big-endian length and the bytes:
+// bench/nts writes NTS-authenticated requests) the datagrams are sent as they are, in turn,
+// unstamped: no latency then (p50_us and p99_us print 0), and a reply counts only if it has
+// extension fields and is not a kiss-o'-death (stratum 0, e.g. an NTS NAK); others count as bad.
+// Prints one line: "sent N replies N loss P% rate R/s p50_us A p99_us B bad K".
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -22,6 +26,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -49,7 +55,10 @@ uint64_t get64(const unsigned char* p) {
 struct Load {
   std::vector<int> fds;
   std::array<std::array<unsigned char, 48>, kBatch> req{};
-  std::array<std::array<unsigned char, 128>, kBatch> buf{};
+  std::array<std::array<unsigned char, 1024>, kBatch> buf{};
+  std::vector<std::vector<unsigned char>> fixed;  // REQFILE's datagrams, sent as they are
+  size_t next_fixed = 0;
+  uint64_t bad = 0;
   std::array<mmsghdr, kBatch> out{}, in{};
   std::array<iovec, kBatch> oiov{}, iiov{};
   std::vector<uint32_t> hist = std::vector<uint32_t>(kHistUs + 1);
@@ -73,7 +82,14 @@ struct Load {
     while (n > 0) {
       const int k = static_cast<int>(std::min<uint64_t>(n, kBatch));
       const uint64_t now = mono_ns();
-      for (int i = 0; i < k; ++i) put64(req[i].data() + 40, now);
+      for (int i = 0; i < k; ++i) {
+        if (fixed.empty()) {
+          put64(req[i].data() + 40, now);
+        } else {
+          auto& d = fixed[next_fixed++ % fixed.size()];
+          oiov[i] = {d.data(), d.size()};
+        }
+      }
       const int fd = fds[next_fd++ % fds.size()];
       const int r = sendmmsg(fd, out.data(), static_cast<unsigned>(k), MSG_DONTWAIT);
       if (r <= 0) return;  // our own buffer is full: the rest is not offered
@@ -92,6 +108,14 @@ struct Load {
         const uint64_t now = mono_ns();
         for (int i = 0; i < k; ++i) {
           if (in[i].msg_len < 48) continue;
+          if (!fixed.empty()) {
+            if (in[i].msg_len == 48 || buf[i][1] == 0) {
+              ++bad;
+            } else {
+              ++got;
+            }
+            continue;
+          }
           const uint64_t us = (now - get64(buf[i].data() + 24)) / 1000;
           ++hist[std::min(us, kHistUs)];
           ++got;
@@ -120,11 +144,27 @@ struct Load {
   }
 };
 
+// Reads REQFILE: datagrams of 48 to 1024 bytes, each after its 2-byte big-endian length.
+bool read_requests(const char* path, std::vector<std::vector<unsigned char>>& out) {
+  std::ifstream f(path, std::ios::binary);
+  const std::vector<unsigned char> all{std::istreambuf_iterator<char>(f),
+                                       std::istreambuf_iterator<char>()};
+  for (size_t at = 0; at + 2 <= all.size();) {
+    const size_t len = static_cast<size_t>(all[at] << 8 | all[at + 1]);
+    if (len < 48 || len > 1024 || at + 2 + len > all.size()) return false;
+    out.emplace_back(all.begin() + static_cast<long>(at + 2),
+                     all.begin() + static_cast<long>(at + 2 + len));
+    at += 2 + len;
+  }
+  return !out.empty() && out.size() < 100'000;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 6) {
-    std::fprintf(stderr, "usage: %s HOST PORT SECONDS window|rate N [SOURCES]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s HOST PORT SECONDS window|rate N [SOURCES [REQFILE]]\n",
+                 argv[0]);
     return 2;
   }
   sockaddr_in to{};
@@ -141,6 +181,10 @@ int main(int argc, char** argv) {
     return 2;
 
   Load load;
+  if (argc > 7 && !read_requests(argv[7], load.fixed)) {
+    std::fprintf(stderr, "%s: no valid datagrams in %s\n", argv[0], argv[7]);
+    return 2;
+  }
   for (long i = 0; i < sources; ++i) {
     const int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
     sockaddr_in from{};
@@ -184,12 +228,13 @@ int main(int argc, char** argv) {
   const double loss = load.sent ? 100.0 * (1.0 - static_cast<double>(load.replies) /
                                                      static_cast<double>(load.sent))
                                 : 0.0;
-  std::printf("sent %llu replies %llu loss %.2f%% rate %.0f/s p50_us %llu p99_us %llu\n",
+  std::printf("sent %llu replies %llu loss %.2f%% rate %.0f/s p50_us %llu p99_us %llu bad %llu\n",
               static_cast<unsigned long long>(load.sent),
               static_cast<unsigned long long>(load.replies), loss,
               static_cast<double>(load.replies) / elapsed,
               static_cast<unsigned long long>(load.percentile_us(0.5)),
-              static_cast<unsigned long long>(load.percentile_us(0.99)));
+              static_cast<unsigned long long>(load.percentile_us(0.99)),
+              static_cast<unsigned long long>(load.bad));
   for (int fd : load.fds) close(fd);
   return 0;
 }

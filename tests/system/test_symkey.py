@@ -131,6 +131,31 @@ class SymKey(unittest.TestCase):
         # chronyd drops our requests (unknown MAC): nothing comes back, nothing is counted.
         self.assertEqual(src["reach"], 0, src)
 
+    def test_rekey_reads_the_fixed_key_file(self):
+        # Key 10 is wrong in tempusd's file: no time. The file is fixed in place (same inode)
+        # and chronyc's rekey makes tempusd read it again: the source gets selected.
+        port = free_udp_port()
+        self.chronyd(port, ["local stratum 10", "allow 127.0.0.0/8",
+                            f"keyfile {keyfile(self, KEYS)}"])
+        path = keyfile(self, WRONG_KEYS)
+        d = self.start([f"server 127.0.0.1 port {port} key 10 {FAST}", "makestep 1 3",
+                        f"keyfile {path}"])
+        time.sleep(5)  # iburst at 1-2 s polls: several exchanges, none answered
+        st = d.state()
+        self.assertIsNotNone(st, d.log_text())
+        self.assertFalse(st["synchronised"], st)
+        self.assertEqual(st["sources"][0]["reach"], 0, st["sources"][0])
+        inode = os.stat(path).st_ino
+        with open(path, "r+") as f:
+            f.write(KEYS)
+            f.truncate()
+        self.assertEqual(os.stat(path).st_ino, inode)
+        self.assertEqual(self.chronyc(d.cmd_sock, "rekey").strip(), "200 OK")
+        st = wait_for(d, lambda s: s["synchronised"])
+        self.assertTrue(st and st["synchronised"], f"{st}\n{d.log_text()}")
+        src = st["sources"][0]
+        self.assertEqual((src["state"], src["key_id"], src["auth_failed"]), ("*", 10, 0), src)
+
     def test_tempus_client_drops_wrongly_keyed_replies(self):
         # A server that answers with key 10's ID and a digest that is not ours (chronyd would
         # not answer at all), then one that answers without a MAC.
