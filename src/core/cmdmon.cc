@@ -42,21 +42,6 @@ constexpr int kExpBits = 7, kCoefBits = 25;
 constexpr int32_t kExpMin = -(1 << (kExpBits - 1)), kExpMax = (1 << (kExpBits - 1)) - 1;
 constexpr int64_t kCoefMax = (int64_t{1} << (kCoefBits - 1)) - 1;
 
-Address read_address(ByteReader& r) {
-  const Bytes raw = r.bytes(16);
-  const uint16_t family = r.be16();
-  r.skip(2);
-  if (!r.ok()) return {};
-  std::array<uint8_t, 16> b{};
-  for (size_t i = 0; i < 16; ++i) b[i] = static_cast<uint8_t>(raw[i]);
-  const uint32_t first = uint32_t{b[0]} << 24 | uint32_t{b[1]} << 16 | uint32_t{b[2]} << 8 | b[3];
-  switch (family) {
-    case kFamilyV4: return Address::of(IpAddress::v4(first));
-    case kFamilyV6: return Address::of(IpAddress::v6(b));
-    case kFamilyId: return Address{std::nullopt, first};
-    default: return {};
-  }
-}
 
 void write_address(ByteWriter& w, const Address& a) {
   if (a.ip && a.ip->is_v4()) {
@@ -429,6 +414,23 @@ struct BodyWriter {
 };
 
 }  // namespace
+
+// An IPAddr; an unknown family reads as unspecified (chronyc's UTI_IPNetworkToHost).
+Address read_address(ByteReader& r) {
+  const Bytes raw = r.bytes(16);
+  const uint16_t family = r.be16();
+  r.skip(2);
+  if (!r.ok()) return {};
+  std::array<uint8_t, 16> b{};
+  for (size_t i = 0; i < 16; ++i) b[i] = static_cast<uint8_t>(raw[i]);
+  const uint32_t first = uint32_t{b[0]} << 24 | uint32_t{b[1]} << 16 | uint32_t{b[2]} << 8 | b[3];
+  switch (family) {
+    case kFamilyV4: return Address::of(IpAddress::v4(first));
+    case kFamilyV6: return Address::of(IpAddress::v6(b));
+    case kFamilyId: return Address{std::nullopt, first};
+    default: return {};
+  }
+}
 
 uint32_t encode_float(double x) {
   if (std::isnan(x)) return 0;

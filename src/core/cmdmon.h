@@ -172,6 +172,9 @@ struct Decoded {
 };
 Decoded decode_request(Bytes datagram);
 
+// An IPAddr field at the reader (20 octets); an unknown family reads as unspecified.
+Address read_address(ByteReader& r);
+
 // Request bodies the tests and tempusctl build (header, fields, padding).
 std::vector<std::byte> encode_request(const Request& r);
 

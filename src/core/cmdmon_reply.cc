@@ -7,25 +7,6 @@ namespace tempus::core::cmdmon {
 
 namespace {
 
-enum : uint16_t { kFamilyUnspec = 0, kFamilyV4 = 1, kFamilyV6 = 2, kFamilyId = 3 };
-
-// An IPAddr; an unknown family reads as unspecified (chronyc's UTI_IPNetworkToHost).
-Address read_address(ByteReader& r) {
-  const Bytes raw = r.bytes(16);
-  const uint16_t family = r.be16();
-  r.skip(2);
-  if (!r.ok()) return {};
-  std::array<uint8_t, 16> b{};
-  for (size_t i = 0; i < 16; ++i) b[i] = static_cast<uint8_t>(raw[i]);
-  const uint32_t first = uint32_t{b[0]} << 24 | uint32_t{b[1]} << 16 | uint32_t{b[2]} << 8 | b[3];
-  switch (family) {
-    case kFamilyV4: return Address::of(IpAddress::v4(first));
-    case kFamilyV6: return Address::of(IpAddress::v6(b));
-    case kFamilyId: return Address{std::nullopt, first};
-    default: return {};
-  }
-}
-
 // A Timespec {sec_high, sec_low, nsec}; chronyd's "no high part" marker reads as 0 and the
 // nanoseconds are clamped, as in chronyc.
 Timestamp read_timespec(ByteReader& r) {

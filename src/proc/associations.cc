@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: ISC
 #include "proc/associations.h"
 
-#include <sys/random.h>
-
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -12,6 +10,7 @@
 #include "proc/associations_internal.h"
 #include "proc/nts_ke_source.h"
 #include "sys/tcp.h"
+#include "sys/kernel_random.h"
 #include "sys/log.h"
 #include "sys/udp.h"
 
@@ -19,21 +18,7 @@ namespace tempus::proc {
 
 namespace {
 
-// getrandom(2): the kernel's CSPRNG (allowed in every filter).
-class KernelRandom final : public core::RandomSource {
- public:
-  uint64_t next_u64() override {
-    uint64_t v = 0;
-    while (getrandom(&v, sizeof v, 0) != static_cast<ssize_t>(sizeof v)) {
-    }
-    return v;
-  }
-};
-
-KernelRandom& kernel_random() {
-  static KernelRandom r;
-  return r;
-}
+using sys::kernel_random;
 
 constexpr core::Duration kTickInterval = core::Duration::s(600);
 constexpr core::Duration kReachCheckInterval = core::Duration::s(16);

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: ISC
 #include "proc/nts_ke_service.h"
 
-#include <sys/random.h>
-
 #include "core/nts_ef.h"
 #include "core/nts_ke.h"
 #include "core/packet.h"
 #include "crypto/aead.h"
+#include "sys/kernel_random.h"
 #include "sys/log.h"
 #include "sys/state_files.h"
 #include "sys/tcp.h"
@@ -43,19 +42,7 @@ std::vector<uint16_t> usable_aeads(const std::vector<int>& wanted) {
 
 }  // namespace
 
-core::RandomSource& nts_random() {
-  class KernelRandom final : public core::RandomSource {
-   public:
-    uint64_t next_u64() override {
-      uint64_t v = 0;
-      while (getrandom(&v, sizeof v, 0) != static_cast<ssize_t>(sizeof v)) {
-      }
-      return v;
-    }
-  };
-  static KernelRandom r;
-  return r;
-}
+core::RandomSource& nts_random() { return sys::kernel_random(); }
 
 bool nts_server_configured(const config::Config& cfg) {
   return !cfg.nts_server_keys.empty() && cfg.nts_port != 0;
