@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: ISC
 #include "crypto/aead.h"
 
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/params.h>
 
 #include <algorithm>
 #include <climits>
@@ -21,45 +19,34 @@ using Block = std::array<std::byte, 16>;
 
 // Fetched once for the process's life: fetching by name takes locks, compares strings and reads
 // the configuration, which per operation cost more than the cipher itself.
-EVP_MAC* cmac_algorithm() {
-  static EVP_MAC* mac = [] {
-    OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, nullptr);
-    return EVP_MAC_fetch(nullptr, "CMAC", nullptr);
-  }();
-  return mac;
+const EVP_CIPHER* fetch_once(const char* name) {
+  OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, nullptr);
+  return EVP_CIPHER_fetch(nullptr, name, nullptr);
 }
 
-const EVP_CIPHER* ctr_cipher() {
-  static const EVP_CIPHER* cipher = [] {
-    OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, nullptr);
-    return EVP_CIPHER_fetch(nullptr, "AES-128-CTR", nullptr);
-  }();
-  return cipher;
-}
-
-// One CMAC context (its AES-128-CBC cipher set once) and one AES-128-CTR context per thread,
-// re-keyed for each operation: a new key costs a key schedule, not a fetch or an allocation.
+// One AES-128-ECB context (for CMAC's block encryptions) and one AES-128-CTR context per
+// thread, each given its cipher once and re-keyed per operation: a new key costs a key
+// schedule, not a fetch, an allocation or OpenSSL's parameter look-ups (which CMAC_Init and
+// EVP_MAC_init do at every call).
 struct SivContexts {
-  EVP_MAC_CTX* mac = nullptr;
+  EVP_CIPHER_CTX* ecb = nullptr;
   EVP_CIPHER_CTX* ctr = nullptr;
   bool ok = false;
 
   SivContexts() {
-    if (!cmac_algorithm() || !ctr_cipher()) return;
-    mac = EVP_MAC_CTX_new(cmac_algorithm());
+    static const EVP_CIPHER* ecb_cipher = fetch_once("AES-128-ECB");
+    static const EVP_CIPHER* ctr_cipher = fetch_once("AES-128-CTR");
+    if (!ecb_cipher || !ctr_cipher) return;
+    ecb = EVP_CIPHER_CTX_new();
     ctr = EVP_CIPHER_CTX_new();
-    char cbc[] = "AES-128-CBC";
-    const OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_CIPHER, cbc, 0),
-        OSSL_PARAM_construct_end(),
-    };
-    ok = mac && ctr && EVP_MAC_CTX_set_params(mac, params) == 1 &&
-         EVP_EncryptInit_ex2(ctr, ctr_cipher(), nullptr, nullptr, nullptr) == 1;
+    ok = ecb && ctr && EVP_EncryptInit_ex2(ecb, ecb_cipher, nullptr, nullptr, nullptr) == 1 &&
+         EVP_CIPHER_CTX_set_padding(ecb, 0) == 1 &&
+         EVP_EncryptInit_ex2(ctr, ctr_cipher, nullptr, nullptr, nullptr) == 1;
   }
   SivContexts(const SivContexts&) = delete;
   SivContexts& operator=(const SivContexts&) = delete;
   ~SivContexts() {
-    EVP_MAC_CTX_free(mac);
+    EVP_CIPHER_CTX_free(ecb);
     EVP_CIPHER_CTX_free(ctr);
   }
 };
@@ -96,25 +83,70 @@ bool components_ok(std::span<const core::Bytes> ad, core::Bytes nonce) {
          fits_int(nonce.size());
 }
 
-// CMAC under the key the context was last given: `first` and `second` are MACed as one string.
-bool cmac(EVP_MAC_CTX* mac, core::Bytes first, core::Bytes second, Block& out) {
-  size_t len = 0;
-  return EVP_MAC_init(mac, nullptr, 0, nullptr) == 1 &&
-         (first.empty() || EVP_MAC_update(mac, u8(first), first.size()) == 1) &&
-         (second.empty() || EVP_MAC_update(mac, u8(second), second.size()) == 1) &&
-         EVP_MAC_final(mac, u8(out.data()), &len, out.size()) == 1 && len == out.size();
-}
+// AES-CMAC (RFC 4493) over one AES-128 key, the block cipher an ECB context re-keyed per use.
+class Cmac {
+ public:
+  explicit Cmac(EVP_CIPHER_CTX* ecb) : ecb_(ecb) {}
+
+  // Keys the context and derives the subkeys K1 = dbl(L), K2 = dbl(K1), L = AES(K, 0^128).
+  bool set_key(core::Bytes key) {
+    Block l{};
+    if (EVP_EncryptInit_ex2(ecb_, nullptr, u8(key), nullptr, nullptr) != 1 || !encrypt(l))
+      return false;
+    k1_ = dbl(l);
+    k2_ = dbl(k1_);
+    OPENSSL_cleanse(l.data(), l.size());
+    return true;
+  }
+
+  // The CMAC of first || second.
+  bool mac(core::Bytes first, core::Bytes second, Block& out) {
+    const size_t total = first.size() + second.size();
+    const size_t blocks = total == 0 ? 1 : (total + 15) / 16;
+    Block x{};
+    for (size_t b = 0; b < blocks; ++b) {
+      const size_t len = std::min<size_t>(16, total - 16 * b);
+      for (size_t i = 0; i < len; ++i) {
+        const size_t at = 16 * b + i;
+        x[i] ^= at < first.size() ? first[at] : second[at - first.size()];
+      }
+      if (b + 1 == blocks) {
+        if (len < 16) x[len] ^= std::byte{0x80};
+        xor_into(x, len == 16 ? k1_ : k2_);
+      }
+      if (!encrypt(x)) return false;
+    }
+    out = x;
+    return true;
+  }
+
+  ~Cmac() {
+    OPENSSL_cleanse(k1_.data(), k1_.size());
+    OPENSSL_cleanse(k2_.data(), k2_.size());
+  }
+
+ private:
+  bool encrypt(Block& b) {
+    int outl = 0;
+    return EVP_EncryptUpdate(ecb_, u8(b.data()), &outl, u8(b.data()), 16) == 1 && outl == 16;
+  }
+
+  EVP_CIPHER_CTX* ecb_;
+  Block k1_{};
+  Block k2_{};
+};
 
 // RFC 5297 §2.4 S2V(K1, ad..., nonce (when non-empty), last).
-std::optional<Block> s2v(EVP_MAC_CTX* mac, core::Bytes mac_key, std::span<const core::Bytes> ad,
+std::optional<Block> s2v(EVP_CIPHER_CTX* ecb, core::Bytes mac_key, std::span<const core::Bytes> ad,
                          core::Bytes nonce, core::Bytes last) {
-  if (EVP_MAC_init(mac, u8(mac_key), mac_key.size(), nullptr) != 1) return std::nullopt;
+  Cmac cmac(ecb);
+  if (!cmac.set_key(mac_key)) return std::nullopt;
   const Block zero{};
   Block d{};
   Block m{};
-  if (!cmac(mac, zero, {}, d)) return std::nullopt;
+  if (!cmac.mac(zero, {}, d)) return std::nullopt;
   auto absorb = [&](core::Bytes b) {
-    if (!cmac(mac, b, {}, m)) return false;
+    if (!cmac.mac(b, {}, m)) return false;
     d = dbl(d);
     xor_into(d, m);
     return true;
@@ -127,13 +159,13 @@ std::optional<Block> s2v(EVP_MAC_CTX* mac, core::Bytes mac_key, std::span<const 
     // xorend: D is xored into the last 16 octets.
     std::copy(last.end() - 16, last.end(), t.begin());
     xor_into(t, d);
-    if (!cmac(mac, last.first(last.size() - 16), t, m)) return std::nullopt;
+    if (!cmac.mac(last.first(last.size() - 16), t, m)) return std::nullopt;
   } else {
     std::copy(last.begin(), last.end(), t.begin());
     t[last.size()] = std::byte{0x80};
     Block dd = dbl(d);
     xor_into(dd, t);
-    if (!cmac(mac, dd, {}, m)) return std::nullopt;
+    if (!cmac.mac(dd, {}, m)) return std::nullopt;
   }
   return m;
 }
@@ -164,7 +196,7 @@ class AesSivCmac256 final : public core::Aead {
     if (!c || key.size() != kSivKeyLen || !components_ok(ad, nonce) ||
         !fits_int(plaintext.size()))
       return std::nullopt;
-    const auto v = s2v(c->mac, key.first(kHalfKeyLen), ad, nonce, plaintext);
+    const auto v = s2v(c->ecb, key.first(kHalfKeyLen), ad, nonce, plaintext);
     if (!v) return std::nullopt;
     std::vector<std::byte> out(kSivTagLen + plaintext.size());
     std::copy(v->begin(), v->end(), out.begin());
@@ -185,7 +217,7 @@ class AesSivCmac256 final : public core::Aead {
     const core::Bytes body = ciphertext.subspan(kSivTagLen);
     std::vector<std::byte> out(body.size());
     if (!siv_ctr(c->ctr, key.subspan(kHalfKeyLen), v, body, out.data())) return std::nullopt;
-    const auto want = s2v(c->mac, key.first(kHalfKeyLen), ad, nonce, out);
+    const auto want = s2v(c->ecb, key.first(kHalfKeyLen), ad, nonce, out);
     if (!want || CRYPTO_memcmp(want->data(), v.data(), kSivTagLen) != 0) {
       OPENSSL_cleanse(out.data(), out.size());
       return std::nullopt;
@@ -207,7 +239,7 @@ std::optional<std::array<std::byte, 16>> siv_s2v(core::Bytes mac_key,
                                                  std::span<const core::Bytes> components) {
   SivContexts* c = contexts();
   if (!c || mac_key.size() != kHalfKeyLen || components.empty()) return std::nullopt;
-  return s2v(c->mac, mac_key, components.first(components.size() - 1), {}, components.back());
+  return s2v(c->ecb, mac_key, components.first(components.size() - 1), {}, components.back());
 }
 
 }  // namespace tempus::crypto

@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: ISC
 // AES-SIV-CMAC-256 (RFC 5297; AEAD ID 15 of RFC 8915): the key is 32 octets, K1 for S2V over
-// AES-128-CMAC and K2 for AES-128-CTR. SIV is composed here from OpenSSL's "CMAC" MAC and
-// "AES-128-CTR" cipher, fetched once per process, with one context of each per thread re-keyed
-// per operation: OpenSSL's own "AES-128-SIV" fetches CMAC and AES again at every initialisation,
-// which cost several times the cipher work on a server's per-packet path (and OpenSSL 3.0 cannot
-// finish it on an empty plaintext, which is what an NTS client request authenticates).
+// AES-128-CMAC and K2 for AES-128-CTR. SIV is composed here: CMAC (RFC 4493) over OpenSSL's
+// "AES-128-ECB" block encryption and the CTR pass over its "AES-128-CTR", both fetched once per
+// process, with one context of each per thread re-keyed per operation. OpenSSL's own
+// "AES-128-SIV" (and its EVP_MAC "CMAC") fetch ciphers and look up parameters by name at every
+// initialisation, which cost several times the cipher work on a server's per-packet path (and
+// OpenSSL 3.0 cannot finish AES-128-SIV on an empty plaintext, which is what an NTS client
+// request authenticates).
 //
-// aes_siv_available() is true when this OpenSSL provides CMAC over AES-128-CBC and AES-128-CTR,
-// which its FIPS provider does too (AES-SIV itself is not a FIPS-approved mode; it is built from
-// approved primitives). Without them make_aead() returns nullptr and callers report that NTS is
+// aes_siv_available() is true when this OpenSSL provides AES-128-ECB and AES-128-CTR, which its
+// FIPS provider does too (AES-SIV itself is not a FIPS-approved mode; it is built from approved
+// primitives). Without them make_aead() returns nullptr and callers report that NTS is
 // not available on this host instead of failing later. Call aes_siv_available() before a sandbox
 // closes: the first call in a process loads OpenSSL's configuration and fetches the algorithms.
 // Empty associated-data components are refused (nullopt): NTS never uses them.

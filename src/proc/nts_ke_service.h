@@ -4,7 +4,7 @@
 // the saved master keys), and the server half that runs inside it (NTS-KE on ntsport, NTS
 // requests on the NTP socket).
 //
-// Without AES-CMAC and AES-128-CTR in OpenSSL (crypto/aead.h; its FIPS provider has both) NTS is
+// Without AES-128-ECB and AES-128-CTR in OpenSSL (crypto/aead.h; its FIPS provider has both) NTS is
 // unavailable: prepare_nts() says so once at start, `nts` sources are refused (logged) and no
 // NTS-KE server is started.
 //
