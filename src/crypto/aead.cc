@@ -8,27 +8,52 @@
 #include <climits>
 #include <vector>
 
-#include "crypto/mac.h"
-
 namespace tempus::crypto {
 
 namespace {
 
 constexpr size_t kSivKeyLen = 32;
+constexpr size_t kHalfKeyLen = 16;
 constexpr size_t kSivTagLen = 16;
 using Block = std::array<std::byte, 16>;
 
-struct CtxDeleter {
-  void operator()(EVP_CIPHER_CTX* c) const { EVP_CIPHER_CTX_free(c); }
-};
-using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, CtxDeleter>;
+// Fetched once for the process's life: fetching by name takes locks, compares strings and reads
+// the configuration, which per operation cost more than the cipher itself.
+const EVP_CIPHER* fetch_once(const char* name) {
+  OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, nullptr);
+  return EVP_CIPHER_fetch(nullptr, name, nullptr);
+}
 
-const EVP_CIPHER* siv_cipher() {
-  static const EVP_CIPHER* cipher = [] {
-    OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, nullptr);
-    return EVP_CIPHER_fetch(nullptr, "AES-128-SIV", nullptr);
-  }();
-  return cipher;
+// One AES-128-ECB context (for CMAC's block encryptions) and one AES-128-CTR context per
+// thread, each given its cipher once and re-keyed per operation: a new key costs a key
+// schedule, not a fetch, an allocation or OpenSSL's parameter look-ups (which CMAC_Init and
+// EVP_MAC_init do at every call).
+struct SivContexts {
+  EVP_CIPHER_CTX* ecb = nullptr;
+  EVP_CIPHER_CTX* ctr = nullptr;
+  bool ok = false;
+
+  SivContexts() {
+    static const EVP_CIPHER* ecb_cipher = fetch_once("AES-128-ECB");
+    static const EVP_CIPHER* ctr_cipher = fetch_once("AES-128-CTR");
+    if (!ecb_cipher || !ctr_cipher) return;
+    ecb = EVP_CIPHER_CTX_new();
+    ctr = EVP_CIPHER_CTX_new();
+    ok = ecb && ctr && EVP_EncryptInit_ex2(ecb, ecb_cipher, nullptr, nullptr, nullptr) == 1 &&
+         EVP_CIPHER_CTX_set_padding(ecb, 0) == 1 &&
+         EVP_EncryptInit_ex2(ctr, ctr_cipher, nullptr, nullptr, nullptr) == 1;
+  }
+  SivContexts(const SivContexts&) = delete;
+  SivContexts& operator=(const SivContexts&) = delete;
+  ~SivContexts() {
+    EVP_CIPHER_CTX_free(ecb);
+    EVP_CIPHER_CTX_free(ctr);
+  }
+};
+
+SivContexts* contexts() {
+  thread_local SivContexts c;
+  return c.ok ? &c : nullptr;
 }
 
 const unsigned char* u8(core::Bytes b) { return reinterpret_cast<const unsigned char*>(b.data()); }
@@ -58,22 +83,104 @@ bool components_ok(std::span<const core::Bytes> ad, core::Bytes nonce) {
          fits_int(nonce.size());
 }
 
-// Feeds every AD component, then the nonce (when present), to a freshly initialised context.
-bool feed_ad(EVP_CIPHER_CTX* ctx, std::span<const core::Bytes> ad, core::Bytes nonce) {
-  int outl = 0;
+// AES-CMAC (RFC 4493) over one AES-128 key, the block cipher an ECB context re-keyed per use.
+class Cmac {
+ public:
+  explicit Cmac(EVP_CIPHER_CTX* ecb) : ecb_(ecb) {}
+
+  // Keys the context and derives the subkeys K1 = dbl(L), K2 = dbl(K1), L = AES(K, 0^128).
+  bool set_key(core::Bytes key) {
+    Block l{};
+    if (EVP_EncryptInit_ex2(ecb_, nullptr, u8(key), nullptr, nullptr) != 1 || !encrypt(l))
+      return false;
+    k1_ = dbl(l);
+    k2_ = dbl(k1_);
+    OPENSSL_cleanse(l.data(), l.size());
+    return true;
+  }
+
+  // The CMAC of first || second.
+  bool mac(core::Bytes first, core::Bytes second, Block& out) {
+    const size_t total = first.size() + second.size();
+    const size_t blocks = total == 0 ? 1 : (total + 15) / 16;
+    Block x{};
+    for (size_t b = 0; b < blocks; ++b) {
+      const size_t len = std::min<size_t>(16, total - 16 * b);
+      for (size_t i = 0; i < len; ++i) {
+        const size_t at = 16 * b + i;
+        x[i] ^= at < first.size() ? first[at] : second[at - first.size()];
+      }
+      if (b + 1 == blocks) {
+        if (len < 16) x[len] ^= std::byte{0x80};
+        xor_into(x, len == 16 ? k1_ : k2_);
+      }
+      if (!encrypt(x)) return false;
+    }
+    out = x;
+    return true;
+  }
+
+  ~Cmac() {
+    OPENSSL_cleanse(k1_.data(), k1_.size());
+    OPENSSL_cleanse(k2_.data(), k2_.size());
+  }
+
+ private:
+  bool encrypt(Block& b) {
+    int outl = 0;
+    return EVP_EncryptUpdate(ecb_, u8(b.data()), &outl, u8(b.data()), 16) == 1 && outl == 16;
+  }
+
+  EVP_CIPHER_CTX* ecb_;
+  Block k1_{};
+  Block k2_{};
+};
+
+// RFC 5297 §2.4 S2V(K1, ad..., nonce (when non-empty), last).
+std::optional<Block> s2v(EVP_CIPHER_CTX* ecb, core::Bytes mac_key, std::span<const core::Bytes> ad,
+                         core::Bytes nonce, core::Bytes last) {
+  Cmac cmac(ecb);
+  if (!cmac.set_key(mac_key)) return std::nullopt;
+  const Block zero{};
+  Block d{};
+  Block m{};
+  if (!cmac.mac(zero, {}, d)) return std::nullopt;
+  auto absorb = [&](core::Bytes b) {
+    if (!cmac.mac(b, {}, m)) return false;
+    d = dbl(d);
+    xor_into(d, m);
+    return true;
+  };
   for (core::Bytes b : ad)
-    if (EVP_CipherUpdate(ctx, nullptr, &outl, u8(b), static_cast<int>(b.size())) != 1) return false;
-  return nonce.empty() ||
-         EVP_CipherUpdate(ctx, nullptr, &outl, u8(nonce), static_cast<int>(nonce.size())) == 1;
+    if (!absorb(b)) return std::nullopt;
+  if (!nonce.empty() && !absorb(nonce)) return std::nullopt;
+  Block t{};
+  if (last.size() >= 16) {
+    // xorend: D is xored into the last 16 octets.
+    std::copy(last.end() - 16, last.end(), t.begin());
+    xor_into(t, d);
+    if (!cmac.mac(last.first(last.size() - 16), t, m)) return std::nullopt;
+  } else {
+    std::copy(last.begin(), last.end(), t.begin());
+    t[last.size()] = std::byte{0x80};
+    Block dd = dbl(d);
+    xor_into(dd, t);
+    if (!cmac.mac(dd, {}, m)) return std::nullopt;
+  }
+  return m;
 }
 
-// The tag of an empty plaintext: S2V(K1, AD..., N, "").
-std::optional<Block> empty_plaintext_tag(core::Bytes key, std::span<const core::Bytes> ad,
-                                         core::Bytes nonce) {
-  std::vector<core::Bytes> components(ad.begin(), ad.end());
-  if (!nonce.empty()) components.push_back(nonce);
-  components.push_back({});
-  return siv_s2v(key.first(16), components);
+// AES-CTR under K2 from Q = V with bits 31 and 63 (counted from the right) cleared.
+bool siv_ctr(EVP_CIPHER_CTX* ctr, core::Bytes ctr_key, const Block& v, core::Bytes in,
+             std::byte* out) {
+  Block q = v;
+  q[8] &= std::byte{0x7f};
+  q[12] &= std::byte{0x7f};
+  int outl = 0;
+  return in.empty() ||
+         (EVP_EncryptInit_ex2(ctr, nullptr, u8(ctr_key), u8(q.data()), nullptr) == 1 &&
+          EVP_EncryptUpdate(ctr, u8(out), &outl, u8(in), static_cast<int>(in.size())) == 1 &&
+          static_cast<size_t>(outl) == in.size());
 }
 
 class AesSivCmac256 final : public core::Aead {
@@ -85,24 +192,15 @@ class AesSivCmac256 final : public core::Aead {
   std::optional<std::vector<std::byte>> seal(core::Bytes key, std::span<const core::Bytes> ad,
                                              core::Bytes nonce,
                                              core::Bytes plaintext) const override {
-    if (key.size() != kSivKeyLen || !components_ok(ad, nonce) || !fits_int(plaintext.size()))
+    SivContexts* c = contexts();
+    if (!c || key.size() != kSivKeyLen || !components_ok(ad, nonce) ||
+        !fits_int(plaintext.size()))
       return std::nullopt;
-    if (plaintext.empty()) {
-      auto tag = empty_plaintext_tag(key, ad, nonce);
-      if (!tag) return std::nullopt;
-      return std::vector<std::byte>(tag->begin(), tag->end());
-    }
+    const auto v = s2v(c->ecb, key.first(kHalfKeyLen), ad, nonce, plaintext);
+    if (!v) return std::nullopt;
     std::vector<std::byte> out(kSivTagLen + plaintext.size());
-    CipherCtx ctx(EVP_CIPHER_CTX_new());
-    int outl = 0;
-    int fin = 0;
-    if (!ctx || EVP_EncryptInit_ex2(ctx.get(), siv_cipher(), u8(key), nullptr, nullptr) != 1 ||
-        !feed_ad(ctx.get(), ad, nonce) ||
-        EVP_EncryptUpdate(ctx.get(), u8(out.data() + kSivTagLen), &outl, u8(plaintext),
-                          static_cast<int>(plaintext.size())) != 1 ||
-        static_cast<size_t>(outl) != plaintext.size() ||
-        EVP_EncryptFinal_ex(ctx.get(), u8(out.data() + kSivTagLen + plaintext.size()), &fin) != 1 ||
-        EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_AEAD_GET_TAG, kSivTagLen, u8(out.data())) != 1)
+    std::copy(v->begin(), v->end(), out.begin());
+    if (!siv_ctr(c->ctr, key.subspan(kHalfKeyLen), *v, plaintext, out.data() + kSivTagLen))
       return std::nullopt;
     return out;
   }
@@ -110,39 +208,27 @@ class AesSivCmac256 final : public core::Aead {
   std::optional<std::vector<std::byte>> open(core::Bytes key, std::span<const core::Bytes> ad,
                                              core::Bytes nonce,
                                              core::Bytes ciphertext) const override {
-    if (key.size() != kSivKeyLen || ciphertext.size() < kSivTagLen ||
+    SivContexts* c = contexts();
+    if (!c || key.size() != kSivKeyLen || ciphertext.size() < kSivTagLen ||
         !components_ok(ad, nonce) || !fits_int(ciphertext.size()))
       return std::nullopt;
-    const core::Bytes tag = ciphertext.first(kSivTagLen);
+    Block v{};
+    std::copy(ciphertext.begin(), ciphertext.begin() + kSivTagLen, v.begin());
     const core::Bytes body = ciphertext.subspan(kSivTagLen);
-    if (body.empty()) {
-      const auto want = empty_plaintext_tag(key, ad, nonce);
-      if (!want || CRYPTO_memcmp(want->data(), tag.data(), kSivTagLen) != 0) return std::nullopt;
-      return std::vector<std::byte>{};
-    }
-    std::vector<std::byte> out(body.size() + 16);  // room for a final block, never written
-    std::array<std::byte, kSivTagLen> tag_copy;
-    std::copy(tag.begin(), tag.end(), tag_copy.begin());
-    CipherCtx ctx(EVP_CIPHER_CTX_new());
-    int outl = 0;
-    int fin = 0;
-    if (!ctx || EVP_DecryptInit_ex2(ctx.get(), siv_cipher(), u8(key), nullptr, nullptr) != 1 ||
-        EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_AEAD_SET_TAG, kSivTagLen, u8(tag_copy.data())) !=
-            1 ||
-        !feed_ad(ctx.get(), ad, nonce) ||
-        EVP_DecryptUpdate(ctx.get(), u8(out.data()), &outl, u8(body),
-                          static_cast<int>(body.size())) != 1 ||
-        static_cast<size_t>(outl) != body.size() ||
-        EVP_DecryptFinal_ex(ctx.get(), u8(out.data() + body.size()), &fin) != 1)
+    std::vector<std::byte> out(body.size());
+    if (!siv_ctr(c->ctr, key.subspan(kHalfKeyLen), v, body, out.data())) return std::nullopt;
+    const auto want = s2v(c->ecb, key.first(kHalfKeyLen), ad, nonce, out);
+    if (!want || CRYPTO_memcmp(want->data(), v.data(), kSivTagLen) != 0) {
+      OPENSSL_cleanse(out.data(), out.size());
       return std::nullopt;
-    out.resize(body.size());
+    }
     return out;
   }
 };
 
 }  // namespace
 
-bool aes_siv_available() { return siv_cipher() != nullptr; }
+bool aes_siv_available() { return contexts() != nullptr; }
 
 std::unique_ptr<core::Aead> make_aead(core::AeadId id) {
   if (id != core::AeadId::kAesSivCmac256 || !aes_siv_available()) return nullptr;
@@ -151,30 +237,9 @@ std::unique_ptr<core::Aead> make_aead(core::AeadId id) {
 
 std::optional<std::array<std::byte, 16>> siv_s2v(core::Bytes mac_key,
                                                  std::span<const core::Bytes> components) {
-  if (mac_key.size() != 16 || components.empty()) return std::nullopt;
-  const Block zero{};
-  auto d = aes_cmac(mac_key, zero);
-  if (!d) return std::nullopt;
-  for (size_t i = 0; i + 1 < components.size(); ++i) {
-    const auto m = aes_cmac(mac_key, components[i]);
-    if (!m) return std::nullopt;
-    *d = dbl(*d);
-    xor_into(*d, *m);
-  }
-  const core::Bytes last = components.back();
-  std::vector<std::byte> t(last.begin(), last.end());
-  if (last.size() >= 16) {
-    // xorend: D is xored into the last 16 octets.
-    for (size_t i = 0; i < 16; ++i) t[last.size() - 16 + i] ^= (*d)[i];
-  } else {
-    Block padded{};
-    std::copy(last.begin(), last.end(), padded.begin());
-    padded[last.size()] = std::byte{0x80};
-    Block dd = dbl(*d);
-    xor_into(dd, padded);
-    t.assign(dd.begin(), dd.end());
-  }
-  return aes_cmac(mac_key, t);
+  SivContexts* c = contexts();
+  if (!c || mac_key.size() != kHalfKeyLen || components.empty()) return std::nullopt;
+  return s2v(c->ecb, mac_key, components.first(components.size() - 1), {}, components.back());
 }
 
 }  // namespace tempus::crypto

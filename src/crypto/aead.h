@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: ISC
-// AES-SIV-CMAC-256 (RFC 5297; AEAD ID 15 of RFC 8915) over OpenSSL's "AES-128-SIV" cipher:
-// the "128" is the AES strength, the key is 32 octets (a CMAC key and a CTR key).
+// AES-SIV-CMAC-256 (RFC 5297; AEAD ID 15 of RFC 8915): the key is 32 octets, K1 for S2V over
+// AES-128-CMAC and K2 for AES-128-CTR. SIV is composed here: CMAC (RFC 4493) over OpenSSL's
+// "AES-128-ECB" block encryption and the CTR pass over its "AES-128-CTR", both fetched once per
+// process, with one context of each per thread re-keyed per operation. OpenSSL's own
+// "AES-128-SIV" (and its EVP_MAC "CMAC") fetch ciphers and look up parameters by name at every
+// initialisation, which cost several times the cipher work on a server's per-packet path (and
+// OpenSSL 3.0 cannot finish AES-128-SIV on an empty plaintext, which is what an NTS client
+// request authenticates).
 //
-// OpenSSL's FIPS provider has no AES-SIV. On a host whose OpenSSL is configured for FIPS only,
-// aes_siv_available() is false and make_aead() returns nullptr; callers report that NTS is not
-// available on this host instead of failing later. Call aes_siv_available() before a sandbox
-// closes: the first call loads OpenSSL's configuration and fetches the cipher.
-//
-// OpenSSL 3.0 fails to finish an AES-SIV operation on an empty plaintext, which is exactly what an
-// NTS client request authenticates; that case is computed here from RFC 5297's S2V over AES-CMAC
-// (the ciphertext is empty, the output is the synthetic IV alone). Empty associated-data
-// components are refused (nullopt): OpenSSL would drop them, and NTS never uses them.
+// aes_siv_available() is true when this OpenSSL provides AES-128-ECB and AES-128-CTR, which its
+// FIPS provider does too (AES-SIV itself is not a FIPS-approved mode; it is built from approved
+// primitives). Without them make_aead() returns nullptr and callers report that NTS is
+// not available on this host instead of failing later. Call aes_siv_available() before a sandbox
+// closes: the first call in a process loads OpenSSL's configuration and fetches the algorithms.
+// Empty associated-data components are refused (nullopt): NTS never uses them.
 #pragma once
 
 #include <array>
@@ -30,6 +33,7 @@ std::unique_ptr<core::Aead> make_aead(core::AeadId id);
 
 // RFC 5297 §2.4 S2V over AES-CMAC with a 16-octet mac_key (the first half of the SIV key) and
 // at least one component (the last one is the plaintext). nullopt on a bad key size or failure.
+// Seal and open use the same S2V; this entry point is for tests.
 std::optional<std::array<std::byte, 16>> siv_s2v(core::Bytes mac_key,
                                                  std::span<const core::Bytes> components);
 
