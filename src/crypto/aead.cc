@@ -228,7 +228,16 @@ class AesSivCmac256 final : public core::Aead {
 
 }  // namespace
 
-bool aes_siv_available() { return contexts() != nullptr; }
+bool aes_siv_available() {
+  // RFC 8915's AEAD as a mode this OpenSSL offers: its FIPS provider has AES-ECB and CTR but
+  // not AES-SIV (not an approved mode), and there NTS is refused rather than composed anyway.
+  static const bool offered = [] {
+    EVP_CIPHER* siv = EVP_CIPHER_fetch(nullptr, "AES-128-SIV", nullptr);
+    EVP_CIPHER_free(siv);
+    return siv != nullptr;
+  }();
+  return offered && contexts() != nullptr;
+}
 
 std::unique_ptr<core::Aead> make_aead(core::AeadId id) {
   if (id != core::AeadId::kAesSivCmac256 || !aes_siv_available()) return nullptr;

@@ -8,10 +8,11 @@
 // OpenSSL 3.0 cannot finish AES-128-SIV on an empty plaintext, which is what an NTS client
 // request authenticates).
 //
-// aes_siv_available() is true when this OpenSSL provides AES-128-ECB and AES-128-CTR, which its
-// FIPS provider does too (AES-SIV itself is not a FIPS-approved mode; it is built from approved
-// primitives). Without them make_aead() returns nullptr and callers report that NTS is
-// not available on this host instead of failing later. Call aes_siv_available() before a sandbox
+// aes_siv_available() is true when this OpenSSL offers AES-128-SIV as a mode (and the ECB and CTR
+// ciphers used here). OpenSSL's FIPS provider has no AES-SIV (not an approved mode): there, as
+// without the ciphers, make_aead() returns nullptr and callers report that NTS is not
+// available on this host instead of failing later (composing SIV from FIPS primitives would
+// still not be an approved mode). Call aes_siv_available() before a sandbox
 // closes: the first call in a process loads OpenSSL's configuration and fetches the algorithms.
 // Empty associated-data components are refused (nullopt): NTS never uses them.
 #pragma once

@@ -59,8 +59,8 @@ NtsMaterial prepare_nts(const config::Config& cfg, const Options& opts) {
   m.aead = crypto::make_aead(core::AeadId::kAesSivCmac256);
   if (!m.aead) {
     sys::logf(Severity::kError,
-              "NTS unavailable: this OpenSSL provides no AES-128-ECB or AES-128-CTR for "
-              "AES-SIV-CMAC; nts sources and the NTS-KE server are disabled");
+              "NTS unavailable: this OpenSSL offers no AES-SIV (a FIPS-only provider has "
+              "none); nts sources and the NTS-KE server are disabled");
     return m;
   }
   if (client) {

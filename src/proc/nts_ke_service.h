@@ -4,9 +4,9 @@
 // the saved master keys), and the server half that runs inside it (NTS-KE on ntsport, NTS
 // requests on the NTP socket).
 //
-// Without AES-128-ECB and AES-128-CTR in OpenSSL (crypto/aead.h; its FIPS provider has both) NTS is
-// unavailable: prepare_nts() says so once at start, `nts` sources are refused (logged) and no
-// NTS-KE server is started.
+// Without AES-SIV in OpenSSL (crypto/aead.h: its FIPS provider has none) NTS is unavailable:
+// prepare_nts() says so once at start, `nts` sources are refused (logged) and no NTS-KE server
+// is started.
 //
 // The master keys are saved as ntsdumpdir/tempus-ntskeys by the parent (WriteFile kNtsKeys:
 // the sandbox cannot write files) and read back here before the sandbox at the next start; the
