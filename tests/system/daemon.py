@@ -25,6 +25,25 @@ def proc_root(pid):
     return os.readlink(f"/proc/{pid}/root")
 
 
+def remove_chroot_copy(path):
+    """A command socket's real directory for PATH, inside the net process's chroot (the tempus
+    user's home), and the directories above it that tempusd made, when they are empty."""
+    try:
+        home = tempus_user().pw_dir.rstrip("/")
+    except KeyError:
+        return
+    if not home or not os.path.isdir(home + path):
+        return
+    shutil.rmtree(home + path, ignore_errors=True)
+    parent = os.path.dirname(home + path)
+    while parent.startswith(home + "/"):
+        try:
+            os.rmdir(parent)
+        except OSError:
+            break
+        parent = os.path.dirname(parent)
+
+
 class Daemon:
     """One tempusd run. Every wait is bounded; stop() kills whatever is left by PID."""
 
@@ -150,22 +169,7 @@ class Daemon:
         return self.proc.returncode
 
     def remove_chroot_copy(self):
-        """The command socket's real directory, inside the net process's chroot (the tempus
-        user's home), and the directories above it that tempusd made, when they are empty."""
-        try:
-            home = tempus_user().pw_dir.rstrip("/")
-        except KeyError:
-            return
-        if not home or not os.path.isdir(home + self.dir):
-            return
-        shutil.rmtree(home + self.dir, ignore_errors=True)
-        parent = os.path.dirname(home + self.dir)
-        while parent.startswith(home + "/"):
-            try:
-                os.rmdir(parent)
-            except OSError:
-                break
-            parent = os.path.dirname(parent)
+        remove_chroot_copy(self.dir)
 
 
 def netns(case, name, nameserver="127.0.0.1", hosts=None, addresses=()):

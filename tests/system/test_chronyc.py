@@ -17,7 +17,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from daemon import Daemon, main, tempus_user, wait_for  # noqa: E402
+from daemon import Daemon, main, remove_chroot_copy, tempus_user, wait_for  # noqa: E402
 from peers import Chronyd, FakeServer, free_udp_port  # noqa: E402
 
 TEMPUSD, TEMPUSCTL = sys.argv[1], sys.argv[2]
@@ -97,16 +97,7 @@ class CmdSocket:
 
     def cleanup(self):
         shutil.rmtree(self.base, ignore_errors=True)
-        home = tempus_user().pw_dir.rstrip("/")
-        shutil.rmtree(home + self.base, ignore_errors=True)
-        # The directories tempusd made above it, when nothing else is in them.
-        parent = os.path.dirname(home + self.base)
-        while parent.startswith(home + "/"):
-            try:
-                os.rmdir(parent)
-            except OSError:
-                break
-            parent = os.path.dirname(parent)
+        remove_chroot_copy(self.base)
 
 
 class Chronyc(unittest.TestCase):
