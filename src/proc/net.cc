@@ -23,6 +23,7 @@
 #include "proc/control.h"
 #include "proc/local_clock.h"
 #include "proc/mode6_vars.h"
+#include "proc/net_control.h"
 #include "proc/net_state.h"
 #include "proc/ntp_server.h"
 #include "proc/sources_reload.h"
@@ -168,84 +169,6 @@ void run_parent_hooks(const std::string& hook, LinkedChannel& parent) {
     parent.send(ipc::StepClock{.offset_ns = 9'000'000'000'000'000'000});  // 285 years
   }
 }
-
-// CmdmonControl on the net process's pieces. Adding and reloading sources need the source
-// list and dns, which run_net owns: it fills on_add and on_reload.
-class NetControl final : public CmdmonControl {
- public:
-  // real_clock: corrections go to the parent, whose step bounds apply (not under -x or -Q).
-  // step_budget: command_steps_per_hour().
-  NetControl(Associations& assocs, bool real_clock, uint32_t step_budget)
-      : assocs_(assocs), real_clock_(real_clock), step_budget_(step_budget) {}
-
-  std::function<core::cmdmon::Status(const config::NtpSource&)> on_add;
-  std::function<core::cmdmon::Status()> on_reload;
-  std::function<bool()> on_rekey;
-
-  core::cmdmon::Status set_connectivity(const core::cmdmon::Request& req,
-                                        Associations::Connectivity c) override {
-    const bool any = assocs_.set_connectivity(selector(req), c);
-    return any || c == Associations::Connectivity::kMaybe ? core::cmdmon::Status::kSuccess
-                                                          : core::cmdmon::Status::kNoSuchSource;
-  }
-  core::cmdmon::Status burst(const core::cmdmon::Request& req) override {
-    return assocs_.burst(selector(req), req.n_good, req.n_total)
-               ? core::cmdmon::Status::kSuccess
-               : core::cmdmon::Status::kNoSuchSource;
-  }
-  core::cmdmon::Status make_step() override {
-    // The parent admits one step an hour for this command, and none without makestep
-    // (proc/bounds.h): keep to it, or the parent would take the step as a violation.
-    const int64_t now = sys::monotonic_ns();
-    if (real_clock_ && !command_step_allowed(step_budget_, last_step_, now)) {
-      sys::logf(sys::Severity::kWarning, "makestep command refused: %s",
-                step_budget_ == 0 ? "makestep is not configured"
-                                  : "it may step once an hour");
-      return core::cmdmon::Status::kFailed;
-    }
-    if (assocs_.make_step() && real_clock_) last_step_ = now;
-    return core::cmdmon::Status::kSuccess;
-  }
-  core::cmdmon::Status add_source(const core::cmdmon::SourceRequest& s) override {
-    return on_add ? on_add(source_from_request(s)) : core::cmdmon::Status::kFailed;
-  }
-  core::cmdmon::Status delete_source(const core::IpAddress& address) override {
-    return assocs_.remove(address) ? core::cmdmon::Status::kSuccess
-                                   : core::cmdmon::Status::kNoSuchSource;
-  }
-  core::cmdmon::Status reload_sources() override {
-    return on_reload ? on_reload() : core::cmdmon::Status::kFailed;
-  }
-  core::cmdmon::Status set_local(const core::cmdmon::Request::Local& l) override {
-    if (l.on == 0) {
-      assocs_.set_local(std::nullopt);
-    } else {
-      config::LocalReference ref;
-      ref.stratum = std::clamp(l.stratum, 1, 15);
-      ref.orphan = l.orphan != 0;
-      if (std::isfinite(l.distance) && l.distance > 0)
-        ref.distance = core::Duration::from_seconds_f(std::min(l.distance, 1e3));
-      assocs_.set_local(ref);
-    }
-    return core::cmdmon::Status::kSuccess;
-  }
-  core::cmdmon::Status rekey() override {
-    return !on_rekey || on_rekey() ? core::cmdmon::Status::kSuccess
-                                   : core::cmdmon::Status::kFailed;
-  }
-
- private:
-  static Associations::Selector selector(const core::cmdmon::Request& req) {
-    return [mask = req.mask, address = req.address](const core::IpAddress& ip) {
-      return core::cmdmon::selects(mask, address, ip);
-    };
-  }
-
-  Associations& assocs_;
-  bool real_clock_;
-  uint32_t step_budget_;
-  std::optional<int64_t> last_step_;  // monotonic ns of the last step this command made
-};
 
 }  // namespace
 
