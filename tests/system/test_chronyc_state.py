@@ -4,53 +4,36 @@
 touched), and the UDP command port: who may use it, its rate limit, chronyd's port 323 and
 cmdport 0 in a namespace of the test's own. Usage: test_chronyc_state.py TEMPUSD TEMPUSCTL"""
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from daemon import Daemon, main, netns, wait_for  # noqa: E402
-from peers import FakeServer, free_udp_port  # noqa: E402
-from test_chronyc import (FAST, CmdSocket, check_malformed, request,  # noqa: E402
-                          udp_exchange)
+from daemon import Daemon, main, netns  # noqa: E402
+from peers import free_udp_port  # noqa: E402
+from state_fixture import StateFixture  # noqa: E402
+from test_chronyc import check_malformed, request, udp_exchange  # noqa: E402
 
 TEMPUSD, TEMPUSCTL = sys.argv[1], sys.argv[2]
 
 
-class StateCommands(unittest.TestCase):
-    """chronyc's state-changing commands against tempusd -x (the host clock is never touched):
-    a fake server at 127.0.0.1, a second one at 127.0.0.2 for `add`, the command socket in a
-    directory of the test's own and UDP on a free port."""
+class StateCommands(StateFixture):
+    """chronyc's state-changing commands against tempusd -x (the host clock is never touched),
+    with the UDP command port on a free port besides the socket."""
+    TEMPUSD, TEMPUSCTL = TEMPUSD, TEMPUSCTL
 
     @classmethod
-    def setUpClass(cls):
-        cls.port, cls.port2, cls.cmdport = free_udp_port(), free_udp_port(), free_udp_port()
-        cls.server = FakeServer(cls.port)
-        cls.server2 = FakeServer(cls.port2, host="127.0.0.2")
-        cls.cmd = CmdSocket()
-        cls.srcdir = tempfile.mkdtemp(prefix="tempus-sourcedir-")
-        os.chmod(cls.srcdir, 0o755)
-        cls.d = Daemon(TEMPUSD, TEMPUSCTL,
-                       [f"server 127.0.0.1 port {cls.port} {FAST}", "makestep 1 3",
-                        f"cmdport {cls.cmdport}", f"bindcmdaddress {cls.cmd.path}",
-                        f"sourcedir {cls.srcdir}"])
-        if cls.d.wait_ready() is not None:
-            wait_for(cls.d, lambda st: st["synchronised"], timeout=30)
+    def tool_argv(cls):
+        return ["chronyc"]
 
     @classmethod
-    def tearDownClass(cls):
-        cls.d.stop()
-        cls.server.stop()
-        cls.server2.stop()
-        cls.cmd.cleanup()
-        shutil.rmtree(cls.srcdir, ignore_errors=True)
+    def extra_config(cls):
+        cls.cmdport = free_udp_port()
+        return [f"cmdport {cls.cmdport}"]
 
     def chronyc(self, *args, prefix=()):
-        return subprocess.run([*prefix, "chronyc", "-h", self.cmd.path, "-n", *args],
-                              capture_output=True, text=True, timeout=15)
+        return self.tool(*args, prefix=prefix)
 
     def ok(self, *args):
         r = self.chronyc(*args)
@@ -61,37 +44,6 @@ class StateCommands(unittest.TestCase):
         r = self.chronyc(*args)
         self.assertIn(want, r.stdout + r.stderr, args)
         self.assertIsNone(self.d.proc.poll())
-
-    def sources(self):
-        # A source removed between chronyc's count and its per-source requests makes chronyc
-        # fail ("503 No such source"), with chronyd too: ask again.
-        for _ in range(5):
-            r = self.chronyc("-c", "sources")
-            if r.returncode == 0:
-                break
-            time.sleep(0.2)
-        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-        return {f[2]: f for f in (line.split(",") for line in r.stdout.splitlines())}
-
-    def wait_sources(self, pred, timeout=20):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            got = self.sources()
-            if pred(got):
-                return got
-            time.sleep(0.5)
-        return self.sources()
-
-    def activity(self, want=None, timeout=15):
-        """chronyc activity's report, once it has `want` in it (an initial burst after online
-        ends within a few seconds at minpoll 0)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            r = self.chronyc("activity")
-            self.assertEqual(r.returncode, 0, r.stderr)
-            if want is None or want in r.stdout or time.monotonic() > deadline:
-                return r.stdout
-            time.sleep(0.5)
 
     def test_offline_online(self):
         self.ok("offline")

@@ -5,48 +5,25 @@ short version of test_chronyc_state.py with tempusctl in chronyc's place. A fake
 127.0.0.1, a second one at 127.0.0.2 for `add`, the command socket in a directory of the test's
 own. Usage: test_tempusctl_state.py TEMPUSD TEMPUSCTL"""
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
-import time
-import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from daemon import Daemon, main, wait_for  # noqa: E402
-from peers import FakeServer, free_udp_port  # noqa: E402
-from test_chronyc import FAST, CmdSocket  # noqa: E402
+from daemon import main  # noqa: E402
+from peers import free_udp_port  # noqa: E402
+from state_fixture import StateFixture  # noqa: E402
 
 TEMPUSD, TEMPUSCTL = sys.argv[1], sys.argv[2]
 
 
-class TempusctlState(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.port, cls.port2 = free_udp_port(), free_udp_port()
-        cls.server = FakeServer(cls.port)
-        cls.server2 = FakeServer(cls.port2, host="127.0.0.2")
-        cls.cmd = CmdSocket()
-        cls.srcdir = tempfile.mkdtemp(prefix="tempus-sourcedir-")
-        os.chmod(cls.srcdir, 0o755)
-        cls.d = Daemon(TEMPUSD, TEMPUSCTL,
-                       [f"server 127.0.0.1 port {cls.port} {FAST}", "makestep 1 3",
-                        f"bindcmdaddress {cls.cmd.path}",
-                        f"sourcedir {cls.srcdir}"])
-        if cls.d.wait_ready() is not None:
-            wait_for(cls.d, lambda st: st["synchronised"], timeout=30)
+class TempusctlState(StateFixture):
+    TEMPUSD, TEMPUSCTL = TEMPUSD, TEMPUSCTL
 
     @classmethod
-    def tearDownClass(cls):
-        cls.d.stop()
-        cls.server.stop()
-        cls.server2.stop()
-        cls.cmd.cleanup()
-        shutil.rmtree(cls.srcdir, ignore_errors=True)
+    def tool_argv(cls):
+        return [cls.TEMPUSCTL]
 
     def ctl(self, *args):
-        return subprocess.run([TEMPUSCTL, "-h", self.cmd.path, "-n", *args],
-                              capture_output=True, text=True, timeout=15)
+        return self.tool(*args)
 
     def ok(self, *args):
         r = self.ctl(*args)
@@ -56,34 +33,6 @@ class TempusctlState(unittest.TestCase):
         r = self.ctl(*args)
         self.assertEqual((r.returncode, r.stdout), (1, want + "\n"), (args, r.stderr))
         self.assertIsNone(self.d.proc.poll())
-
-    def sources(self):
-        # A source removed between the count and the per-source requests: ask again.
-        for _ in range(5):
-            r = self.ctl("-c", "sources")
-            if r.returncode == 0:
-                break
-            time.sleep(0.2)
-        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-        return {f[2]: f for f in (line.split(",") for line in r.stdout.splitlines())}
-
-    def wait_sources(self, pred, timeout=20):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            got = self.sources()
-            if pred(got):
-                return got
-            time.sleep(0.5)
-        return self.sources()
-
-    def activity(self, want, timeout=15):
-        deadline = time.monotonic() + timeout
-        while True:
-            r = self.ctl("activity")
-            self.assertEqual(r.returncode, 0, r.stderr)
-            if want in r.stdout or time.monotonic() > deadline:
-                return r.stdout
-            time.sleep(0.5)
 
     def test_offline_online(self):
         self.ok("offline")
