@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: ISC
 #include "proc/cmdmon_server.h"
 
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -12,6 +11,7 @@
 #include <cstring>
 
 #include "proc/access_names.h"
+#include "sys/kernel_random.h"
 #include "sys/log.h"
 #include "sys/privdrop.h"
 #include "sys/state_files.h"
@@ -163,17 +163,6 @@ std::vector<ipc::UniqueFd> CmdmonServer::open_udp(const config::Config& cfg,
   return out;
 }
 
-namespace {
-
-uint64_t random_key() {
-  uint64_t v = 0;
-  while (getrandom(&v, sizeof v, 0) != static_cast<ssize_t>(sizeof v)) {
-  }
-  return v;
-}
-
-}  // namespace
-
 struct CmdmonServer::Listener {
   ipc::UniqueFd fd;
   sys::Event ev;  // last: freed first
@@ -182,7 +171,9 @@ struct CmdmonServer::Listener {
 CmdmonServer::CmdmonServer(event_base* base, ipc::UniqueFd unix_fd,
                            std::vector<ipc::UniqueFd> udp_fds, CmdmonReporter reporter,
                            CmdmonUdpPolicy policy)
-    : reporter_(reporter), policy_(std::move(policy)), log_(policy_.log, random_key()) {
+    : reporter_(reporter),
+      policy_(std::move(policy)),
+      log_(policy_.log, sys::kernel_random().next_u64()) {
   auto listen = [&](ipc::UniqueFd fd, bool udp) {
     auto l = std::make_unique<Listener>();
     l->fd = std::move(fd);

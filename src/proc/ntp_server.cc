@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: ISC
 #include "proc/ntp_server.h"
 
-#include <sys/random.h>
 
 #include <algorithm>
 #include <array>
@@ -9,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "core/nts_ef.h"
+#include "sys/kernel_random.h"
 #include "sys/log.h"
 #include "sys/udp.h"
 
@@ -46,17 +46,6 @@ std::optional<core::ClientLogConfig> client_log_config(const config::Config& cfg
                                          .kod = cfg.rate_limit.kod};
   return c;
 }
-
-namespace {
-
-uint64_t random_key() {  // getrandom(2), the kernel's CSPRNG (allowed in every filter)
-  uint64_t v = 0;
-  while (getrandom(&v, sizeof v, 0) != static_cast<ssize_t>(sizeof v)) {
-  }
-  return v;
-}
-
-}  // namespace
 
 struct NtpServer::Socket {
   ipc::UniqueFd fd;
@@ -99,7 +88,7 @@ NtpServer::NtpServer(event_base* base, std::vector<ipc::UniqueFd> sockets,
       reply_(state_()),
       kod_(core::ReplyTemplate::kiss_of_death(core::kKissRate)),
       batch_(std::make_unique<sys::ServerBatch>()) {
-  if (client_log) log_.emplace(*client_log, random_key());
+  if (client_log) log_.emplace(*client_log, sys::kernel_random().next_u64());
   for (auto& fd : sockets) {
     auto s = std::make_unique<Socket>();
     s->fd = std::move(fd);
