@@ -2,7 +2,6 @@
 #include "core/cmdmon.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 
 namespace tempus::core::cmdmon {
@@ -129,6 +128,11 @@ void write_source(ByteWriter& w, const SourceRequest& s) {
 
 // The fields of the commands that have any, in chrony's layout (the caller wrote the header).
 void read_fields(ByteReader& r, Request& q) {
+  if (is_access_rule_command(q.command)) {
+    q.address = read_address(r);
+    q.subnet_bits = read_i32(r);
+    return;
+  }
   switch (q.command) {
     case cmd::kSourceData:
     case cmd::kSourceStats:
@@ -140,6 +144,8 @@ void read_fields(ByteReader& r, Request& q) {
     case cmd::kNtpSourceName:
     case cmd::kAuthData:
     case cmd::kDelSource:
+    case cmd::kAcCheck:
+    case cmd::kCmdAcCheck:
       q.address = read_address(r);
       break;
     case cmd::kOnline:
@@ -174,6 +180,7 @@ void read_fields(ByteReader& r, Request& q) {
       break;
     case cmd::kDfreq:
     case cmd::kDoffset2:
+    case cmd::kReselectDistance:
       q.value = read_float(r);
       break;
     case cmd::kAddSource:
@@ -185,6 +192,11 @@ void read_fields(ByteReader& r, Request& q) {
 }
 
 void write_fields(ByteWriter& w, const Request& q) {
+  if (is_access_rule_command(q.command)) {
+    write_address(w, q.address);
+    write_i32(w, q.subnet_bits);
+    return;
+  }
   switch (q.command) {
     case cmd::kSourceData:
     case cmd::kSourceStats:
@@ -196,6 +208,8 @@ void write_fields(ByteWriter& w, const Request& q) {
     case cmd::kNtpSourceName:
     case cmd::kAuthData:
     case cmd::kDelSource:
+    case cmd::kAcCheck:
+    case cmd::kCmdAcCheck:
       write_address(w, q.address);
       break;
     case cmd::kOnline:
@@ -230,6 +244,7 @@ void write_fields(ByteWriter& w, const Request& q) {
       break;
     case cmd::kDfreq:
     case cmd::kDoffset2:
+    case cmd::kReselectDistance:
       write_float(w, q.value);
       break;
     case cmd::kAddSource:
@@ -475,42 +490,6 @@ double decode_float(uint32_t f) {
 size_t request_length(uint16_t command) {
   if (command >= kLengths.size() || kLengths[command].request == 0) return 0;
   return std::max(kLengths[command].request, kLengths[command].reply);
-}
-
-std::string SourceRequest::name_text() const {
-  const auto end = std::find(name.begin(), name.end(), uint8_t{0});
-  return std::string(name.begin(), end);
-}
-
-void SourceRequest::set_name(std::string_view n) {
-  name.fill(0);
-  const size_t len = std::min(n.size(), name.size() - 1);
-  for (size_t i = 0; i < len; ++i) name[i] = static_cast<uint8_t>(n[i]);
-}
-
-Status check_source(const SourceRequest& s) {
-  if (s.type < SourceRequest::kServer || s.type > SourceRequest::kPool) return Status::kInvalid;
-  if (s.name.back() != 0) return Status::kInvalidName;
-  const std::string name = s.name_text();
-  if (name.empty()) return Status::kInvalidName;
-  for (char c : name)
-    if (!std::isgraph(static_cast<unsigned char>(c))) return Status::kInvalidName;
-  if (s.port > 65535 || s.nts_port > 65535) return Status::kInvalid;
-  for (double x : {s.max_delay, s.max_delay_ratio, s.max_delay_dev_ratio, s.min_delay,
-                   s.asymmetry, s.offset, s.max_delay_quant})
-    if (!std::isfinite(x)) return Status::kInvalid;
-  return Status::kSuccess;
-}
-
-bool selects(const Address& mask, const Address& address, const IpAddress& ip) {
-  if (!address.ip) return true;
-  if (address.ip->family() != ip.family()) return false;
-  const bool masked = mask.ip && mask.ip->family() == ip.family();
-  for (size_t i = 0; i < 16; ++i) {
-    const uint8_t m = masked ? mask.ip->bytes()[i] : 0xff;
-    if ((address.ip->bytes()[i] & m) != (ip.bytes()[i] & m)) return false;
-  }
-  return true;
 }
 
 bool is_open_command(uint16_t command) {

@@ -30,6 +30,8 @@
 
 #include "core/bytes.h"
 #include "core/ip.h"
+#include "core/result.h"
+#include "core/server.h"
 #include "core/time.h"
 
 namespace tempus::core::cmdmon {
@@ -42,11 +44,14 @@ inline constexpr size_t kMaxRequestLen = 860;
 
 namespace cmd {  // request codes (candm.h REQ_*)
 inline constexpr uint16_t kNull = 0, kOnline = 1, kOffline = 2, kBurst = 3, kDump = 6,
-                          kSetTime = 11, kLocal = 12, kManual = 13, kNSources = 14,
+                          kSetTime = 11, kLocal = 12, kAllow = 17, kAllowAll = 18,
+                          kDeny = 19, kDenyAll = 20, kCmdAllow = 21, kCmdAllowAll = 22,
+                          kCmdDeny = 23, kCmdDenyAll = 24, kAcCheck = 25, kCmdAcCheck = 26, kManual = 13, kNSources = 14,
                           kSourceData = 15, kRekey = 16, kDelSource = 29, kWriteRtc = 30,
                           kDfreq = 31, kTracking = 33, kSourceStats = 34, kRtcReport = 35,
                           kTrimRtc = 36, kCycleLogs = 37, kManualList = 41, kManualDelete = 42,
-                          kMakeStep = 43, kActivity = 44, kReselect = 48, kModifyMakeStep = 50,
+                          kMakeStep = 43, kActivity = 44, kReselect = 48,
+                          kReselectDistance = 49, kModifyMakeStep = 50,
                           kSmoothing = 51, kSmoothTime = 52, kRefresh = 53, kServerStats = 54,
                           kLocal2 = 56, kNtpData = 57, kShutdown = 62, kOnOffline = 63,
                           kAddSource = 64, kNtpSourceName = 65, kResetSources = 66,
@@ -136,11 +141,13 @@ struct Request {
   size_t length = 0;    // of the datagram (decode_request), padding included
   // Parameters, for the commands that have them.
   uint32_t index = 0;   // SOURCE_DATA, SOURCESTATS, SELECT_DATA, MANUAL_DELETE
-  Address address;      // NTP_DATA, NTP_SOURCE_NAME, AUTH_DATA, DEL_SOURCE; with `mask`:
+  Address address;      // NTP_DATA, NTP_SOURCE_NAME, AUTH_DATA, DEL_SOURCE, ALLOW..CMDDENYALL
+                        // (with subnet_bits), ACCHECK, CMDACCHECK; with `mask`:
   Address mask;         // ONLINE, OFFLINE, BURST (address unspecified: every source)
   struct ClientQuery {
     uint32_t first_index = 0, n_clients = 0, min_hits = 0, reset = 0;
   } clients;            // CLIENT_ACCESSES_BY_INDEX3
+  int32_t subnet_bits = 0;  // ALLOW..CMDDENYALL: prefix length of `address`
   int32_t n_good = 0, n_total = 0;  // BURST: good samples wanted, requests at most
   int32_t option = 0;   // MANUAL (0 off, 1 on, 2 reset), SMOOTHTIME (0 reset, 1 activate)
   struct Local {
@@ -151,9 +158,19 @@ struct Request {
     int32_t limit = 0;
     double threshold = 0;  // s
   } makestep;           // MODIFY_MAKESTEP
-  double value = 0;     // DFREQ (ppm), DOFFSET2 (s)
+  double value = 0;     // DFREQ (ppm), DOFFSET2 (s), RESELECTDISTANCE (s)
   SourceRequest source; // ADD_SOURCE
 };
+
+// ALLOW, ALLOWALL, DENY, DENYALL and the CMD* four: an address and a prefix length.
+constexpr bool is_access_rule_command(uint16_t c) {
+  return c >= cmd::kAllow && c <= cmd::kCmdDenyAll;
+}
+
+// ALLOW..CMDDENYALL as an access rule: allow or deny, `all` for the *ALL commands, the subnet of
+// address/subnet_bits (an unspecified address: every address; bits beyond the prefix are
+// ignored). kBadSubnet, as chronyd answers, for a prefix longer than the family's or negative.
+Result<AccessRule, Status> access_rule(const Request& req);
 
 // Whether a source at `ip` is one that ONLINE/OFFLINE/BURST with this mask and address name:
 // every source when the address is unspecified, else the same family and the same bits under

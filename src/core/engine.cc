@@ -329,6 +329,28 @@ ReplyOutcome Engine::on_reply(uint32_t id, Bytes packet, Timestamp t1, Timestamp
 }
 
 void Engine::reselect_and_update(Source& src, Timestamp now, ReplyOutcome& out) {
+  select_and_update(src.id, now, out, false);
+}
+
+std::vector<ClockCommand> Engine::reselect(Timestamp now) {
+  ReplyOutcome out;
+  select_and_update(std::nullopt, now, out, true);
+  return out.commands;
+}
+
+std::vector<ClockCommand> Engine::reset_sources(Timestamp now) {
+  for (Source& s : sources_) {
+    s.stats.reset();
+    if (s.filter) s.filter.emplace(*s.refclock->filter);
+    s.state = SelectState::kUnusable;
+  }
+  if (!selected_) return {};
+  selected_.reset();
+  return discipline_.unsynchronise(now);
+}
+
+void Engine::select_and_update(std::optional<uint32_t> updated, Timestamp now, ReplyOutcome& out,
+                               bool no_incumbent) {
   // Start-up: while a source that has answered has no regression line yet, wait for it (up to
   // two minpoll intervals) so that the first selection sees every responding source.
   if (started_ && now - *started_ < min_minpoll_.interval() * 2) {
@@ -367,7 +389,8 @@ void Engine::reselect_and_update(Source& src, Timestamp now, ReplyOutcome& out) 
                               .trust = o.opts.trust || extra.trust,
                               .require = o.opts.require || extra.require});
   }
-  const SelectionResult sel = select_sources(cands, selection_cfg_, selected_);
+  const SelectionResult sel =
+      select_sources(cands, selection_cfg_, no_incumbent ? std::nullopt : selected_);
   for (size_t k = 0; k < cands.size(); ++k) sources_[index[k]].state = sel.states[k];
   if (!sel.selected) {
     if (selected_) {
@@ -379,7 +402,7 @@ void Engine::reselect_and_update(Source& src, Timestamp now, ReplyOutcome& out) 
   const size_t si = *sel.selected;
   selected_ = cands[si].id;
   // The reference is updated when the selected source itself has news.
-  if (cands[si].id != src.id) return;
+  if (cands[si].id != updated) return;
 
   const SourceEstimate& e = ests[si];
   const Source& ref = sources_[index[si]];

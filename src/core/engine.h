@@ -159,6 +159,12 @@ class Engine {
   void on_online(uint32_t id);
   bool in_burst(uint32_t id) const;
   std::vector<ClockCommand> make_step(Timestamp now);
+  // reselect: selection again now with no incumbent (the current source keeps no advantage from
+  // reselectdist); the reference is updated by the selected source's next sample. reset_sources:
+  // every source's samples dropped (after the clock was changed by hand); not synchronised until
+  // new samples select a source again.
+  std::vector<ClockCommand> reselect(Timestamp now);
+  std::vector<ClockCommand> reset_sources(Timestamp now);
 
   std::vector<SourceView> sources(Timestamp now) const;
   TrackingReport tracking(Timestamp now) const { return discipline_.tracking(now); }
@@ -192,6 +198,10 @@ class Engine {
   Source* find(uint32_t id);
   const Source* find(uint32_t id) const;
   void reselect_and_update(Source& src, Timestamp now, ReplyOutcome& out);
+  // Selection over every source; the reference is updated when the source selected is
+  // `updated` (the one with a new sample). no_incumbent: the selected source keeps no advantage.
+  void select_and_update(std::optional<uint32_t> updated, Timestamp now, ReplyOutcome& out,
+                         bool no_incumbent);
 
   SelectionConfig selection_cfg_;
   Discipline discipline_;

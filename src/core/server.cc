@@ -24,10 +24,12 @@ bool inside(const AccessRule& inner, const AccessRule& outer) {
 }  // namespace
 
 AccessTable::AccessTable(std::span<const AccessRule> rules) {
-  for (const AccessRule& r : rules) {
-    if (r.all) std::erase_if(rules_, [&](const AccessRule& old) { return inside(old, r); });
-    rules_.push_back(r);
-  }
+  for (const AccessRule& r : rules) add(r);
+}
+
+void AccessTable::add(const AccessRule& r) {
+  if (r.all) std::erase_if(rules_, [&](const AccessRule& old) { return inside(old, r); });
+  rules_.push_back(r);
 }
 
 int8_t precision_log2(Duration precision) {

@@ -32,6 +32,8 @@ class AccessTable {
  public:
   AccessTable() = default;
   explicit AccessTable(std::span<const AccessRule> rules);
+  // One more rule after the others (chronyc allow/deny at run time), as if it had been last.
+  void add(const AccessRule& rule);
   bool allowed(const IpAddress& a) const;
   bool empty() const { return rules_.empty(); }
 

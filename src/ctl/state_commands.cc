@@ -275,6 +275,44 @@ bool parse_makestep(Session& s, const std::string& line, cm::Request& q) {
   return true;
 }
 
+// allow/deny/cmdallow/cmddeny [all] [SUBNET]: chrony's subnet forms (core::Subnet::parse) or a
+// name resolved here (its /32 or /128); nothing: every address.
+bool parse_access(Session& s, const std::string& c, const std::string& line, cm::Request& q) {
+  size_t pos = 0;
+  std::string word = split_word(line, pos);
+  const bool all = !strcasecmp(word.c_str(), "all");
+  if (all) word = split_word(line, pos);
+  const bool deny = c == "deny" || c == "cmddeny";
+  const uint16_t base = c.starts_with("cmd") ? cm::cmd::kCmdAllow : cm::cmd::kAllow;
+  q.command = static_cast<uint16_t>(base + (deny ? 2 : 0) + (all ? 1 : 0));
+  if (word.empty()) return true;
+  if (auto net = core::Subnet::parse(word)) {
+    q.address = cm::Address::of(net->address());
+    q.subnet_bits = net->prefix_len();
+    return true;
+  }
+  if (auto ip = s.resolve ? s.resolve(word) : std::nullopt) {
+    q.address = cm::Address::of(*ip);
+    q.subnet_bits = ip->is_v4() ? 32 : 128;
+    return true;
+  }
+  s.err += "Could not read address\n";
+  return false;
+}
+
+bool parse_accheck(Session& s, const std::string& c, const std::string& line, cm::Request& q) {
+  size_t pos = 0;
+  const std::string word = split_word(line, pos);
+  auto a = word.empty() ? std::nullopt : source_address(s, word);
+  if (!a || !a->ip) {
+    s.err += "Could not read address\n";
+    return false;
+  }
+  q.command = c == "accheck" ? cm::cmd::kAcCheck : cm::cmd::kCmdAcCheck;
+  q.address = *a;
+  return true;
+}
+
 // The request for `w`, or false (the reason on err).
 bool build(Session& s, const std::vector<std::string>& w, cm::Request& q) {
   const std::string& c = w[0];
@@ -289,6 +327,17 @@ bool build(Session& s, const std::vector<std::string>& w, cm::Request& q) {
   if (c == "add") return parse_add(s, line, q);
   if (c == "delete") return parse_delete(s, line, q);
   if (c == "makestep") return parse_makestep(s, line, q);
+  if (c == "allow" || c == "deny" || c == "cmdallow" || c == "cmddeny")
+    return parse_access(s, c, line, q);
+  if (c == "accheck" || c == "cmdaccheck") return parse_accheck(s, c, line, q);
+  if (c == "reset") {
+    if (line != "sources") {
+      s.err += "Invalid syntax for reset command\n";
+      return false;
+    }
+    q.command = cm::cmd::kResetSources;
+    return true;
+  }
   if (c == "reload") {
     if (line != "sources") {
       s.err += "Invalid syntax for reload command\n";
@@ -297,10 +346,13 @@ bool build(Session& s, const std::vector<std::string>& w, cm::Request& q) {
     q.command = cm::cmd::kReloadSources;
     return true;
   }
-  q.command = c == "onoffline" ? cm::cmd::kOnOffline
-              : c == "rekey"   ? cm::cmd::kRekey
-              : c == "dump"    ? cm::cmd::kDump
-                               : cm::cmd::kCycleLogs;
+  q.command = c == "onoffline"  ? cm::cmd::kOnOffline
+              : c == "rekey"    ? cm::cmd::kRekey
+              : c == "dump"     ? cm::cmd::kDump
+              : c == "reselect" ? cm::cmd::kReselect
+              : c == "refresh"  ? cm::cmd::kRefresh
+              : c == "shutdown" ? cm::cmd::kShutdown
+                                : cm::cmd::kCycleLogs;
   return true;
 }
 
@@ -308,7 +360,9 @@ bool build(Session& s, const std::vector<std::string>& w, cm::Request& q) {
 
 bool is_state_command(std::string_view name) {
   for (std::string_view c : {"online", "offline", "onoffline", "burst", "makestep", "local", "add",
-                             "delete", "reload", "rekey", "cyclelogs", "dump"})
+                             "delete", "reload", "rekey", "cyclelogs", "dump", "allow", "deny",
+                             "cmdallow", "cmddeny", "accheck", "cmdaccheck", "reselect",
+                             "refresh", "reset", "shutdown"})
     if (name == c) return true;
   return false;
 }

@@ -76,7 +76,8 @@ enum class ShutdownReason : uint8_t {
   kPeerFailed = 1,   // another process died or sent a bad frame; the daemon is going down
 };
 
-// parent → child: finish pending work quickly and exit 0. Wire: reason u8, 3 zero bytes (4).
+// parent → child: finish pending work quickly and exit 0. net → parent (reason kStop only):
+// chronyc's shutdown command, the daemon stops as on SIGTERM. Wire: reason u8, 3 zero bytes (4).
 struct Shutdown {
   static constexpr MsgType kType = MsgType::kShutdown;
   static constexpr size_t kPayloadLen = 4;

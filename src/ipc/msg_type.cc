@@ -71,8 +71,9 @@ bool is_allowed(MsgType t, Role from, Role to) {
     case MsgType::kLogLine:
     case MsgType::kSeccompViolation:
       return child_to_parent;
-    case MsgType::kShutdown:
-      return from == Role::kParent && (to == Role::kNet || to == Role::kDns);
+    case MsgType::kShutdown:  // net → parent: chronyc's shutdown command (reason kStop)
+      return (from == Role::kParent && (to == Role::kNet || to == Role::kDns)) ||
+             (from == Role::kNet && to == Role::kParent);
     case MsgType::kSlewOffset:
     case MsgType::kSetFrequency:
     case MsgType::kStepClock:

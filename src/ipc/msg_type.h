@@ -19,7 +19,7 @@ enum class MsgType : uint32_t {
   // Lifecycle.
   kHello = 1,      // child → parent: first frame after exec          (messages.h)
   kReady = 2,      // child → parent: sandbox closed, serving         (messages.h)
-  kShutdown = 3,   // parent → child: exit now                        (messages.h)
+  kShutdown = 3,   // parent → child: exit now; net → parent: stop   (messages.h)
   // The parent's clock verbs (net → parent) and their reply.
   kSlewOffset = 16,       // (messages.h)
   kSetFrequency = 17,     // (messages.h)
@@ -59,7 +59,7 @@ std::string_view to_string(Role r);
 // True when a frame of type t may travel from `from` to `to`. The table:
 //   Hello                                      net → parent, dns → parent, dns → net
 //   Ready, LogLine, SeccompViolation           net → parent, dns → parent
-//   Shutdown                                   parent → net, parent → dns
+//   Shutdown                                   parent → net, parent → dns, net → parent
 //   SlewOffset .. WriteDrift, SdNotify,
 //   WriteFile                                  net → parent
 //   ClockResult, FileResult                    parent → net

@@ -52,6 +52,15 @@ bool AccessNames::apply(const ipc::ResolveReply& reply) {
   return true;
 }
 
+void AccessNames::add(const core::AccessRule& rule) {
+  config::AccessRule r{.allow = rule.allow, .all = rule.all};
+  if (rule.subnet) {
+    r.target = config::AccessRule::Target::kSubnet;
+    r.subnet = *rule.subnet;
+  }
+  entries_.push_back(Entry{r, false, {}, 0});
+}
+
 core::AccessTable AccessNames::table() const {
   std::vector<core::AccessRule> rules;
   for (const Entry& e : entries_) {

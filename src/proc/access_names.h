@@ -36,6 +36,9 @@ class AccessNames {
   int failures(uint32_t query_id) const;
   const std::string& name(uint32_t query_id) const;
 
+  // A rule added after the configured ones (chronyc allow/deny); never a host name.
+  void add(const core::AccessRule& rule);
+
   // The access table of the rules, names replaced by their addresses once known.
   core::AccessTable table() const;
 

@@ -130,6 +130,9 @@ class Associations {
   // makestep: the pending slew becomes a step (core::Engine::make_step); true when a step was
   // made (false: nothing was pending).
   bool make_step();
+  // reselect / reset sources: core::Engine::reselect / reset_sources, their status executed.
+  void reselect();
+  void reset_sources();
   // chronyc activity's counts over the NTP associations.
   struct Activity {
     int online = 0, offline = 0, burst_online = 0, burst_offline = 0;

@@ -83,6 +83,10 @@ bool Associations::make_step() {
   return !cmds.empty();
 }
 
+void Associations::reselect() { execute(engine_.reselect(clock_.now())); }
+
+void Associations::reset_sources() { execute(engine_.reset_sources(clock_.now())); }
+
 Associations::Activity Associations::activity() const {
   Activity n;
   for (const auto& a : assocs_) {

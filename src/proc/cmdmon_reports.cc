@@ -191,6 +191,26 @@ cm::Reply CmdmonReporter::change(const cm::Request& req) const {
     case cm::cmd::kReloadSources: return status(control_->reload_sources());
     case cm::cmd::kLocal2: return status(control_->set_local(req.local));
     case cm::cmd::kRekey: return status(control_->rekey());
+    case cm::cmd::kAllow:
+    case cm::cmd::kAllowAll:
+    case cm::cmd::kDeny:
+    case cm::cmd::kDenyAll:
+    case cm::cmd::kCmdAllow:
+    case cm::cmd::kCmdAllowAll:
+    case cm::cmd::kCmdDeny:
+    case cm::cmd::kCmdDenyAll: {
+      const auto rule = cm::access_rule(req);
+      if (!rule) return status(rule.error());
+      return status(control_->add_access(req.command >= cm::cmd::kCmdAllow, *rule));
+    }
+    case cm::cmd::kAcCheck:
+    case cm::cmd::kCmdAcCheck:
+      if (!req.address.ip) return status(cm::Status::kBadSubnet);
+      return status(control_->check_access(req.command == cm::cmd::kCmdAcCheck, *req.address.ip));
+    case cm::cmd::kReselect: return status(control_->reselect());
+    case cm::cmd::kResetSources: return status(control_->reset_sources());
+    case cm::cmd::kRefresh: return status(control_->refresh());
+    case cm::cmd::kShutdown: return status(control_->shutdown());
     default: return status(cm::Status::kFailed);
   }
 }

@@ -48,6 +48,17 @@ class CmdmonControl {
   virtual core::cmdmon::Status set_local(const core::cmdmon::Request::Local& local) = 0;
   // Re-reads the key file (kFailed when it cannot be read; the old keys stay).
   virtual core::cmdmon::Status rekey() = 0;
+  // allow/deny [all] (NTP clients) or cmdallow/cmddeny [all] (the command port), a rule added
+  // after the configured ones (core::cmdmon::access_rule checked it).
+  virtual core::cmdmon::Status add_access(bool command_port, const core::AccessRule& rule) = 0;
+  // accheck/cmdaccheck: kAccessAllowed or kAccessDenied.
+  virtual core::cmdmon::Status check_access(bool command_port, const core::IpAddress& ip) = 0;
+  virtual core::cmdmon::Status reselect() = 0;
+  virtual core::cmdmon::Status reset_sources() = 0;
+  // refresh: every source given by name is resolved again.
+  virtual core::cmdmon::Status refresh() = 0;
+  // shutdown: the daemon ends as on SIGTERM (the reply goes out first).
+  virtual core::cmdmon::Status shutdown() = 0;
 };
 
 // The configured source an ADD_SOURCE request asks for (check_source() passed), with chronyd's

@@ -237,6 +237,11 @@ void CmdmonServer::on_unix(int fd) {
   }
 }
 
+bool CmdmonServer::allows(const core::IpAddress& ip) const {
+  const core::IpAddress a = ip.unmapped_v4().value_or(ip);
+  return a == core::IpAddress::loopback(a.family()) || policy_.access.allowed(a);
+}
+
 void CmdmonServer::on_udp(int fd) {
   std::array<std::byte, core::cmdmon::kMaxRequestLen + 1> buf;
   for (int i = 0; i < kBatch; ++i) {
@@ -246,7 +251,7 @@ void CmdmonServer::on_udp(int fd) {
     if (auto v4 = from.unmapped_v4()) from = *v4;
     // chronyd: 127.0.0.1 and ::1 always; anyone else only when cmdallow'ed, and rate limited.
     const bool localhost = from == core::IpAddress::loopback(from.family());
-    if (!localhost && !policy_.access.allowed(from)) {
+    if (!allows(from)) {
       sys::logf(sys::Severity::kDebug, "cmdmon: unauthorised host %s",
                 from.to_string().c_str());
       continue;

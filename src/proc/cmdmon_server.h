@@ -102,6 +102,10 @@ class CmdmonServer {
   ~CmdmonServer();
 
   const CmdmonCounters& counters() const { return counters_; }
+  // cmdallow/cmddeny at run time, and cmdaccheck: who may use the UDP port (the loopback
+  // always may, as at start).
+  void add_access(const core::AccessRule& rule) { policy_.access.add(rule); }
+  bool allows(const core::IpAddress& ip) const;
 
  private:
   struct Listener;

@@ -482,6 +482,30 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
     cmdmon = std::make_unique<CmdmonServer>(
         base.get(), std::move(cmdmon_fd), std::move(cmdmon_udp),
         CmdmonReporter(assocs.get(), server.get(), &state, &chronyc), cmdmon_udp_policy(cfg));
+  chronyc.on_access = [&](bool command_port, const core::AccessRule& rule) {
+    if (command_port) {
+      if (cmdmon) cmdmon->add_access(rule);
+      if (server) server->add_control_access(rule);
+      return core::cmdmon::Status::kSuccess;
+    }
+    // Port 123 is bound before the sandbox, only when the configuration serves NTP.
+    if (!server) return core::cmdmon::Status::kFailed;
+    acl.add(rule);
+    server->set_access(acl.table());
+    if (nts_server) nts_server->set_access(acl.table());
+    return core::cmdmon::Status::kSuccess;
+  };
+  chronyc.allows = [&](bool command_port, const core::IpAddress& ip) {
+    return command_port ? cmdmon && cmdmon->allows(ip) : acl.table().allowed(ip);
+  };
+  chronyc.on_refresh = [&] {
+    for (size_t i = 0; i < state.sources().size(); ++i) {
+      if (removed[i] || state.sources()[i].resolve != SourceEntry::Resolve::kOk) continue;
+      state.begin_resolve_again(i);
+      resolve(i);
+    }
+  };
+  chronyc.on_shutdown = [&] { parent.send(ipc::Shutdown{}); };
   assocs->set_replace_hook([&](size_t origin) {
     state.begin_resolve_again(origin);
     resolve(origin);

@@ -14,8 +14,8 @@
 
 namespace tempus::proc {
 
-// Adding and reloading sources and rekey need the source list, dns and the key file, which
-// run_net owns: it fills on_add, on_reload and on_rekey.
+// Adding and reloading sources, rekey, refresh, access rules and shutdown need the source list,
+// dns, the key file, the servers and the event loop, which run_net owns: it fills the callbacks.
 class NetControl final : public CmdmonControl {
  public:
   // real_clock: corrections go to the parent, whose step bounds apply (not under -x or -Q).
@@ -26,6 +26,10 @@ class NetControl final : public CmdmonControl {
   std::function<core::cmdmon::Status(const config::NtpSource&)> on_add;
   std::function<core::cmdmon::Status()> on_reload;
   std::function<bool()> on_rekey;
+  std::function<core::cmdmon::Status(bool command_port, const core::AccessRule&)> on_access;
+  std::function<bool(bool command_port, const core::IpAddress&)> allows;
+  std::function<void()> on_refresh;
+  std::function<void()> on_shutdown;
 
   core::cmdmon::Status set_connectivity(const core::cmdmon::Request& req,
                                         Associations::Connectivity c) override {
@@ -54,8 +58,30 @@ class NetControl final : public CmdmonControl {
     return !on_rekey || on_rekey() ? core::cmdmon::Status::kSuccess
                                    : core::cmdmon::Status::kFailed;
   }
+  core::cmdmon::Status add_access(bool command_port, const core::AccessRule& rule) override {
+    return on_access ? on_access(command_port, rule) : core::cmdmon::Status::kFailed;
+  }
+  core::cmdmon::Status check_access(bool command_port, const core::IpAddress& ip) override {
+    return allows && allows(command_port, ip) ? core::cmdmon::Status::kAccessAllowed
+                                               : core::cmdmon::Status::kAccessDenied;
+  }
+  core::cmdmon::Status reselect() override {
+    assocs_.reselect();
+    return core::cmdmon::Status::kSuccess;
+  }
+  core::cmdmon::Status reset_sources() override {
+    assocs_.reset_sources();
+    return core::cmdmon::Status::kSuccess;
+  }
+  core::cmdmon::Status refresh() override { return run(on_refresh); }
+  core::cmdmon::Status shutdown() override { return run(on_shutdown); }
 
  private:
+  static core::cmdmon::Status run(const std::function<void()>& f) {
+    if (!f) return core::cmdmon::Status::kFailed;
+    f();
+    return core::cmdmon::Status::kSuccess;
+  }
   static Associations::Selector selector(const core::cmdmon::Request& req) {
     return [mask = req.mask, address = req.address](const core::IpAddress& ip) {
       return core::cmdmon::selects(mask, address, ip);

@@ -89,6 +89,8 @@ class NtpServer {
   NtsCounters nts_counters() const { return nts_counters_ ? nts_counters_() : NtsCounters{}; }
   // A new access table (allow/deny host names resolved: proc/access_names.h).
   void set_access(core::AccessTable access);
+  // cmdallow/cmddeny at run time reach mode 6 too (its access follows the command port's).
+  void add_control_access(const core::AccessRule& rule) { control_access_.add(rule); }
   // The socket of a family (peers send from it), or -1.
   int socket_for(core::IpFamily family) const;
   // Sends a peer's packet on server socket `fd` (keeping the transmit-timestamp numbering).

@@ -217,6 +217,10 @@ void Parent::on_frame(Child& c, ipc::ReceivedFrame& rf) {
               v->syscall_nr, v->arch);
   } else if (auto* n = std::get_if<ipc::SdNotify>(&*m)) {
     on_notify(*n);
+  } else if (auto* s = std::get_if<ipc::Shutdown>(&*m)) {
+    // chronyc shutdown, relayed by net: an orderly stop, exit status 0.
+    if (s->reason != ipc::ShutdownReason::kStop) return violation(c, "unexpected shutdown");
+    begin_stop(0, "shutdown command");
   } else if (auto* w = std::get_if<ipc::WriteFile>(&*m)) {
     // Only the NTS files, whole, into ntsdumpdir (mode 0600); nothing else yet.
     int err = EPERM;

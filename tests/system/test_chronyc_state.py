@@ -10,12 +10,21 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from daemon import Daemon, main, netns  # noqa: E402
-from peers import free_udp_port  # noqa: E402
+from daemon import Daemon, main, netns, wait_for  # noqa: E402
+from peers import FakeServer, free_udp_port, probe  # noqa: E402
 from state_fixture import StateFixture  # noqa: E402
 from test_chronyc import check_malformed, request, udp_exchange  # noqa: E402
 
 TEMPUSD, TEMPUSCTL = sys.argv[1], sys.argv[2]
+
+
+def wait_until(pred, timeout=10):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if pred():
+            return True
+        time.sleep(0.2)
+    return pred()
 
 
 class StateCommands(StateFixture):
@@ -29,8 +38,8 @@ class StateCommands(StateFixture):
 
     @classmethod
     def extra_config(cls):
-        cls.cmdport = free_udp_port()
-        return [f"cmdport {cls.cmdport}"]
+        cls.cmdport, cls.ntpport = free_udp_port(), free_udp_port()
+        return [f"cmdport {cls.cmdport}", f"port {cls.ntpport}", "allow 192.0.2.0/24"]
 
     def chronyc(self, *args, prefix=()):
         return self.tool(*args, prefix=prefix)
@@ -115,6 +124,41 @@ class StateCommands(StateFixture):
         self.assertNotIn("127.0.0.6", self.wait_sources(lambda s: "127.0.0.6" not in s,
                                                         timeout=10))
 
+    def test_allow_deny_accheck(self):
+        self.fails("209 Access denied", "accheck", "127.0.0.1")
+        self.assertIsNone(probe("127.0.0.1", self.ntpport, timeout=0.5))
+        self.ok("allow", "127.0.0.1")
+        self.assertEqual(self.chronyc("accheck", "127.0.0.1").stdout, "208 Access allowed\n")
+        self.assertIsNotNone(probe("127.0.0.1", self.ntpport))
+        self.assertEqual(self.chronyc("accheck", "192.0.2.9").stdout, "208 Access allowed\n")
+        self.ok("deny", "all", "192.0")  # chronyc's shorthand: 192.0.0.0/16, and all within
+        self.fails("209 Access denied", "accheck", "192.0.2.9")
+        self.ok("allow")  # every address
+        self.assertEqual(self.chronyc("accheck", "198.51.100.1").stdout, "208 Access allowed\n")
+        self.fails("Could not read address", "allow", "300.1.1.1")
+        self.fails("Could not read address", "accheck")
+
+    def test_cmdallow_at_run_time(self):
+        self.fails("209 Access denied", "cmdaccheck", "127.0.0.3")
+        self.assertEqual(self.chronyc("cmdaccheck", "127.0.0.1").stdout, "208 Access allowed\n")
+        self.assertIsNone(udp_exchange(request(0, 28), self.cmdport, source="127.0.0.3"))
+        self.ok("cmdallow", "127.0.0.3")
+        self.assertEqual(self.chronyc("cmdaccheck", "127.0.0.3").stdout, "208 Access allowed\n")
+        self.assertIsNotNone(udp_exchange(request(0, 28), self.cmdport, source="127.0.0.3"))
+        self.ok("cmddeny", "127.0.0.3")
+        self.assertIsNone(udp_exchange(request(0, 28), self.cmdport, source="127.0.0.3"))
+
+    def test_reselect_and_reset_sources(self):
+        self.ok("reselect")
+        self.assertIn("Reference ID    : 7F000001", self.chronyc("tracking").stdout)
+        self.ok("reset", "sources")
+        self.assertIn("Leap status     : Not synchronised", self.chronyc("tracking").stdout)
+        self.assertEqual(self.sources()["127.0.0.1"][1], "?")
+        self.fails("Invalid syntax for reset command", "reset", "everything")
+        # New samples select the source again (minpoll 0: within seconds).
+        st = wait_for(self.d, lambda st: st["synchronised"], timeout=30)
+        self.assertTrue(st and st["synchronised"], self.d.log_text())
+
     def test_local(self):
         self.ok("local", "stratum", "8")
         self.ok("local", "off")
@@ -157,6 +201,24 @@ class StateCommands(StateFixture):
     def test_udp_only_for_localhost_by_default(self):
         self.assertIsNotNone(udp_exchange(request(0, 28), self.cmdport))
         self.assertIsNone(udp_exchange(request(0, 28), self.cmdport, source="127.0.0.2"))
+
+
+class RefreshAndShutdown(unittest.TestCase):
+    def test_refresh_then_shutdown(self):
+        server = FakeServer(free_udp_port())
+        self.addCleanup(server.stop)
+        d = Daemon(TEMPUSD, TEMPUSCTL, [f"server localhost port {server.port} minpoll 0"])
+        self.addCleanup(d.stop)
+        self.assertIsNotNone(d.wait_ready(), d.log_text())
+        resolved = lambda: d.log_text().count("localhost resolved to")  # noqa: E731
+        self.assertTrue(wait_until(lambda: resolved() == 1), d.log_text())
+        chronyc = lambda *a: subprocess.run(  # noqa: E731
+            ["chronyc", "-h", d.cmd_sock, "-n", *a], capture_output=True, text=True, timeout=15)
+        self.assertEqual(chronyc("refresh").stdout, "200 OK\n")
+        self.assertTrue(wait_until(lambda: resolved() == 2), d.log_text())
+        self.assertEqual(chronyc("shutdown").stdout, "200 OK\n")
+        self.assertEqual(d.wait_exit(10), 0, d.log_text())
+        self.assertIn("stopping (shutdown command)", d.log_text())
 
 
 class CmdAccess(unittest.TestCase):

@@ -280,6 +280,59 @@ TEST(CmdmonStateRequest, LocalMakestepDelete) {
   EXPECT_EQ(d.request.address.ip->to_string(), "127.0.0.1");
 }
 
+TEST(CmdmonStateRequest, AllowDenyAccheck) {
+  // allow 192.168.1 (chronyc's shorthand for /24)
+  auto d = decode_request(hex("06010000001100004a6428fb0000000000000000c0a801000000000000000000"
+                              "000000000001000000000018"));
+  ASSERT_EQ(d.kind, Decoded::Kind::kOk);
+  EXPECT_EQ(d.request.command, cmd::kAllow);
+  auto rule = access_rule(d.request);
+  ASSERT_TRUE(rule);
+  EXPECT_TRUE(rule->allow);
+  EXPECT_FALSE(rule->all);
+  ASSERT_TRUE(rule->subnet);
+  EXPECT_EQ(rule->subnet->to_string(), "192.168.1.0/24");
+  EXPECT_EQ(encode_request(d.request), hex("06010000001100004a6428fb0000000000000000c0a8010000"
+                                           "00000000000000000000000001000000000018"));
+
+  // deny all 2001:db8::/32
+  d = decode_request(hex("0601000000140000ba4e9e49000000000000000020010db8000000000000000000"
+                         "0000000002000000000020"));
+  ASSERT_EQ(d.kind, Decoded::Kind::kOk);
+  EXPECT_EQ(d.request.command, cmd::kDenyAll);
+  rule = access_rule(d.request);
+  ASSERT_TRUE(rule);
+  EXPECT_FALSE(rule->allow);
+  EXPECT_TRUE(rule->all);
+  EXPECT_EQ(rule->subnet->to_string(), "2001:db8::/32");
+
+  // cmdaccheck 1.2.3.4
+  d = decode_request(hex("06010000001a000042bdf2f40000000000000000010203040000000000000000000000"
+                         "0000010000"));
+  ASSERT_EQ(d.kind, Decoded::Kind::kOk);
+  EXPECT_EQ(d.request.command, cmd::kCmdAcCheck);
+  EXPECT_EQ(d.request.address.ip->to_string(), "1.2.3.4");
+
+  // reselectdist 0.5
+  d = decode_request(hex("06010000003100009c12e9bb00000000000000000280000000000000"));
+  ASSERT_EQ(d.kind, Decoded::Kind::kOk);
+  EXPECT_EQ(d.request.value, 0.5);
+
+  // `allow` alone: every address; prefixes out of range are chronyd's BADSUBNET.
+  Request q{.command = cmd::kCmdAllow};
+  rule = access_rule(q);
+  ASSERT_TRUE(rule);
+  EXPECT_FALSE(rule->subnet);
+  q.address = Address::of(IpAddress::v4(0x0a000000));
+  q.subnet_bits = 33;
+  EXPECT_EQ(access_rule(q).error(), Status::kBadSubnet);
+  q.subnet_bits = -1;
+  EXPECT_EQ(access_rule(q).error(), Status::kBadSubnet);
+  q.address = Address{std::nullopt, 7};  // an unresolved-source ID is no address
+  EXPECT_EQ(access_rule(q).error(), Status::kBadSubnet);
+  EXPECT_EQ(access_rule(Request{.command = cmd::kTracking}).error(), Status::kInvalid);
+}
+
 TEST(CmdmonStateRequest, RoundTrips) {
   Request q{.command = cmd::kBurst, .sequence = 3};
   q.mask = Address::of(IpAddress::v4(0xffffff00));

@@ -33,6 +33,7 @@ struct FakeServer {
   Duration offset;         // server clock − true time (> 0: we are behind it)
   bool deny = false;       // answer with KoD DENY
   Leap leap = Leap::kNone; // its leap indicator
+  Duration root_dispersion = Duration::us(20);
 };
 
 // The server's answer to `request`, received at true time `rx`.
@@ -48,7 +49,7 @@ std::vector<std::byte> answer(const std::vector<std::byte>& request, Timestamp r
   h.stratum = s.deny ? 0 : 1;
   h.poll = req->poll;
   h.precision = -24;
-  h.root_dispersion = ShortFixed::from_duration(Duration::us(20));
+  h.root_dispersion = ShortFixed::from_duration(s.root_dispersion);
   h.ref_id = s.deny ? kKissDeny : ref_id_ascii("GPS");
   h.reference_ts = NtpTimestamp::from_time(t2 - Duration::s(8));
   h.origin_ts = req->transmit_ts;
@@ -69,8 +70,9 @@ const T* find(const std::vector<ClockCommand>& cmds) {
 
 class Harness {
  public:
-  explicit Harness(DisciplineConfig d = {}, std::optional<InitialFrequency> f = std::nullopt)
-      : engine(SelectionConfig{}, d, f) {
+  explicit Harness(DisciplineConfig d = {}, std::optional<InitialFrequency> f = std::nullopt,
+                   SelectionConfig sel = {})
+      : engine(sel, d, f) {
     start_commands = engine.start(now);
   }
 
@@ -420,6 +422,52 @@ TEST(Engine, DeniedSourceLeavesSelectionToTheOthers) {
   EXPECT_EQ(h.engine.selected(), other);
   EXPECT_TRUE(h.engine.synchronised());
   EXPECT_EQ(h.state(gone), '?');
+}
+
+// chronyc reselect: the incumbent loses the advantage reselectdist gives it, and the clock is
+// not corrected until the newly selected source has a sample of its own.
+TEST(Engine, ReselectDropsTheIncumbentsAdvantage) {
+  Harness h({}, std::nullopt, SelectionConfig{.reselect_dist = Duration::s(10)});
+  h.add(1, {.offset = Duration::ms(1), .root_dispersion = Duration::ms(20)});
+  h.add(2, {.offset = Duration::ms(1)});
+  for (int k = 0; k < 4; ++k) h.exchange(1, Duration::s(2));
+  ASSERT_EQ(h.engine.selected(), 1u);
+  for (int k = 0; k < 4; ++k) {
+    h.exchange(1);
+    h.exchange(2, Duration::s(2));
+  }
+  ASSERT_EQ(h.engine.selected(), 1u);  // 20 ms worse, but within reselectdist
+  EXPECT_TRUE(h.engine.reselect(h.now).empty());
+  EXPECT_EQ(h.engine.selected(), 2u);
+  EXPECT_EQ(h.state(2), '*');
+  EXPECT_NE(find<SlewCommand>(h.exchange(2).commands), nullptr);
+  EXPECT_EQ(h.engine.tracking(h.now).ref_id, 0xc0000202u);
+}
+
+// chronyc reset sources: every sample is gone, the clock is unsynchronised until new ones come.
+TEST(Engine, ResetSourcesDropsEverySample) {
+  Harness h;
+  h.add(1, {.offset = Duration::ms(1)});
+  h.add(2, {.offset = Duration::ms(1)});
+  for (int k = 0; k < 4; ++k) {
+    h.exchange(1);
+    h.exchange(2, Duration::s(2));
+  }
+  ASSERT_TRUE(h.engine.synchronised());
+  const auto cmds = h.engine.reset_sources(h.now);
+  ASSERT_NE(find<StatusCommand>(cmds), nullptr);
+  EXPECT_FALSE(find<StatusCommand>(cmds)->synced);
+  EXPECT_FALSE(h.engine.synchronised());
+  for (const SourceView& v : h.engine.sources(h.now)) {
+    EXPECT_EQ(v.stats.np, 0u) << v.id;
+    EXPECT_EQ(state_symbol(v.state), '?') << v.id;
+  }
+  EXPECT_TRUE(h.engine.reset_sources(h.now).empty());  // nothing selected: nothing to say
+  for (int k = 0; k < 4; ++k) {
+    h.exchange(1);
+    h.exchange(2, Duration::s(2));
+  }
+  EXPECT_TRUE(h.engine.synchronised());
 }
 
 TEST(Engine, ExchangeSpanningAStepIsDropped) {

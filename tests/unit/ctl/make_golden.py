@@ -292,7 +292,9 @@ REPLY_LENGTH = {1: 28, 2: 32, 3: 76, 5: 104, 6: 84, 12: 48, 13: 52, 16: 152, 18:
 
 # ONLINE, OFFLINE, BURST, DUMP, REKEY, CYCLELOGS, MAKESTEP, MODIFY_MAKESTEP, LOCAL2, ONOFFLINE,
 # ADD_SOURCE, RELOAD_SOURCES: accepted, nothing changes.
-STATE_COMMANDS = (1, 2, 3, 6, 16, 37, 43, 50, 56, 63, 64, 70)
+STATE_COMMANDS = (1, 2, 3, 6, 16, 17, 18, 19, 20, 21, 22, 23, 24, 37, 43, 48, 50, 53, 56, 62, 63,
+                  64, 66, 70)
+STATUS_ACCESSALLOWED, STATUS_ACCESSDENIED = 8, 9
 
 
 def answer_body(command, data):
@@ -334,6 +336,10 @@ def answer_body(command, data):
         return (0 if known else STATUS_NOSUCHSOURCE), 1, b"", addr
     if command in STATE_COMMANDS:
         return 0, 1, b"", None
+    if command in (25, 26):  # ACCHECK, CMDACCHECK: 192.0.2.0/24 allowed
+        addr = read_ipaddr(data[:20])
+        allowed = (addr or "").startswith("192.0.2.")
+        return (STATUS_ACCESSALLOWED if allowed else STATUS_ACCESSDENIED), 1, b"", addr
     if command == 68:  # CLIENT_ACCESSES_BY_INDEX3
         first, n, min_hits, _reset = struct.unpack("!4I", data[:16])
         return 0, 21, clients_reply(first, n, min_hits), (first, n, min_hits)
@@ -439,6 +445,12 @@ STATE_SCENARIOS = [
     ["delete", "192.0.2.1"], ["delete", "192.0.2.99"], ["delete"], ["delete", "ID#3"],
     ["reload", "sources"], ["reload"], ["reload", "keys"],
     ["rekey"], ["cyclelogs"], ["dump"],
+    ["allow"], ["allow", "all"], ["allow", "192.168.1"], ["deny", "all", "10/8"],
+    ["allow", "2001:db8::/32"], ["deny", "192.0.2.1"], ["cmdallow", "127.0.0.2"],
+    ["cmddeny", "all", "::1"], ["allow", "localhost"], ["allow", "300.1.1.1"],
+    ["deny", "no.such.name.invalid"], ["accheck", "192.0.2.1"], ["accheck", "198.51.100.1"],
+    ["cmdaccheck", "::1"], ["accheck"], ["accheck", "localhost"], ["reselect"], ["refresh"],
+    ["reset", "sources"], ["reset"], ["shutdown"],
 ]
 
 SCENARIOS["sources_N"] = ["-n", "-N", "sources", "-a"]

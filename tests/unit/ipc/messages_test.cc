@@ -307,6 +307,8 @@ TEST(MsgType, DirectionTable) {
   EXPECT_FALSE(is_allowed(MsgType::kSourcesFile, Role::kNet, Role::kParent));
   EXPECT_TRUE(is_allowed(MsgType::kShutdown, Role::kParent, Role::kDns));
   EXPECT_FALSE(is_allowed(MsgType::kShutdown, Role::kNet, Role::kDns));
+  EXPECT_TRUE(is_allowed(MsgType::kShutdown, Role::kNet, Role::kParent));  // chronyc shutdown
+  EXPECT_FALSE(is_allowed(MsgType::kShutdown, Role::kDns, Role::kParent));
   EXPECT_TRUE(is_allowed(MsgType::kResolveRequest, Role::kNet, Role::kDns));
   EXPECT_FALSE(is_allowed(MsgType::kResolveRequest, Role::kDns, Role::kNet));
   EXPECT_TRUE(is_allowed(MsgType::kResolveReply, Role::kDns, Role::kNet));

@@ -192,6 +192,25 @@ class FakeControl final : public CmdmonControl {
     calls.push_back("rekey");
     return answer;
   }
+  cm::Status add_access(bool command_port, const core::AccessRule& r) override {
+    calls.push_back(std::string(command_port ? "cmd" : "") + (r.allow ? "allow" : "deny") +
+                    (r.all ? " all " : " ") + (r.subnet ? r.subnet->to_string() : "any"));
+    return answer;
+  }
+  cm::Status check_access(bool command_port, const core::IpAddress& ip) override {
+    calls.push_back(std::string(command_port ? "cmd" : "") + "accheck " + ip.to_string());
+    return cm::Status::kAccessDenied;
+  }
+  cm::Status reselect() override { return call("reselect"); }
+  cm::Status reset_sources() override { return call("reset"); }
+  cm::Status refresh() override { return call("refresh"); }
+  cm::Status shutdown() override { return call("shutdown"); }
+
+ private:
+  cm::Status call(std::string what) {
+    calls.push_back(std::move(what));
+    return answer;
+  }
 };
 
 TEST(CmdmonReporter, StateChangesGoToTheControlOnlyWhenPrivileged) {
@@ -226,6 +245,42 @@ TEST(CmdmonReporter, StateChangesGoToTheControlOnlyWhenPrivileged) {
   // The control's status goes back as it is.
   control.answer = cm::Status::kNoSuchSource;
   EXPECT_EQ(ask(burst).status, cm::Status::kNoSuchSource);
+}
+
+TEST(CmdmonReporter, AccessRulesChecksAndTheRest) {
+  FakeControl control;
+  const CmdmonReporter r(nullptr, nullptr, nullptr, &control);
+  auto ask = [&](uint16_t command, std::optional<core::IpAddress> ip = std::nullopt,
+                 int32_t bits = 0, bool privileged = true) {
+    cm::Request q{.command = command};
+    if (ip) q.address = cm::Address::of(*ip);
+    q.subnet_bits = bits;
+    return r.answer(q, privileged, {}).status;
+  };
+  const auto net = core::IpAddress::v4(0xc0a80105);  // 192.168.1.5
+  EXPECT_EQ(ask(cm::cmd::kAllow, net, 24, false), cm::Status::kUnauth);
+  EXPECT_EQ(ask(cm::cmd::kAllow, net, 24), cm::Status::kSuccess);
+  EXPECT_EQ(ask(cm::cmd::kDenyAll, net, 16), cm::Status::kSuccess);
+  EXPECT_EQ(ask(cm::cmd::kAllow), cm::Status::kSuccess);  // no address: every address
+  EXPECT_EQ(ask(cm::cmd::kCmdAllowAll, net, 32), cm::Status::kSuccess);
+  EXPECT_EQ(ask(cm::cmd::kCmdDeny, core::IpAddress::loopback(core::IpFamily::kV6), 128),
+            cm::Status::kSuccess);
+  // chronyd's answer to an impossible prefix; nothing reaches the control.
+  EXPECT_EQ(ask(cm::cmd::kDeny, net, 33), cm::Status::kBadSubnet);
+  EXPECT_EQ(ask(cm::cmd::kDeny, net, -1), cm::Status::kBadSubnet);
+  EXPECT_EQ(ask(cm::cmd::kAcCheck, net), cm::Status::kAccessDenied);
+  EXPECT_EQ(ask(cm::cmd::kCmdAcCheck, net), cm::Status::kAccessDenied);
+  EXPECT_EQ(ask(cm::cmd::kAcCheck), cm::Status::kBadSubnet);
+  EXPECT_EQ(ask(cm::cmd::kReselect), cm::Status::kSuccess);
+  EXPECT_EQ(ask(cm::cmd::kResetSources), cm::Status::kSuccess);
+  EXPECT_EQ(ask(cm::cmd::kRefresh), cm::Status::kSuccess);
+  EXPECT_EQ(ask(cm::cmd::kShutdown, std::nullopt, 0, false), cm::Status::kUnauth);
+  EXPECT_EQ(ask(cm::cmd::kShutdown), cm::Status::kSuccess);
+  const std::vector<std::string> want = {
+      "allow 192.168.1.0/24", "deny all 192.168.0.0/16", "allow any",
+      "cmdallow all 192.168.1.5/32", "cmddeny ::1/128", "accheck 192.168.1.5",
+      "cmdaccheck 192.168.1.5", "reselect", "reset", "refresh", "shutdown"};
+  EXPECT_EQ(control.calls, want);
 }
 
 TEST(CmdmonReporter, AddSourceIsCheckedFirst) {
