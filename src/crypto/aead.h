@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: ISC
 // AES-SIV-CMAC-256 (RFC 5297; AEAD ID 15 of RFC 8915): the key is 32 octets, K1 for S2V over
-// AES-128-CMAC and K2 for AES-128-CTR. SIV is composed here: CMAC (RFC 4493) over OpenSSL's
-// "AES-128-ECB" block encryption and the CTR pass over its "AES-128-CTR", both fetched once per
-// process, with one context of each per thread re-keyed per operation. OpenSSL's own
-// "AES-128-SIV" (and its EVP_MAC "CMAC") fetch ciphers and look up parameters by name at every
-// initialisation, which cost several times the cipher work on a server's per-packet path (and
-// OpenSSL 3.0 cannot finish AES-128-SIV on an empty plaintext, which is what an NTS client
-// request authenticates).
+// AES-128-CMAC and K2 for AES-128-CTR. SIV is composed here from OpenSSL's "AES-128-ECB" block
+// encryption (fetched once per process): CMAC (RFC 4493) block by block, and CTR's keystream
+// from counter blocks. Each thread keeps the key schedules of the four keys it used last, so a
+// server's master key, used to open and to make a cookie for every request, is scheduled once.
+// OpenSSL's own "AES-128-SIV" (and its EVP_MAC "CMAC", and setting a CTR context's IV) fetch
+// ciphers or look up parameters by name at every initialisation, which cost several times the
+// cipher work on a server's per-packet path (and OpenSSL 3.0 cannot finish AES-128-SIV on an
+// empty plaintext, which is what an NTS client request authenticates).
 //
-// aes_siv_available() is true when this OpenSSL offers AES-128-SIV as a mode (and the ECB and CTR
-// ciphers used here). OpenSSL's FIPS provider has no AES-SIV (not an approved mode): there, as
+// aes_siv_available() is true when this OpenSSL offers AES-128-SIV as a mode (and the ECB cipher
+// used here). OpenSSL's FIPS provider has no AES-SIV (not an approved mode): there, as
 // without the ciphers, make_aead() returns nullptr and callers report that NTS is not
 // available on this host instead of failing later (composing SIV from FIPS primitives would
 // still not be an approved mode). Call aes_siv_available() before a sandbox
