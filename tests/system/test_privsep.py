@@ -197,6 +197,12 @@ class Hooks(unittest.TestCase):
                 self.assertEqual(code, 1, log)
                 self.assertIn(line, log)
 
+    def test_clock_verb_from_dns_is_refused(self):
+        # -x: net's own verbs at start are legitimate and would reach a virtual clock.
+        code, log = self.run_hook("dns-clock-verb")
+        self.assertEqual(code, 1, log)
+        self.assertIn("dns process: invalid frame: forbidden_type", log)
+
     def test_forbidden_syscall_in_net(self):
         code, log = self.run_hook("net-syscall")
         self.assertNotEqual(code, 0)
