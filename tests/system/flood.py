@@ -6,8 +6,8 @@
       process can), from SOURCES distinct addresses of SUBNET16 (e.g. 10.77: 10.77.1.1,
       10.77.1.2, ...; they must be local, as a prefix on lo makes them), each address sending
       one datagram of every kind in turn. One socket per kind of datagram, so the replies each
-      kind draws are counted apart. Prints JSON: per kind, datagrams and bytes sent and
-      replies and bytes received.
+      kind draws are counted apart. Prints JSON: per kind, datagrams and bytes sent, the
+      smallest datagram, and replies, bytes and the largest reply received.
   flood.py probe DEST PORT SECONDS SOURCE
       A legitimate client: one request every 50 ms from SOURCE, each waiting up to 250 ms for
       the reply that echoes its transmit timestamp. Prints JSON: sent, answered, latencies.
@@ -85,7 +85,8 @@ def flood(dest, port, seconds, rate, sources, subnet, seed):
     cmsgs = [[(socket.IPPROTO_IP, IP_PKTINFO, struct.pack("=I4s4s", 0, socket.inet_aton(a),
                                                            bytes(4)))] for a in addrs]
     stats = {k: {"sent": 0, "sent_bytes": 0, "replies": 0, "reply_bytes": 0,
-                 "largest_reply": 0, "errors": 0} for k in names}
+                 "largest_reply": 0, "smallest_request": min(len(p) for p in kinds[k]),
+                 "errors": 0} for k in names}
     by_fd = {s.fileno(): k for k, s in socks.items()}
     poller = select.poll()
     for s in socks.values():
