@@ -10,7 +10,8 @@ from the work tree with rpmbuild, then the packages are read back with rpm -qp:
   selinux subpackage installs its module (a policy module, bzip2'd) and relabels;
 - no package-level conflict with chrony (the unit's Conflicts= does the job) and nothing that
   would satisfy a dependency on chrony.
-Usage: check_rpm.py SOURCE_DIR OUT_DIR. Skips without rpmbuild (fails without it when CI=true).
+Usage: check_rpm.py SOURCE_DIR OUT_DIR. Skips without rpmbuild (fails without it when CI=true)
+and outside a git work tree.
 Takes about a minute once ccache holds the build/ directory's objects."""
 import io
 import os
@@ -178,5 +179,8 @@ if __name__ == "__main__":
             print("rpmbuild not found (Debian: apt-get install rpm)")
             sys.exit(1)
         print("SKIP: rpmbuild not found (Debian: apt-get install rpm)")
+        sys.exit(77)
+    if run(["git", "-C", SRC, "rev-parse", "--git-dir"]).returncode != 0:
+        print(f"SKIP: {SRC} is not a git work tree (rpm/build.sh packs git's file list)")
         sys.exit(77)
     unittest.main(verbosity=2)
