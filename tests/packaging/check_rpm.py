@@ -8,6 +8,8 @@ from the work tree with rpmbuild, then the packages are read back with rpm -qp:
 - the packaged tempusd runs and is a release build (no test hook);
 - the scriptlets create the tempus user, apply the tmpfiles entry, handle the units, and the
   selinux subpackage installs its module (a policy module, bzip2'd) and relabels;
+- with RHEL's macros defined (stubs), the spec calls %meson, %sysusers_create_compat,
+  %systemd_post and the selinux-policy macros instead of its plain fallbacks;
 - no package-level conflict with chrony (the unit's Conflicts= does the job) and nothing that
   would satisfy a dependency on chrony.
 Usage: check_rpm.py SOURCE_DIR OUT_DIR. Skips without rpmbuild (fails without it when CI=true)
@@ -162,6 +164,40 @@ class Rpm(unittest.TestCase):
         self.assertIn("selinux-policy-targeted", self.query(self.selinux, "--requires"))
         self.assertIn("(tempus-selinux if selinux-policy-targeted)",
                       self.query(self.main, "--requires"))
+
+    def test_rhel_macros_are_used_where_defined(self):
+        # CI's rpmbuild takes the fallback branches; with RHEL's macros defined (as stubs that
+        # print their name and arguments) the spec must call each of them, with these arguments.
+        stubs = {
+            "meson": "STUB_MESON", "meson_build": "STUB_MESON_BUILD",
+            "meson_install": "STUB_MESON_INSTALL",
+            "sysusers_create_compat()": "STUB_SYSUSERS %*", "tmpfiles_create()": "STUB_TMPFILES %*",
+            "systemd_post()": "STUB_SYSTEMD_POST %*", "systemd_preun()": "STUB_SYSTEMD_PREUN %*",
+            "systemd_postun_with_restart()": "STUB_SYSTEMD_POSTUN %*",
+            "selinux_relabel_pre(s:)": "STUB_RELABEL_PRE %{-s*}",
+            "selinux_modules_install(s:)": "STUB_MODULES_INSTALL %{-s*} %*",
+            "selinux_modules_uninstall(s:)": "STUB_MODULES_UNINSTALL %{-s*} %*",
+            "selinux_relabel_post(s:)": "STUB_RELABEL_POST %{-s*}",
+        }
+        args = [a for name, body in stubs.items() for a in ("--define", f"{name} {body}")]
+        r = run(["rpmspec", "-P", *args, "--define", "_sourcedir /SOURCES",
+                 os.path.join(SRC, "rpm", "tempus.spec")])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = {l.strip() for l in r.stdout.splitlines()}
+        for want in ("STUB_MESON -Dtests=false -Dwerror=false", "STUB_MESON_BUILD",
+                     "STUB_MESON_INSTALL", "STUB_SYSUSERS /SOURCES/tempus.sysusers",
+                     "STUB_TMPFILES /usr/lib/tmpfiles.d/tempus.conf",
+                     "STUB_SYSTEMD_POST tempusd.service tempus-wait.service",
+                     "STUB_SYSTEMD_PREUN tempusd.service tempus-wait.service",
+                     "STUB_SYSTEMD_POSTUN tempusd.service", "STUB_RELABEL_PRE targeted",
+                     "STUB_MODULES_INSTALL targeted "
+                     "/usr/share/selinux/packages/targeted/tempusd.pp.bz2",
+                     "STUB_MODULES_UNINSTALL targeted tempusd", "STUB_RELABEL_POST targeted"):
+            self.assertTrue(want in lines, f"not in the expanded spec: {want}")
+        # None of the fallbacks is left in the build and the scriptlets.
+        scripts = r.stdout.split("\n%prep\n", 1)[1]
+        for fallback in ("useradd", "systemd-tmpfiles", "systemctl", "semodule", "meson setup"):
+            self.assertNotIn(fallback, scripts)
 
     def test_no_package_conflict_with_chrony(self):
         for rpm in (self.main, self.selinux):
