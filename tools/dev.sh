@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 BUILD_PKGS=(g++ meson ninja-build pkg-config python3 libevent-dev libseccomp-dev libcap-ng-dev
             libssl-dev libgtest-dev libgmock-dev libsystemd-dev nlohmann-json3-dev libselinux1-dev)
-TEST_PKGS=(strace procps chrony libcap2-bin iproute2 tzdata dnsmasq-base ntpstat systemd)
+TEST_PKGS=(strace procps chrony libcap2-bin iproute2 tzdata dnsmasq-base ntpstat systemd rpm)
 # The SELinux module's test (tests/selinux): build it, link it with the reference policy, query it.
 SELINUX_TEST_PKGS=(selinux-policy-dev semodule-utils python3-setools)
 

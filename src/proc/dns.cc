@@ -140,6 +140,13 @@ int run_dns(const Options& opts) {
   net->send(ipc::Hello{.role = ipc::Role::kDns, .pid = self});
   parent.send(ipc::Ready{.role = ipc::Role::kDns, .pid = self});
   if (test_hook() == "dns-syscall") forbidden_syscall();
+  if (test_hook() == "dns-clock-verb") {
+    // A compromised dns asking for a step (1 s), a verb only net may send.
+    const std::byte one_s[8] = {std::byte{0}, std::byte{0}, std::byte{0}, std::byte{0},
+                                std::byte{0x3b}, std::byte{0x9a}, std::byte{0xca}, std::byte{0}};
+    if (auto f = ipc::encode_frame(ipc::MsgType::kStepClock, 0, self, one_s))
+      (void)ipc::send_frame(kParentFd, *f);
+  }
 
   if (!stopped) event_base_dispatch(base.get());
   (void)parent.channel().flush();

@@ -253,6 +253,24 @@ class Client(unittest.TestCase):
         self.assertEqual(r.returncode, 0)
         self.assertIn("synchronised to NTP server (GPS) at stratum 1", r.stdout)
 
+    def test_each_source_polls_from_a_port_of_its_own(self):
+        # RFC 9109: not the NTP port, and not one port shared by every source (which an
+        # off-path attacker would learn from one exchange). Each association keeps its port.
+        ports = [free_udp_port() for _ in range(4)]
+        fakes = [FakeServer(p) for p in ports]
+        for f in fakes:
+            self.addCleanup(f.stop)
+        self.start([f"server 127.0.0.1 port {p} iburst minpoll 0 maxpoll 0" for p in ports])
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and not all(len(f.seen) >= 1 for f in fakes):
+            time.sleep(0.2)
+        time.sleep(2)  # a few more polls each
+        seen = [f.seen for f in fakes]
+        self.assertTrue(all(len(s) == 1 for s in seen), seen)
+        used = [next(iter(s))[1] for s in seen]
+        self.assertEqual(len(set(used)), len(used), used)
+        self.assertTrue(all(p >= 1024 and p not in ports for p in used), used)
+
     def test_silent_server_is_given_up(self):
         port = free_udp_port()
         fake = FakeServer(port)

@@ -174,7 +174,34 @@ class Hooks(unittest.TestCase):
         trace = d.strace_text()
         self.assertFalse([l for l in trace.splitlines() if l.split(" ", 1)[-1].startswith(CLOCK_CALLS)],
                          trace)
+        if env and env.get("TEMPUS_TEST_CLOCK") == "virtual":
+            # The parent had a clock to change (not -x) and changed nothing.
+            self.assertIn("virtual clock: 0 adjustments", d.log_text())
         return code, d.log_text()
+
+    def test_compromised_net_is_refused(self):
+        # Each hook: a frame the parent must refuse, and the log line that says so. The clock
+        # is the virtual one, so the verbs reach the parent's bounds with a clock behind them.
+        cases = {
+            "net-big-slew": "net process: refused slew_offset: net sent slew_offset: out_of_range",
+            "net-big-freq": "net process: malformed set_frequency: out_of_range",
+            "net-bad-file": "net process: malformed write_file: bad_enum",
+            "net-huge-frame": "net process: invalid frame: frame_too_long",
+            "net-unknown-type": "net process: invalid frame: unknown_type",
+            "net-wrong-direction": "net process: invalid frame: forbidden_type",
+            "net-bad-pid": "net process: invalid frame: bad_pid",
+        }
+        for hook, line in cases.items():
+            with self.subTest(hook=hook):
+                code, log = self.run_hook(hook, args=(), env={"TEMPUS_TEST_CLOCK": "virtual"})
+                self.assertEqual(code, 1, log)
+                self.assertIn(line, log)
+
+    def test_clock_verb_from_dns_is_refused(self):
+        # -x: net's own verbs at start are legitimate and would reach a virtual clock.
+        code, log = self.run_hook("dns-clock-verb")
+        self.assertEqual(code, 1, log)
+        self.assertIn("dns process: invalid frame: forbidden_type", log)
 
     def test_forbidden_syscall_in_net(self):
         code, log = self.run_hook("net-syscall")
