@@ -3,8 +3,9 @@
 # Developer and CI entry point; README.md's two commands call it.
 #   tools/dev.sh run    install what is missing, build, run tempusd in the foreground (-x: the
 #                       clock is never changed) with the shipped etc/tempus.conf
-#   tools/dev.sh test   install what is missing, build, run every test (unit, fuzz smoke, and an
-#                       ASan/UBSan build of both); prints meson's and a "N passed, N failed" summary
+#   tools/dev.sh test   install what is missing, build, run every test (unit, fuzz replay, system,
+#                       an ASan/UBSan build of them, and a few seconds of libFuzzer per fuzz
+#                       target in a clang build); prints meson's and a "N passed, N failed" summary
 #   tools/dev.sh build  install what is missing and build only
 # Idempotent: packages already present are not reinstalled, existing build dirs are reused.
 set -euo pipefail
@@ -15,6 +16,8 @@ BUILD_PKGS=(g++ meson ninja-build pkg-config python3 libevent-dev libseccomp-dev
 TEST_PKGS=(strace procps chrony libcap2-bin iproute2 tzdata dnsmasq-base ntpstat systemd rpm)
 # The SELinux module's test (tests/selinux): build it, link it with the reference policy, query it.
 SELINUX_TEST_PKGS=(selinux-policy-dev semodule-utils python3-setools)
+# libFuzzer (clang's runtime archive is only a Recommends of clang on Debian 12).
+FUZZ_PKGS=(clang libclang-rt-14-dev)
 
 log() { printf '== %s\n' "$*"; }
 
@@ -164,7 +167,7 @@ case "$cmd" in
     exec ./build/src/proc/tempusd -d -x -f etc/tempus.conf
     ;;
   test)
-    install_packages "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}" "${SELINUX_TEST_PKGS[@]}"
+    install_packages "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}" "${SELINUX_TEST_PKGS[@]}" "${FUZZ_PKGS[@]}"
     ensure_user
     prepare_ntpsec
     prepare_openntpd
@@ -185,8 +188,14 @@ case "$cmd" in
     build build-asan -Dtest_hooks=true -Db_sanitize=address,undefined -Db_lundef=false
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
       run_suite build-asan || rc=1
+    log "libFuzzer build (clang, ASan/UBSan): 5 s of fuzzing per target"
+    [ -f build-fuzz/build.ninja ] || CC=clang CXX=clang++ meson setup build-fuzz \
+      -Dfuzzing=true -Db_sanitize=address,undefined -Db_lundef=false
+    ninja -C build-fuzz $(for f in tests/fuzz/fuzz_*.cc; do basename -s .cc "$f"; done |
+                          sed 's|^|tests/fuzz/|')
+    meson test -C build-fuzz --no-rebuild --print-errorlogs --suite fuzz-libfuzzer || rc=1
     summarise build/meson-logs/testlog.junit.xml build-test/meson-logs/testlog.junit.xml \
-      build-asan/meson-logs/testlog.junit.xml || rc=1
+      build-asan/meson-logs/testlog.junit.xml build-fuzz/meson-logs/testlog.junit.xml || rc=1
     exit $rc
     ;;
   *)

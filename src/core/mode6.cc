@@ -182,7 +182,7 @@ std::vector<std::byte> header(const Request& req, Leap leap, uint8_t op_byte, ui
   std::vector<std::byte> out;
   out.reserve(kHeaderLen + count + 3);
   ByteWriter w{out};
-  w.u8(static_cast<uint8_t>((static_cast<unsigned>(leap) << 6) | (req.version << 3) | 6));
+  w.u8(static_cast<uint8_t>((static_cast<unsigned>(leap) << 6) | (unsigned{req.version} << 3) | 6));
   w.u8(op_byte);
   w.be16(req.sequence);
   w.be16(status);

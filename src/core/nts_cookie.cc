@@ -139,7 +139,7 @@ Result<ServerKeyRing, KeyRingParseError> ServerKeyRing::parse(std::string_view t
     unsigned aead = 0;
     if (f.size() != 4 || f[0].size() != 8 || !parse_int(f[0], k.id, 16) ||
         !parse_int(f[1], created) || !parse_int(f[2], aead) || !from_hex(f[3], k.key) ||
-        created < 0 || created > int64_t{1} << 40)
+        created < 0 || created > int64_t{1} << 33)  // 2^33 s: still int64 nanoseconds
       return Unexpected{KeyRingParseError{KeyRingError::kBadLine, line_no}};
     if (aead != static_cast<unsigned>(AeadId::kAesSivCmac256))
       return Unexpected{KeyRingParseError{KeyRingError::kBadAead, line_no}};

@@ -35,6 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       check(again.size() == want);
       const auto d2 = cmdmon::decode_request(again);
       check(d2.kind == cmdmon::Decoded::Kind::kOk);
+      check(cmdmon::encode_request(d2.request) == again);
       check(d2.request.command == d.request.command && d2.request.sequence == d.request.sequence);
       check(d2.request.index == d.request.index && d2.request.address == d.request.address);
       check(d2.request.clients.first_index == d.request.clients.first_index &&

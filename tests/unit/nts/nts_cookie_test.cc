@@ -158,6 +158,8 @@ TEST(ServerKeyRing, BadFilesAreRefusedWithTheirLine) {
       {"tempus-nts-keys 1\n" + ok + "0000000b 1700000000 15\n", KeyRingError::kBadLine, 3},
       {"tempus-nts-keys 1\nzzzzzzzz 1700000000 15 " + key + "\n", KeyRingError::kBadLine, 2},
       {"tempus-nts-keys 1\n0000000b -5 15 " + key + "\n", KeyRingError::kBadLine, 2},
+      // Past 2^33 s the creation time no longer fits int64 nanoseconds (found by fuzz_nts_keys).
+      {"tempus-nts-keys 1\n0000000b 8589934593 15 " + key + "\n", KeyRingError::kBadLine, 2},
       {"tempus-nts-keys 1\n0000000b 1700000000 15 " + key + "0\n", KeyRingError::kBadLine, 2},
       {"tempus-nts-keys 1\n0000000b 1700000000 15 " + std::string(64, 'g') + "\n",
        KeyRingError::kBadLine, 2},
