@@ -271,4 +271,14 @@ std::string format_config(const Config& c) {
   return out;
 }
 
+std::string format_config(const ParseOutput& out) {
+  if (out.language != ConfigLanguage::kNtp) return format_config(out.config);
+  std::string head = "# chrony.conf equivalent of an ntp.conf, printed by tempusd -p.\n";
+  if (!out.warnings.empty()) head += "# Not translated (warnings):\n";
+  for (const Warning& w : out.warnings) head += "#   " + w.to_string() + "\n";
+  if (!out.notes.empty()) head += "# Translated with a difference to ntpd:\n";
+  for (const Warning& n : out.notes) head += "#   " + n.to_string() + "\n";
+  return head + format_config(out.config);
+}
+
 }  // namespace tempus::config
