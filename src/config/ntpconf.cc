@@ -125,6 +125,7 @@ core::Result<ParseOutput, ConfigError> run(const std::string& name,
                                    "fudge for the local clock without its 'server 127.127.1.0' "
                                    "line; ignored"});
   finish_local(st);
+  if (Status r = finish_refclocks(st, name); !r.ok()) return core::Unexpected{r.error()};
   finish_restrict(st, name);
   return out;
 }

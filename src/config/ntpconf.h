@@ -26,7 +26,9 @@
 //    kernel's 11-minute mode → `rtcsync` (`disable kernel` turns it off);
 //  - `server 127.127.1.u` (the local clock driver, fudge stratum N, default 5) → `local stratum
 //    N+1`: ntpd counts a reference clock as one stratum below itself, so clients keep seeing
-//    the stratum they saw from ntpd. `tos orphan N` → `local stratum N orphan`.
+//    the stratum they saw from ntpd. `tos orphan N` → `local stratum N orphan`. The SHM and PPS
+//    drivers (127.127.28.u, 127.127.22.u) become chrony's `refclock SHM u` / `PPS /dev/ppsu`
+//    with their fudge time1 (offset), refid and stratum.
 // includefile: a relative path is taken from the including file's directory (NTPsec); a file
 // that cannot be read is a warning and is skipped, as ntpd does; nesting is limited to
 // kMaxIncludeDepth files.

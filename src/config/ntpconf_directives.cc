@@ -32,6 +32,35 @@ core::Result<int64_t, ConfigError> int_option(const Args& a, size_t& i, int64_t 
   return a.integer(opt, *text, lo, hi);
 }
 
+// server 127.127.22.U / 127.127.28.U [OPTION...], from a[i] on: chrony's refclock PPS /dev/ppsU
+// or SHM U. minpoll is the refclock's poll; prefer and noselect carry over.
+Status refclock_source(const Args& a, State& st, const std::string& host, std::pair<int, int> rc,
+                       size_t i) {
+  State::RefclockLine r{a.where(), host, {}};
+  const std::string unit = std::to_string(rc.second);
+  r.words = rc.first == 28 ? std::vector<std::string>{"SHM", unit}
+                           : std::vector<std::string>{"PPS", "/dev/pps" + unit};
+  for (; i < a.size(); ++i) {
+    const std::string opt = lowercase(a[i]);
+    if (opt == "prefer" || opt == "noselect") {
+      r.words.push_back(opt);
+    } else if (opt == "minpoll") {
+      const auto v = int_option(a, i, -32, 32);
+      if (!v.ok()) return core::Unexpected{v.error()};
+      r.words.insert(r.words.end(), {"poll", std::to_string(*v)});
+    } else if (opt == "maxpoll" || opt == "mode") {
+      const auto v = int_option(a, i, -32, 255);
+      if (!v.ok()) return core::Unexpected{v.error()};
+      warn_ignored(a, "reference clock option " + quoted(opt));
+    } else {
+      return core::Unexpected{a.error(ErrorKind::kUnknownOption,
+                                      "unknown " + a.name() + " option " + quoted(a[i]))};
+    }
+  }
+  st.refclocks.push_back(std::move(r));
+  return {};
+}
+
 // server/pool/peer [-4|-6] HOST [OPTION...]: ntpd's options are rewritten into chrony's and the
 // line goes through chrony's parse_source, which checks the host and the values.
 Status source(const Args& a, State& st) {
@@ -43,6 +72,8 @@ Status source(const Args& a, State& st) {
   if (i >= a.size()) return a.expect(i + 1);
   const std::string host = a[i++];
   if (const auto rc = refclock_address(host)) {
+    if (kind == SourceKind::kServer && (rc->first == 22 || rc->first == 28))
+      return refclock_source(a, st, host, *rc, i);
     if (rc->first != 1 || kind != SourceKind::kServer) {
       a.warn("reference clock " + quoted(host) + " (ntpd driver " + std::to_string(rc->first) +
              ") is not supported; ignored (chrony.conf's refclock has SOCK and PHC)");
@@ -96,27 +127,48 @@ Status fudge(const Args& a, State& st) {
   if (!rc)
     return core::Unexpected{
         a.error(ErrorKind::kInvalidValue, "invalid fudge address " + quoted(a[0]))};
+  const bool chrony_driver = rc->first == 22 || rc->first == 28;
   std::optional<int> stratum;
-  std::vector<std::string> ignored;
+  std::vector<std::string> ignored, words;  // words: chrony's refclock options
   for (size_t i = 1; i < a.size(); ++i) {
     const std::string word = a[i], opt = lowercase(word);
-    if (opt == "stratum") {
-      const auto v = int_option(a, i, 0, 15);
-      if (!v.ok()) return core::Unexpected{v.error()};
-      stratum = static_cast<int>(*v);
-      continue;
-    }
     const auto text = a.option_value(i);
     if (!text.ok()) return core::Unexpected{text.error()};
+    if (opt == "stratum") {
+      const auto v = a.integer(opt, *text, 0, 15);
+      if (!v.ok()) return core::Unexpected{v.error()};
+      stratum = static_cast<int>(*v);
+      words.insert(words.end(), {"stratum", *text});
+      continue;
+    }
     if (opt == "time1" || opt == "time2") {
       if (!a.seconds(opt, *text).ok()) return core::Unexpected{a.seconds(opt, *text).error()};
+      // time1 is the offset added to the driver's samples, as chrony's offset.
+      if (chrony_driver && opt == "time1") {
+        words.insert(words.end(), {"offset", *text});
+        continue;
+      }
     } else if (opt == "flag1" || opt == "flag2" || opt == "flag3" || opt == "flag4") {
       if (auto v = a.integer(opt, *text, 0, 1); !v.ok()) return core::Unexpected{v.error()};
-    } else if (opt != "refid") {
+    } else if (opt == "refid") {
+      if (text->size() > 4)
+        return core::Unexpected{
+            a.error(ErrorKind::kInvalidValue, "invalid fudge refid " + quoted(*text))};
+      if (chrony_driver) {
+        words.insert(words.end(), {"refid", *text});
+        continue;
+      }
+    } else {
       return core::Unexpected{
           a.error(ErrorKind::kUnknownOption, "unknown fudge option " + quoted(word))};
     }
     ignored.push_back(opt);
+  }
+  if (chrony_driver) {
+    st.fudges.emplace_back(a[0], std::move(words));
+    for (const std::string& opt : ignored)
+      warn_ignored(a, "fudge " + quoted(opt) + " of reference clock " + quoted(a[0]));
+    return {};
   }
   if (rc->first != 1) {
     warn_ignored(a, "fudge of reference clock " + quoted(a[0]));
@@ -427,6 +479,26 @@ const Entry kDirectives[] = {
 };
 
 }  // namespace
+
+Status finish_refclocks(State& st, const std::string& top_file) {
+  for (const State::RefclockLine& r : st.refclocks) {
+    LexedLine line{r.where, {"refclock"}};
+    line.words.insert(line.words.end(), r.words.begin(), r.words.end());
+    for (const auto& [address, words] : st.fudges)
+      if (address == r.address) line.words.insert(line.words.end(), words.begin(), words.end());
+    if (Status s = detail::parse_refclock(Args(line, st.out.warnings), st.config()); !s.ok())
+      return s;
+  }
+  for (const auto& [address, words] : st.fudges) {
+    const bool used = std::any_of(st.refclocks.begin(), st.refclocks.end(),
+                                  [&](const State::RefclockLine& r) { return r.address == address; });
+    if (!used)
+      st.out.warnings.push_back(Warning{Location{top_file, 0},
+                                        "fudge " + quoted(address) +
+                                            " without its server line; ignored"});
+  }
+  return {};
+}
 
 Status apply_directive(const Args& a, State& st) {
   for (const Entry& e : kDirectives) {

@@ -36,6 +36,15 @@ struct State {
   std::optional<Location> local_clock;
   std::optional<int> local_unit;
   std::optional<int> local_fudge_stratum;
+  // ntpd's SHM (127.127.28.u) and PPS (127.127.22.u) drivers, as chrony.conf refclock words
+  // ("SHM", "0", options...); the fudge options of each address, as chrony's option words.
+  struct RefclockLine {
+    Location where;
+    std::string address;
+    std::vector<std::string> words;
+  };
+  std::vector<RefclockLine> refclocks;
+  std::vector<std::pair<std::string, std::vector<std::string>>> fudges;
   std::optional<int> orphan_stratum;  // tos orphan N
   bool step_set = false;              // tinker step given
 
@@ -50,6 +59,9 @@ Status apply_directive(const Args& a, State& st);
 
 // restrict [-4|-6] ADDRESS [mask MASK] [FLAG...] (ntpconf_restrict.cc).
 Status restrict_line(const Args& a, State& st);
+// Adds the SHM/PPS reference clocks with their fudge options to Config::refclocks
+// (ntpconf_directives.cc).
+Status finish_refclocks(State& st, const std::string& top_file);
 // Turns the restrict entries into Config::ntp_access / cmd_access / rate_limit, with the
 // warning for families ntpd would serve to everyone.
 void finish_restrict(State& st, const std::string& top_file);

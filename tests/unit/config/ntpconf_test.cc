@@ -166,12 +166,46 @@ TEST(NtpConfSources, WarnedAndRejectedOptions) {
   EXPECT_EQ(ntp_error("\nserver 192.0.2.1 minpoll x\n"), "ntp.conf:2: invalid minpoll 'x'");
   EXPECT_EQ(ntp_error("server bad..name\n"), "ntp.conf:1: invalid server host 'bad..name'");
   EXPECT_EQ(ntp_error("server\n"), "ntp.conf:1: missing argument for 'server'");
-  // Other reference clock drivers are warned about, not configured.
-  p = ntp("restrict default\nserver 127.127.28.0 minpoll 4\nfudge 127.127.28.0 refid GPS\n");
+  // Reference clock drivers without a chrony.conf counterpart are warned about, not configured.
+  p = ntp("restrict default\nserver 127.127.20.0 mode 1\nfudge 127.127.20.0 refid GPS\n");
   ASSERT_TRUE(p.ok) << p.error;
   EXPECT_TRUE(p.config.sources.empty());
-  EXPECT_TRUE(has_warning(p, "ntp.conf:2: reference clock '127.127.28.0' (ntpd driver 28)"));
-  EXPECT_TRUE(has_warning(p, "ntp.conf:3: fudge of reference clock '127.127.28.0'"));
+  EXPECT_TRUE(p.config.refclocks.empty());
+  EXPECT_TRUE(has_warning(p, "ntp.conf:2: reference clock '127.127.20.0' (ntpd driver 20)"));
+  EXPECT_TRUE(has_warning(p, "ntp.conf:3: fudge of reference clock '127.127.20.0'"));
+}
+
+TEST(NtpConfSources, ShmAndPpsDriversBecomeRefclocks) {
+  // gpsd's classic pair: SHM 0 with its offset, and the PPS device.
+  const Parsed p = ntp(
+      "restrict default\n"
+      "fudge 127.127.22.0 flag3 1 refid PPS\n"
+      "server 127.127.28.0 minpoll 4 prefer\n"
+      "fudge 127.127.28.0 time1 0.420 refid GPS stratum 2\n"
+      "server 127.127.22.0 minpoll 4\n"
+      "fudge 127.127.28.5 refid X\n");
+  ASSERT_TRUE(p.ok) << p.error;
+  ASSERT_EQ(p.config.refclocks.size(), 2u);
+  const Refclock& shm = p.config.refclocks[0];
+  EXPECT_EQ(shm.driver, "SHM");
+  EXPECT_EQ(shm.parameter, "0");
+  EXPECT_EQ(shm.poll, 4);
+  EXPECT_TRUE(shm.prefer);
+  EXPECT_EQ(shm.offset, Duration::ms(420));
+  EXPECT_EQ(shm.refid, "GPS");
+  EXPECT_EQ(shm.stratum, 2);
+  EXPECT_EQ(shm.where.line, 3);
+  const Refclock& pps = p.config.refclocks[1];
+  EXPECT_EQ(pps.driver, "PPS");
+  EXPECT_EQ(pps.parameter, "/dev/pps0");
+  EXPECT_EQ(pps.refid, "PPS");
+  EXPECT_TRUE(has_warning(p, "ntp.conf:2: fudge 'flag3' of reference clock '127.127.22.0' is "
+                             "not supported; ignored"));
+  EXPECT_TRUE(has_warning(p, "ntp.conf:3: refclock SHM is not supported yet; ignored"));
+  EXPECT_TRUE(has_warning(p, "ntp.conf: fudge '127.127.28.5' without its server line; ignored"));
+  EXPECT_EQ(ntp_error("server 127.127.28.0 burst\n"), "ntp.conf:1: unknown server option 'burst'");
+  EXPECT_EQ(ntp_error("fudge 127.127.28.0 refid TOOLONG\n"),
+            "ntp.conf:1: invalid fudge refid 'TOOLONG'");
 }
 
 TEST(NtpConfLocal, LocalClockAndOrphan) {
