@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: ISC
-// The ntp.conf front end: the file driver, language detection and the directive table (restrict
-// is in ntpconf_restrict.cc, the time-source and clock directives in ntpconf_directives.cc).
+// The ntp.conf front end: the file driver and language detection (the directive table and its
+// handlers are in ntpconf_directives.cc, restrict in ntpconf_restrict.cc, NTS in ntpconf_nts.cc).
 #include "config/ntpconf.h"
 
 #include <algorithm>
@@ -126,6 +126,7 @@ core::Result<ParseOutput, ConfigError> run(const std::string& name,
                                    "line; ignored"});
   finish_local(st);
   if (Status r = finish_refclocks(st, name); !r.ok()) return core::Unexpected{r.error()};
+  finish_nts(st, name);
   finish_restrict(st, name);
   return out;
 }

@@ -98,6 +98,8 @@ Status source(const Args& a, State& st) {
       const auto v = a.option_value(i);
       if (!v.ok()) return core::Unexpected{v.error()};
       chrony.words.push_back(*v);
+    } else if (opt == "ca" || opt == "ask" || opt == "aead" || opt == "noval") {
+      if (Status ns = nts_source_option(a, i, st, chrony.words); !ns.ok()) return ns;
     } else if (opt == "true") {
       chrony.words.push_back("trust");
     } else if (opt == "preempt") {
@@ -451,7 +453,7 @@ const Entry kDirectives[] = {
     {"mru", nullptr},
     {"multicastclient", nullptr},
     {"nic", interface},
-    {"nts", nullptr},
+    {"nts", nts_directive},
     {"peer", source},
     {"phone", nullptr},
     {"pidfile", nullptr},

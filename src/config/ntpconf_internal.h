@@ -45,6 +45,9 @@ struct State {
   };
   std::vector<RefclockLine> refclocks;
   std::vector<std::pair<std::string, std::vector<std::string>>> fudges;
+  std::optional<bool> nts_enabled;  // NTPsec: nts enable|disable, nts cert/key FILE
+  std::optional<std::string> nts_cert;
+  std::optional<std::string> nts_key;
   std::optional<int> orphan_stratum;  // tos orphan N
   bool step_set = false;              // tinker step given
 
@@ -59,6 +62,12 @@ Status apply_directive(const Args& a, State& st);
 
 // restrict [-4|-6] ADDRESS [mask MASK] [FLAG...] (ntpconf_restrict.cc).
 Status restrict_line(const Args& a, State& st);
+// NTPsec's `nts` directive, and the NTS options of a source (ca FILE → a certset of its own,
+// ask/aead/noval warned); `words` are the source's chrony option words (ntpconf_nts.cc).
+Status nts_directive(const Args& a, State& st);
+Status nts_source_option(const Args& a, size_t& i, State& st, std::vector<std::string>& words);
+// nts enable with cert and key → ntsservercert/ntsserverkey.
+void finish_nts(State& st, const std::string& top_file);
 // Adds the SHM/PPS reference clocks with their fudge options to Config::refclocks
 // (ntpconf_directives.cc).
 Status finish_refclocks(State& st, const std::string& top_file);

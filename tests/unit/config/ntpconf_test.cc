@@ -58,6 +58,14 @@ std::vector<std::string> access(const std::vector<AccessRule>& rules, const char
 }
 using Lines = std::vector<std::string>;
 
+// The printed chrony.conf of `c` reads back, in chrony's language, into `c`.
+void expect_round_trip(const Config& c) {
+  const std::string printed = format_config(c);
+  const Parsed back = testing::parse(printed);
+  ASSERT_TRUE(back.ok) << back.error << "\n" << printed;
+  EXPECT_EQ(back.config, c) << printed;
+}
+
 TEST(NtpConfDetect, ByDirectivesThenName) {
   struct Case {
     const char* path;
@@ -203,6 +211,7 @@ TEST(NtpConfSources, ShmAndPpsDriversBecomeRefclocks) {
                              "not supported; ignored"));
   EXPECT_TRUE(has_warning(p, "ntp.conf:3: refclock SHM is not supported yet; ignored"));
   EXPECT_TRUE(has_warning(p, "ntp.conf: fudge '127.127.28.5' without its server line; ignored"));
+  expect_round_trip(p.config);
   EXPECT_EQ(ntp_error("server 127.127.28.0 burst\n"), "ntp.conf:1: unknown server option 'burst'");
   EXPECT_EQ(ntp_error("fudge 127.127.28.0 refid TOOLONG\n"),
             "ntp.conf:1: invalid fudge refid 'TOOLONG'");
@@ -294,6 +303,7 @@ TEST(NtpConfRestrict, AddressesMasksAndFamilies) {
             (Lines{"cmdallow", "cmdallow 192.168.0.0/16", "cmddeny 2001:db8::/32",
                    "cmddeny 198.51.100.0/24", "cmdallow ntp.example.net"}));
   EXPECT_EQ(p.warnings, Lines{});
+  expect_round_trip(p.config);
 
   EXPECT_EQ(ntp_error("restrict 10.0.0.0 mask 255.0.255.0\n"),
             "ntp.conf:1: invalid restrict mask '255.0.255.0'");
@@ -380,6 +390,7 @@ TEST(NtpConfDirectives, ClockFilesAndStatistics) {
   EXPECT_FALSE(c.rtc_sync);
   EXPECT_EQ(c.bind_address4.to_string(), "192.0.2.5");
   EXPECT_TRUE(c.bind_address6.is_unspecified());
+  expect_round_trip(c);
 }
 
 TEST(NtpConfDirectives, NtpdDefaultsAndTinker) {
@@ -410,8 +421,7 @@ TEST(NtpConfDirectives, UnsupportedAreWarnedUnknownAreErrors) {
       "broadcast 192.168.1.255 autokey\n"
       "manycastserver 239.255.254.254\n"
       "logfile /var/log/ntp.log\n"
-      "enable mode7\n"
-      "nts enable\n");
+      "enable mode7\n");
   ASSERT_TRUE(p.ok) << p.error;
   EXPECT_EQ(p.warnings,
             (Lines{"ntp.conf:2: 'crypto' is not supported; ignored",
@@ -419,12 +429,46 @@ TEST(NtpConfDirectives, UnsupportedAreWarnedUnknownAreErrors) {
                    "ntp.conf:4: 'manycastserver' is not supported; ignored",
                    "ntp.conf:5: 'logfile' has no chrony.conf equivalent (use tempusd -l FILE); "
                    "ignored",
-                   "ntp.conf:6: 'enable mode7' is not supported; ignored",
-                   "ntp.conf:7: 'nts' is not supported; ignored"}));
+                   "ntp.conf:6: 'enable mode7' is not supported; ignored"}));
   EXPECT_EQ(ntp_error("restrict default\n\nmakestep 1 3\n"),
             "ntp.conf:3: unknown ntp.conf directive 'makestep'");
   EXPECT_EQ(ntp_error("server 192.0.2.1 # a comment\nwibble\n"),
             "ntp.conf:2: unknown ntp.conf directive 'wibble'");
+}
+
+TEST(NtpConfDirectives, NtsOfNtpsec) {
+  Parsed p = ntp(
+      "restrict default\n"
+      "nts cert /etc/ntpsec/cert.pem\n"
+      "nts key /etc/ntpsec/key.pem\n"
+      "nts enable\n"
+      "nts mintls TLS1.3\n"
+      "nts ca /etc/ntpsec/ca.pem\n"
+      "server time.cloudflare.com nts\n"
+      "server nts.example nts ca /etc/ntpsec/example-ca.pem noval\n");
+  ASSERT_TRUE(p.ok) << p.error;
+  const Config& c = p.config;
+  EXPECT_EQ(c.nts_server_certs, Lines{"/etc/ntpsec/cert.pem"});
+  EXPECT_EQ(c.nts_server_keys, Lines{"/etc/ntpsec/key.pem"});
+  ASSERT_EQ(c.nts_trusted_certs.size(), 2u);
+  EXPECT_EQ(c.nts_trusted_certs[0], (TrustedCerts{0, "/etc/ntpsec/ca.pem"}));
+  EXPECT_EQ(c.nts_trusted_certs[1], (TrustedCerts{1, "/etc/ntpsec/example-ca.pem"}));
+  ASSERT_EQ(c.sources.size(), 2u);
+  EXPECT_TRUE(c.sources[0].nts);
+  EXPECT_EQ(c.sources[0].cert_set, 0u);
+  EXPECT_EQ(c.sources[1].cert_set, 1u);
+  EXPECT_TRUE(has_warning(p, "ntp.conf:5: 'nts mintls' is not supported; ignored"));
+  EXPECT_TRUE(has_warning(p, "ntp.conf:8: server option 'noval' (no certificate validation)"));
+  expect_round_trip(c);
+  // Without enable (or without a key), no NTS-KE server.
+  p = ntp("restrict default\nnts cert /c.pem\nnts key /k.pem\n");
+  EXPECT_TRUE(p.config.nts_server_certs.empty());
+  EXPECT_TRUE(has_warning(p, "nts cert/key without 'nts enable'"));
+  p = ntp("restrict default\nnts enable\nnts cert /c.pem\n");
+  EXPECT_TRUE(p.config.nts_server_certs.empty());
+  EXPECT_TRUE(has_warning(p, "'nts enable' without both 'nts cert' and 'nts key'"));
+  EXPECT_EQ(ntp_error("nts wobble 1\n"), "ntp.conf:1: unknown nts option 'wobble'");
+  EXPECT_EQ(ntp_error("nts cert\n"), "ntp.conf:1: missing argument for 'nts'");
 }
 
 TEST(NtpConfFiles, IncludeFile) {
