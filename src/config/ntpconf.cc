@@ -143,7 +143,7 @@ ConfigLanguage detect_language(std::string_view path, std::string_view text) {
   bool ntp_only = false, chrony_only = false;
   for (const LexedLine& line : lex(path, text).lines) {
     const std::string w = lowercase(line.words[0]);
-    const bool in_ntp = has(ntp_names, w) || w == "includefile";
+    const bool in_ntp = has(ntp_names, w);
     const bool in_chrony = has(chrony_names, w);
     ntp_only |= in_ntp && !in_chrony;
     chrony_only |= in_chrony && !in_ntp;

@@ -100,6 +100,11 @@ Status source(const Args& a, State& st) {
       chrony.words.push_back(*v);
     } else if (opt == "ca" || opt == "ask" || opt == "aead" || opt == "noval") {
       if (Status ns = nts_source_option(a, i, st, chrony.words); !ns.ok()) return ns;
+    } else if (opt == "bias") {  // NTPsec: added to the measured offsets, as chrony's offset
+      chrony.words.push_back("offset");
+      const auto v = a.option_value(i);
+      if (!v.ok()) return core::Unexpected{v.error()};
+      chrony.words.push_back(*v);
     } else if (opt == "true") {
       chrony.words.push_back("trust");
     } else if (opt == "preempt") {
@@ -330,8 +335,12 @@ Status filegen(const Args& a, State& st) {
           a.error(ErrorKind::kUnknownOption, "unknown filegen option " + quoted(a[i]))};
     }
   }
-  if (!on) return known_stats(lowercase(a[0])) ? Status{} : set_stats(a, st, lowercase(a[0]), false);
-  return set_stats(a, st, lowercase(a[0]), *on);
+  const std::string name = lowercase(a[0]);
+  if (on) return set_stats(a, st, name, *on);
+  if (!known_stats(name))
+    return core::Unexpected{
+        a.error(ErrorKind::kInvalidValue, "unknown statistics file " + quoted(a[0]))};
+  return {};
 }
 
 // discard [average N] [minimum N] [monitor N]
@@ -453,6 +462,7 @@ const Entry kDirectives[] = {
     {"mru", nullptr},
     {"multicastclient", nullptr},
     {"nic", interface},
+    {"ntpsigndsocket", nullptr},
     {"nts", nts_directive},
     {"peer", source},
     {"phone", nullptr},
@@ -468,6 +478,7 @@ const Entry kDirectives[] = {
     {"saveconfigdir", nullptr},
     {"server", source},
     {"setvar", nullptr},
+    {"simulate", nullptr},
     {"statistics", statistics},
     {"statsdir", [](const Args& a, State& st) { return path_into(a, st.config().log_dir); }},
     {"tinker", tinker},

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "config/ntpconf.h"
@@ -141,7 +142,7 @@ TEST(NtpConfDetect, ParseAnyConfigFile) {
 TEST(NtpConfSources, OptionTable) {
   const Parsed p = ntp(
       "server 192.0.2.1 iburst burst minpoll 4 maxpoll 12 prefer\n"
-      "server ntp.example noselect key 7 version 3 true\n"
+      "server ntp.example noselect key 7 version 3 true bias -0.25\n"
       "pool -4 pool.example iburst\n"
       "peer 192.0.2.9 xleave\n"
       "restrict default\n");
@@ -154,6 +155,7 @@ TEST(NtpConfSources, OptionTable) {
   EXPECT_TRUE(s[1].noselect && s[1].trust);
   EXPECT_EQ(s[1].key_id, 7u);
   EXPECT_EQ(s[1].version, 3);
+  EXPECT_EQ(s[1].offset, Duration::ms(-250));
   EXPECT_EQ(s[2].kind, SourceKind::kPool);
   EXPECT_EQ(s[2].family, AddressFamily::kIpv4);
   EXPECT_EQ(s[3].kind, SourceKind::kPeer);
@@ -412,6 +414,10 @@ TEST(NtpConfDirectives, NtpdDefaultsAndTinker) {
   EXPECT_EQ(ntp_error("statistics wobblestats\n"),
             "ntp.conf:1: unknown statistics file 'wobblestats'");
   EXPECT_EQ(ntp_error("trustedkey x\n"), "ntp.conf:1: invalid trustedkey 'x'");
+  EXPECT_EQ(ntp_error("filegen wobblestats link\n"),
+            "ntp.conf:1: unknown statistics file 'wobblestats'");
+  EXPECT_EQ(ntp_error("filegen loopstats file\n"),
+            "ntp.conf:1: missing value for 'file' in 'filegen'");
 }
 
 TEST(NtpConfDirectives, UnsupportedAreWarnedUnknownAreErrors) {
@@ -434,6 +440,96 @@ TEST(NtpConfDirectives, UnsupportedAreWarnedUnknownAreErrors) {
             "ntp.conf:3: unknown ntp.conf directive 'makestep'");
   EXPECT_EQ(ntp_error("server 192.0.2.1 # a comment\nwibble\n"),
             "ntp.conf:2: unknown ntp.conf directive 'wibble'");
+}
+
+// Every directive the front end knows, with minimal valid arguments: silent (translated, maybe
+// with a note) or exactly one warning at its line. Written out, so a change of class shows here.
+TEST(NtpConfDirectives, EveryDirectiveHasAKnownOutcome) {
+  struct Row {
+    const char* line;
+    bool warned;
+  };
+  const Row rows[] = {
+      {"automax 12", true},
+      {"broadcast 192.0.2.255", true},
+      {"broadcastclient", true},
+      {"broadcastdelay 0.004", true},
+      {"calldelay 30", true},
+      {"controlkey 1", false},
+      {"crypto", true},
+      {"delrestrict 192.0.2.1", true},
+      {"device 127.127.8.0 timedata /dev/x", true},
+      {"disable monitor", false},
+      {"discard average 4", false},
+      {"driftfile /var/lib/ntp/drift", false},
+      {"enable monitor", false},
+      {"filegen peerstats file peerstats type day enable", true},  // chrony's log: not yet
+      {"fudge 127.127.1.0 stratum 8", true},  // without its server line
+      {"ident group", true},
+      {"includefile /etc/ntp/empty.conf", false},
+      {"interface listen 192.0.2.1", false},
+      {"keys /etc/ntp/keys", true},  // the format warning
+      {"keysdir /etc/ntp", true},
+      {"leapfile /usr/share/zoneinfo/leap-seconds.list", false},
+      {"leapsmearinterval 86400", true},
+      {"logconfig =syncall", true},
+      {"logfile /var/log/ntp.log", true},
+      {"manycastclient 239.255.254.254", true},
+      {"manycastserver 239.255.254.254", true},
+      {"mdnstries 5", true},
+      {"mru maxdepth 1024", true},
+      {"multicastclient 224.0.1.1", true},
+      {"nic listen 192.0.2.1", false},
+      {"nts ca /etc/ssl/ca.pem", false},
+      {"ntpsigndsocket /var/lib/samba/ntp_signd", true},
+      {"peer 192.0.2.1", false},
+      {"phone ATDT5551234", true},
+      {"pidfile /run/ntpd.pid", true},
+      {"pool pool.ntp.org iburst", false},
+      {"qos lowdelay", true},
+      {"refclock shm unit 0", true},
+      {"requestkey 1", false},
+      {"reset allpeers", true},
+      {"restrict -6 default", false},
+      {"revoke 16", true},
+      {"rlimit memlock 32", true},
+      {"saveconfigdir /var/lib/ntp", true},
+      {"server 192.0.2.1 iburst", false},
+      {"setvar location = here", true},
+      {"simulate", true},
+      {"statistics clockstats", true},  // chrony's log: not yet
+      {"statsdir /var/log/ntpstats", false},
+      {"tinker step 0.5", false},
+      {"tos minsane 2", false},
+      {"trap 192.0.2.1", true},
+      {"trustedkey 1", false},
+      {"ttl 1 2", true},
+      {"unconfig 1", true},
+      {"unpeer 192.0.2.1", true},
+      {"unrestrict 192.0.2.1", true},
+  };
+  std::set<std::string> covered;
+  for (const Row& r : rows) {
+    MemoryFileSource fs;
+    fs.add_file("/etc/ntp/empty.conf", "");
+    // "restrict -4 default": the implicit IPv6 default would warn about every line.
+    const Parsed p = to_parsed(parse_ntp_conf_text(
+        "ntp.conf", std::string("restrict -4 default\n") + r.line + "\n", fs));
+    const std::string text = r.line;
+    covered.insert(text.substr(0, text.find(' ')));
+    ASSERT_TRUE(p.ok) << r.line << ": " << p.error;
+    std::vector<std::string> mine;
+    for (const std::string& w : p.warnings)
+      if (w.find("open to every") == std::string::npos) mine.push_back(w);
+    if (!r.warned) {
+      EXPECT_EQ(mine, Lines{}) << r.line;
+      continue;
+    }
+    ASSERT_EQ(mine.size(), 1u) << r.line;
+    EXPECT_TRUE(mine[0].starts_with("ntp.conf:2: ") || mine[0].starts_with("ntp.conf: "))
+        << mine[0];
+  }
+  for (const std::string& name : ntp_directive_names()) EXPECT_TRUE(covered.count(name)) << name;
 }
 
 TEST(NtpConfDirectives, NtsOfNtpsec) {
