@@ -30,10 +30,11 @@ OPEN_WARNING = ("NTP service (UDP port 123) open to every IPv4 and IPv6 client: 
 
 
 class NtpConfDaemon(Daemon):
-    """tempusd -d -x -f DIR/ntp.conf in the namespace `prefix`, with private /run and chroot
-    (see the module comment). Daemon's waits, reports and stop() apply unchanged."""
+    """tempusd -d -x [args] -f DIR/name in the namespace `prefix`, with private /run and chroot
+    (see the module comment). Daemon's waits, reports and stop() apply unchanged; its __init__
+    is not called, as it writes a chrony.conf."""
 
-    def __init__(self, text, prefix):  # noqa: super().__init__ writes a chrony.conf: not called
+    def __init__(self, text, prefix, name="ntp.conf", args=()):  # noqa: no super().__init__()
         self.tempusd, self.tempusctl = TEMPUSD, TEMPUSCTL
         self.dir = tempfile.mkdtemp(prefix="tempus-systest-")
         self.keep = bool(os.environ.get("TEMPUS_KEEP_TEST_DIRS"))
@@ -41,7 +42,7 @@ class NtpConfDaemon(Daemon):
         os.chmod(self.dir, 0o755)
         self.sock = os.path.join(self.dir, "run", "tempusd.sock")
         self.cmd_sock = "/run/chrony/chronyd.sock"  # inside T's private /run
-        self.conf = os.path.join(self.dir, "ntp.conf")
+        self.conf = os.path.join(self.dir, name)
         with open(self.conf, "w") as f:
             f.write(text)
         self.log_path = os.path.join(self.dir, "stderr.log")
@@ -49,7 +50,8 @@ class NtpConfDaemon(Daemon):
         home = tempus_user().pw_dir
         inner = (f"mount -t tmpfs -o mode=0755 tmpfs /run && "
                  f"mount -t tmpfs -o mode=0755 tmpfs {home} && "
-                 f"exec {TEMPUSD} -d -x -f {self.conf} --control-socket={self.sock}")
+                 f"exec {TEMPUSD} -d -x {' '.join(args)} -f {self.conf} "
+                 f"--control-socket={self.sock}")
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen([*prefix, "sh", "-c", inner], stdout=self.log,
                                      stderr=self.log)
@@ -94,8 +96,8 @@ class NtpConf(unittest.TestCase):
                                prefix=cls.S)
         cls.addClassCleanup(cls.upstream.stop)
 
-    def start(self, text):
-        d = NtpConfDaemon(text, self.T)
+    def start(self, text, **kw):
+        d = NtpConfDaemon(text, self.T, **kw)
         self.addCleanup(d.stop)
         self.assertIsNotNone(d.wait_ready(), d.log_text())
         return d
@@ -142,6 +144,14 @@ class NtpConf(unittest.TestCase):
         self.assertTrue(is_reply(probe("192.0.2.2", 123, MODE3, prefix=self.S)))
         # ntpq from another host stays closed: mode 6 is loopback-only without restrict lines.
         self.assertIsNone(probe("198.51.100.1", 123, MODE6, prefix=self.C, timeout=0.5))
+
+
+    def test_forced_language_reaches_the_children(self):
+        # Named otherwise and with only a server line, the file is a chrony.conf unless forced;
+        # the net process re-reads it and must read it as the parent did (it serves, then).
+        d = self.start("server 192.0.2.1 iburst\n", name="time.conf", args=("--ntp-conf",))
+        self.assertIn("open to every IPv4 and IPv6 client", d.log_text())
+        self.assertTrue(is_reply(probe("198.51.100.1", 123, MODE3, prefix=self.C)))
 
 
 class Print(unittest.TestCase):
