@@ -503,8 +503,8 @@ Status finish_refclocks(State& st, const std::string& top_file) {
       return s;
   }
   for (const auto& [address, words] : st.fudges) {
-    const bool used = std::any_of(st.refclocks.begin(), st.refclocks.end(),
-                                  [&](const State::RefclockLine& r) { return r.address == address; });
+    const auto same = [&](const State::RefclockLine& r) { return r.address == address; };
+    const bool used = std::any_of(st.refclocks.begin(), st.refclocks.end(), same);
     if (!used)
       st.out.warnings.push_back(Warning{Location{top_file, 0},
                                         "fudge " + quoted(address) +

@@ -242,7 +242,8 @@ TEST(NtpConfLocal, LocalClockAndOrphan) {
     EXPECT_EQ(p.config.local->stratum, *c.stratum) << c.text;
     EXPECT_EQ(p.config.local->orphan, c.orphan) << c.text;
   }
-  EXPECT_EQ(ntp_error("fudge 192.0.2.1 stratum 3\n"), "ntp.conf:1: invalid fudge address '192.0.2.1'");
+  EXPECT_EQ(ntp_error("fudge 192.0.2.1 stratum 3\n"),
+            "ntp.conf:1: invalid fudge address '192.0.2.1'");
   EXPECT_EQ(ntp_error("fudge 127.127.1.0 stratum 16\n"),
             "ntp.conf:1: invalid stratum '16' (range 0..15)");
   EXPECT_EQ(ntp_error("fudge 127.127.1.0 wobble 1\n"), "ntp.conf:1: unknown fudge option 'wobble'");
@@ -309,7 +310,8 @@ TEST(NtpConfRestrict, AddressesMasksAndFamilies) {
 
   EXPECT_EQ(ntp_error("restrict 10.0.0.0 mask 255.0.255.0\n"),
             "ntp.conf:1: invalid restrict mask '255.0.255.0'");
-  EXPECT_EQ(ntp_error("restrict 10.0.0.0 mask ffff::\n"), "ntp.conf:1: invalid restrict mask 'ffff::'");
+  EXPECT_EQ(ntp_error("restrict 10.0.0.0 mask ffff::\n"),
+            "ntp.conf:1: invalid restrict mask 'ffff::'");
   EXPECT_EQ(ntp_error("restrict 10.0.0.0 mask\n"),
             "ntp.conf:1: missing value for 'mask' in 'restrict'");
   EXPECT_EQ(ntp_error("restrict -6 10.0.0.1\n"),
@@ -317,7 +319,8 @@ TEST(NtpConfRestrict, AddressesMasksAndFamilies) {
   EXPECT_EQ(ntp_error("restrict default mask 255.0.0.0\n"),
             "ntp.conf:1: restrict mask needs an address without a prefix, not 'default'");
   EXPECT_EQ(ntp_error("restrict -4\n"), "ntp.conf:1: missing argument for 'restrict'");
-  EXPECT_EQ(ntp_error("restrict 10.0.0.0/33\n"), "ntp.conf:1: invalid restrict address '10.0.0.0/33'");
+  EXPECT_EQ(ntp_error("restrict 10.0.0.0/33\n"),
+            "ntp.conf:1: invalid restrict address '10.0.0.0/33'");
 }
 
 TEST(NtpConfRestrict, WithoutRestrictLinesEveryoneIsServed) {
@@ -584,7 +587,8 @@ TEST(NtpConfFiles, IncludeFile) {
   p = to_parsed(parse_ntp_conf_text("/etc/ntp.conf", "includefile /etc/ntp/loop.conf\n", fs));
   EXPECT_EQ(p.kind, ErrorKind::kIncludeDepth);
   p = to_parsed(parse_ntp_conf_file("/etc/missing.conf", fs));
-  EXPECT_EQ(p.error, "/etc/missing.conf: cannot read '/etc/missing.conf': no such file or directory");
+  EXPECT_EQ(p.error,
+            "/etc/missing.conf: cannot read '/etc/missing.conf': no such file or directory");
 }
 
 // The guides' files and the distributions' stock ones: exact chrony.conf translations
