@@ -66,9 +66,16 @@ struct Warning {
   std::string to_string() const;  // "file:line: message"
 };
 
+// The language a config file is written in (ntpconf.h detects it).
+enum class ConfigLanguage : uint8_t { kChrony, kNtp };
+
 struct ParseOutput {
   Config config;
   std::vector<Warning> warnings;
+  ConfigLanguage language = ConfigLanguage::kChrony;
+  // ntp.conf only: how lines that translated without a warning still differ from ntpd (printed
+  // as comments by format_config(const ParseOutput&)).
+  std::vector<Warning> notes;
 };
 
 // Reads and parses the config file at `path` (and what it includes) through `fs`.
@@ -88,5 +95,10 @@ core::Result<ParseOutput, ConfigError> parse_config_text(const std::string& name
 // listed as comments. Parsing the output with the same FileSource gives a Config equal to `c`
 // (so format → parse → format is a fixed point).
 std::string format_config(const Config& c);
+
+// format_config(out.config), preceded, for a config translated from ntp.conf, by a comment
+// block naming the source language and listing every warning and note at its file:line. The
+// comments do not change what the text parses to.
+std::string format_config(const ParseOutput& out);
 
 }  // namespace tempus::config

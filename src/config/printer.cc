@@ -158,11 +158,13 @@ std::string format_config(const Config& c) {
   // System clock.
   if (c.clock_precision != d.clock_precision) p.line("clockprecision").secs(c.clock_precision);
   p.line("corrtimeratio").real(c.corr_time_ratio);
-  // The interval is only ever set together with a file, so it needs no line of its own.
-  if (!c.drift_file.empty())
-    p.line("driftfile")
-        .word(c.drift_file)
-        .opt("interval", c.drift_interval.count_ns() / core::kNsPerSec);
+  // The interval is only ever set together with a file, so it needs no line of its own; it is
+  // printed only when not the default, as chronyd before 4.8 knows no interval option.
+  if (!c.drift_file.empty()) {
+    p.line("driftfile").word(c.drift_file);
+    if (c.drift_interval != d.drift_interval)
+      p.opt("interval", c.drift_interval.count_ns() / core::kNsPerSec);
+  }
   p.line("leapsecmode").word(to_string(c.leap_sec_mode));
   print_string(p, "leapsectz", c.leap_sec_tz);
   print_string(p, "leapseclist", c.leap_sec_list);
@@ -269,6 +271,16 @@ std::string format_config(const Config& c) {
   if (std::string rest = ignored.finish(); !rest.empty())
     out += "# Not supported yet; ignored by tempusd:\n" + rest;
   return out;
+}
+
+std::string format_config(const ParseOutput& out) {
+  if (out.language != ConfigLanguage::kNtp) return format_config(out.config);
+  std::string head = "# chrony.conf equivalent of an ntp.conf, printed by tempusd -p.\n";
+  if (!out.warnings.empty()) head += "# Not translated (warnings):\n";
+  for (const Warning& w : out.warnings) head += "#   " + w.to_string() + "\n";
+  if (!out.notes.empty()) head += "# Translated with a difference to ntpd:\n";
+  for (const Warning& n : out.notes) head += "#   " + n.to_string() + "\n";
+  return head + format_config(out.config);
 }
 
 }  // namespace tempus::config

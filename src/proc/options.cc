@@ -98,6 +98,10 @@ std::string apply_long(Options& o, std::string_view opt) {
     o.show_help = true;
   } else if (opt == "--version") {
     o.show_version = true;
+  } else if (opt == "--ntp-conf") {
+    o.config_format = ConfigFormat::kNtp;
+  } else if (opt == "--chrony-conf") {
+    o.config_format = ConfigFormat::kChrony;
   } else if (opt == "--role=net") {
     o.role = Role::kNet;
   } else if (opt == "--role=dns") {
@@ -180,6 +184,9 @@ std::string usage(std::string_view progname) {
   -U          allow starting as a user other than root
   -v          print the version and exit
   -h          print this help and exit
+  --ntp-conf / --chrony-conf
+              read FILE as ntpd's ntp.conf / as chrony.conf (default: detected from
+              its directives, then its name; see tempus.conf(5))
   --control-socket=PATH
               tempusctl's socket (default /run/tempus/tempusd.sock)
   -F LEVEL, -P PRIORITY, -m, -r, -R, -s

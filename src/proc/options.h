@@ -5,8 +5,8 @@
 //           [DIRECTIVE...]
 // As with getopt(3), flags combine (`-nx`) and an option's argument may be attached (`-fFILE`).
 // Directives given as trailing arguments replace the config file, as in chronyd. Long options are
-// tempus's own and cannot clash with chronyd's: `--control-socket=PATH` (tempusctl's socket) and
-// the internal `--role=net|dns` (used when the parent re-executes itself).
+// tempus's own and cannot clash with chronyd's: `--control-socket=PATH` (tempusctl's socket),
+// `--ntp-conf` / `--chrony-conf` (the -f file's language instead of detecting it) and the internal `--role=net|dns` (used when the parent re-executes itself).
 // Pure: no I/O; main() prints what this returns.
 #pragma once
 
@@ -25,6 +25,9 @@ enum class Role { kParent, kNet, kDns };
 
 inline constexpr const char* kDefaultControlSocket = "/run/tempus/tempusd.sock";
 enum class AddressFamily { kAny, kIpv4, kIpv6 };
+// The language of the -f file: detected (config/ntpconf.h), or forced by --ntp-conf or
+// --chrony-conf.
+enum class ConfigFormat { kAuto, kChrony, kNtp };
 enum class OneShot { kNone, kSetOnce /* -q */, kQueryOnce /* -Q */ };
 
 // chronyd's -L levels: -1 debug, 0 info, 1 warning, 2 error, 3 fatal (messages at or above
@@ -34,6 +37,7 @@ enum class LogLevel { kDebug = -1, kInfo = 0, kWarning = 1, kError = 2, kFatal =
 struct Options {
   std::string config_file;          // -f; defaults to the build's default config path
   bool config_file_given = false;
+  ConfigFormat config_format = ConfigFormat::kAuto;  // --ntp-conf / --chrony-conf
   std::vector<std::string> directives;  // trailing arguments: config lines replacing the file
   bool foreground = false;          // -n, or implied by -d
   int debug = 0;                    // -d count: 1 = foreground + log to stderr, 2 = also debug

@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
   }
   if (opts->print_config) {
     for (const auto& w : cfg->warnings) std::fprintf(stderr, "%s\n", w.to_string().c_str());
-    std::fputs(config::format_config(cfg->config).c_str(), stdout);
+    std::fputs(config::format_config(*cfg).c_str(), stdout);
     return 0;
   }
   return proc::run_parent(*opts, *cfg, std::vector<std::string>(argv, argv + argc));

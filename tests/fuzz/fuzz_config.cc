@@ -2,7 +2,9 @@
 // Fuzz target for the chrony.conf parser: the input is the main config file of an in-memory file
 // tree that also holds a few include/confdir/sourcedir files (and the input itself, so includes
 // can recurse). When the input parses, the printed config must parse back to an equal model and
-// print identically (format → parse → format is a fixed point); any mismatch aborts.
+// print identically (format → parse → format is a fixed point); any mismatch aborts. The same
+// input is also read as an ntp.conf: a translation must print as chrony.conf (with its comment
+// block) that chrony's parser reads back into the same model.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -10,6 +12,7 @@
 #include <string_view>
 
 #include "config/file_source.h"
+#include "config/ntpconf.h"
 #include "config/parser.h"
 
 namespace {
@@ -37,12 +40,27 @@ void add_fixed_files(MemoryFileSource& fs, std::string_view input) {
   std::abort();
 }
 
+void check_ntp_conf(MemoryFileSource& fs) {
+  auto first = tempus::config::parse_ntp_conf_file(kMain, fs);
+  if (!first.ok()) {
+    if (first.error().message.empty() || first.error().where.file.empty())
+      fail("ntp.conf error without message or file", first.error().to_string(), "");
+    return;
+  }
+  const std::string printed = tempus::config::format_config(*first);
+  auto second = tempus::config::parse_config_text("printed.conf", printed, fs);
+  if (!second.ok()) fail("translated ntp.conf does not parse", printed, second.error().to_string());
+  if (!(second->config == first->config))
+    fail("translated model differs", printed, tempus::config::format_config(second->config));
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   MemoryFileSource fs;
   add_fixed_files(fs, input);
+  check_ntp_conf(fs);
 
   auto first = tempus::config::parse_config_file(kMain, fs);
   if (!first.ok()) {

@@ -199,6 +199,16 @@ class Linked(unittest.TestCase):
             self.assertIn("read", self.perms(d, "chronyd_conf_t", "file"), d)
         self.assertIn("rmdir", self.perms("tempusd_t", "chronyd_var_run_t", "dir"))
 
+    def test_taken_over_from_ntpd(self):
+        for d in ("tempusd_t", "tempusd_net_t", "tempusd_dns_t"):
+            self.assertIn("read", self.perms(d, "net_conf_t", "file"), d)  # /etc/ntp.conf
+        for d in ("tempusd_t", "tempusd_net_t"):
+            self.assertIn("read", self.perms(d, "ntpd_key_t", "file"), d)
+        self.assertLessEqual({"create", "write", "rename"},
+                             self.perms("tempusd_t", "ntp_drift_t", "file"))
+        self.assertNotIn("write", self.perms("tempusd_net_t", "ntp_drift_t", "file"))
+        self.assertIn("append", self.perms("tempusd_t", "ntpd_log_t", "file"))
+
     def test_file_contexts_name_declared_types(self):
         with open(os.path.join(SRC, "tempusd.fc")) as f:
             types = set(re.findall(r"object_r:([a-z0-9_]+)", f.read()))

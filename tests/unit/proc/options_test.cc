@@ -112,6 +112,13 @@ TEST(Options, ControlSocket) {
   EXPECT_FALSE(parse({"--control-socket="}).ok());
 }
 
+TEST(Options, ConfigFormat) {
+  EXPECT_EQ(parse({})->config_format, ConfigFormat::kAuto);
+  EXPECT_EQ(parse({"--ntp-conf", "-f", "/etc/ntp.conf"})->config_format, ConfigFormat::kNtp);
+  EXPECT_EQ(parse({"-f", "/etc/x", "--chrony-conf"})->config_format, ConfigFormat::kChrony);
+  EXPECT_EQ(parse({"--ntp-config"}).error(), "unknown option '--ntp-config'");
+}
+
 TEST(Options, HelpAndVersion) {
   EXPECT_TRUE(parse({"-h"})->show_help);
   EXPECT_TRUE(parse({"--help"})->show_help);
