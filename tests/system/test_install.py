@@ -194,6 +194,23 @@ class Install(unittest.TestCase):
         r = verify([os.path.join(bad_dir, "tempusd.service")])
         self.assertIn("Restartt", r.stdout + r.stderr)
 
+    def test_the_unit_filter_admits_every_call_the_roles_allow(self):
+        # systemd's SystemCallFilter is the outer fence of all three processes: it must not be
+        # tighter than any role's own allow list (tempusctl filters prints them).
+        if not shutil.which("systemd-analyze"):
+            self.skipTest("systemd-analyze not installed (Debian: the systemd package)")
+        text = Installed.read(Installed.one("/systemd/system/tempusd.service"))
+        allowed = unit_fence.syscall_allow_list(text)
+        r = subprocess.run([TEMPUSCTL, "filters"], capture_output=True, text=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rows = [l.split("\t") for l in r.stdout.splitlines() if l and not l.startswith("#")]
+        wanted = {name for name, action, *_ in rows if action == "allow"}
+        self.assertGreater(len(wanted), 50)
+        self.assertEqual(sorted(wanted - allowed), [])
+        # ... and it does refuse something a role kills: the check can fail.
+        self.assertIn("ptrace", {name for name, action, *_ in rows if action == "kill"})
+        self.assertNotIn("ptrace", allowed)
+
     def test_security_exposure_is_at_most_the_gate(self):
         if not shutil.which("systemd-analyze"):
             self.skipTest("systemd-analyze not installed (Debian: the systemd package)")
