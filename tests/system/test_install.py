@@ -6,9 +6,11 @@
 - systemd-sysusers and systemd-tmpfiles apply those entries (into a scratch root);
 - `systemd-analyze verify` passes the units without a word of complaint (offline);
 - `systemd-analyze security --offline=yes` rates the unit's exposure at most kMaxExposure;
+- the unit's SystemCallFilter admits every call any role's own filter allows;
 - the installed tempusd starts and serves inside the unit's sandbox reproduced by unit_fence.py
-  (its CapabilityBoundingSet, NoNewPrivileges, SystemCallFilter and RestrictAddressFamilies; in a
-  network namespace), and fails cleanly without CAP_NET_BIND_SERVICE;
+  (its CapabilityBoundingSet, NoNewPrivileges, SystemCallFilter, RestrictAddressFamilies and
+  ProtectSystem=strict; in a network namespace), and fails cleanly without
+  CAP_NET_BIND_SERVICE;
 - RHEL 9's default chrony.conf, its paths moved to a scratch directory, starts tempusd -x with
   no warning and synchronises to its pool line and its sourcedir file.
 The host clock is never touched (-x); port 123 is used only inside a private namespace.
@@ -246,7 +248,7 @@ def ntp_query(prefix, port=123):
 
 class UnitCapabilities(unittest.TestCase):
     """The unit's sandbox (unit_fence.py: bounding set, no_new_privs, system call filter, address
-    families) is enough for everything the parent does before it keeps only CAP_SYS_TIME: start
+    families, read-only root) is enough for everything the parent does before it keeps only CAP_SYS_TIME: start
     the children as the tempus user in the chroot, bind port 123, make chronyc's socket
     directory; and for all three processes running after that."""
 

@@ -1,10 +1,13 @@
 # SPDX-License-Identifier: ISC
 """The sandbox of tempusd.service reproduced without systemd as PID 1, for tests that must show a
-missing capability or system call: the unit's CapabilityBoundingSet and NoNewPrivileges= through
-setpriv(1), its SystemCallFilter= (groups expanded by `systemd-analyze syscall-filter`, as
-systemd 252 does: anything else kills the process) and RestrictAddressFamilies= (other families:
-EAFNOSUPPORT) as a seccomp filter loaded through libseccomp before tempusd is executed.
-Not reproduced: the mount namespace (ProtectSystem=, PrivateDevices=, ProtectProc=, ...).
+missing capability, system call or writable directory: the unit's CapabilityBoundingSet and
+NoNewPrivileges= through setpriv(1), its SystemCallFilter= (groups expanded by `systemd-analyze
+syscall-filter`, as systemd 252 does: anything else kills the process) and
+RestrictAddressFamilies= (other families: EAFNOSUPPORT) as a seccomp filter loaded through
+libseccomp, and ProtectSystem=strict as a private mount namespace whose root is read-only but for
+the paths the unit makes writable (StateDirectory=, RuntimeDirectory=, LogsDirectory=,
+ReadWritePaths=, and /tmp for PrivateTmp=, here the host's), all before tempusd is executed.
+Not reproduced: PrivateDevices=, ProtectProc=, ProtectHome=, PrivateTmp='s private /tmp.
 
   prefix(unit_text) -> the command prefix (python3 unit_fence.py SPEC -- setpriv ...)
   python3 unit_fence.py SPEC_JSON COMMAND...   loads the filter, then executes COMMAND."""
@@ -67,13 +70,32 @@ def families(text):
     return sorted({getattr(socket, n) for v in values for n in v.split()})
 
 
+def writable_paths(text):
+    """With ProtectSystem=strict, the paths the unit leaves writable (missing "-" ones dropped);
+    None without it."""
+    if unit_values(text, "ProtectSystem")[-1:] != ["strict"]:
+        return None
+    paths = []
+    for key, base in [("StateDirectory", "/var/lib"), ("RuntimeDirectory", "/run"),
+                      ("LogsDirectory", "/var/log")]:
+        paths += [os.path.join(base, d) for v in unit_values(text, key) for d in v.split()]
+    for v in unit_values(text, "ReadWritePaths"):
+        for p in v.split():
+            if not p.startswith("-") or os.path.exists(p[1:]):
+                paths.append(p.lstrip("-"))
+    if unit_values(text, "PrivateTmp")[-1:] == ["yes"]:
+        paths.append("/tmp")
+    return paths
+
+
 def bounding_set(text):
     return unit_values(text, "CapabilityBoundingSet")[-1].split()
 
 
 def prefix(text):
     """The command prefix that runs a program in the unit's sandbox (as far as reproduced)."""
-    spec = {"allow": sorted(syscall_allow_list(text)), "families": families(text)}
+    spec = {"allow": sorted(syscall_allow_list(text)), "families": families(text),
+            "writable": writable_paths(text)}
     fd, path = tempfile.mkstemp(prefix="tempus-fence-", suffix=".json")
     with os.fdopen(fd, "w") as f:
         json.dump(spec, f)
@@ -88,6 +110,26 @@ def prefix(text):
 class ArgCmp(ctypes.Structure):
     _fields_ = [("arg", ctypes.c_uint), ("op", ctypes.c_int), ("datum_a", ctypes.c_uint64),
                 ("datum_b", ctypes.c_uint64)]
+
+
+def read_only_root(writable):
+    """A private mount namespace with / read-only but `writable` (bound onto themselves first,
+    as systemd does; other mounts such as /proc, /sys and /dev stay as they are)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong,
+                           ctypes.c_void_p]
+    ms_rdonly, ms_remount, ms_bind, ms_rec, ms_private = 0x1, 0x20, 0x1000, 0x4000, 0x40000
+
+    def check(r, what):
+        if r != 0:
+            raise OSError(ctypes.get_errno(), f"{what}: {os.strerror(ctypes.get_errno())}")
+
+    check(libc.unshare(0x00020000), "unshare(CLONE_NEWNS)")
+    check(libc.mount(b"none", b"/", None, ms_rec | ms_private, None), "mount --make-rprivate /")
+    for p in writable:
+        os.makedirs(p, 0o755, exist_ok=True)  # systemd makes the unit's own directories
+        check(libc.mount(p.encode(), p.encode(), None, ms_bind | ms_rec, None), f"bind {p}")
+    check(libc.mount(None, b"/", None, ms_remount | ms_bind | ms_rdonly, None), "remount / ro")
 
 
 def load(spec):
@@ -134,5 +176,7 @@ if __name__ == "__main__":
         spec_ = json.load(f)
     os.unlink(sys.argv[1])
     argv = sys.argv[3:] if sys.argv[2] == "--" else sys.argv[2:]
+    if spec_["writable"] is not None:
+        read_only_root(spec_["writable"])
     load(spec_)
     os.execvp(argv[0], argv)
