@@ -64,7 +64,7 @@ void enter_sandbox(ipc::Role role, const Options& opts, bool chroot);
 // Release builds always return nullopt.
 std::optional<std::string> test_hook();
 
-// Makes a syscall no child's filter allows and none kills outright (acct(NULL)), so the SIGSYS
+// Makes a syscall no role's filter allows and none kills outright (acct(NULL)), so the SIGSYS
 // reporter runs and the process dies of SIGSYS. Only reachable from test hooks.
 void forbidden_syscall();
 

@@ -403,6 +403,7 @@ int Parent::run(const std::vector<std::string>& argv) {
 
   spawn_children(argv);
   close_sandbox();
+  if (test_hook() == "parent-syscall") forbidden_syscall();
   // -t ends the daemon, except with -q/-Q, where net owns the timeout and reports the outcome
   // ("No suitable source", exit 1): two timers firing together raced to pick the exit status.
   if (opts_.timeout && opts_.one_shot == OneShot::kNone) {

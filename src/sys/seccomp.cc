@@ -32,12 +32,16 @@ std::string describe_cmp(const ArgCmp& c) {
   return arg + " == " + val;  // arg_name carries the mask, e.g. "type & 0xf"
 }
 
+// Whether the rules compare the same arguments for equality (a masked one included, its
+// arg_name showing the mask) and so print as a tuple set.
 bool all_plain_eq(std::span<const ArgRule> rules) {
   for (const ArgRule& r : rules) {
     if (r.count != rules[0].count) return false;
-    for (uint8_t i = 0; i < r.count; ++i)
-      if (r.cmp[i].mask != 0xffffffff || r.cmp[i].arg_name != rules[0].cmp[i].arg_name)
-        return false;
+    for (uint8_t i = 0; i < r.count; ++i) {
+      const ArgCmp& c = r.cmp[i];
+      if (c.mask != rules[0].cmp[i].mask || c.arg_name != rules[0].cmp[i].arg_name) return false;
+      if (c.mask != 0xffffffff && (c.value == 0 || c.value == c.mask)) return false;
+    }
   }
   return true;
 }

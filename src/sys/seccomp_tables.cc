@@ -162,11 +162,20 @@ constexpr auto kParentOnly = std::to_array<AllowedSyscall>({
 
 // ---- net -----------------------------------------------------------------------------------
 
+// The socket type without its SOCK_NONBLOCK/SOCK_CLOEXEC flags (which sit above bit 3).
+constexpr ArgCmp type_is(uint32_t type, std::string_view name) {
+  return masked(1, "type & 0xf", 0xf, type, name);
+}
+
 // No AF_UNIX: the control socket is bound before the sandbox and replies go out with sendto on
 // it; a fresh AF_UNIX socket could reach abstract-namespace sockets, which no chroot hides.
+// Only UDP (NTP) and TCP (NTS-KE) sockets: no raw or packet ones (which would need CAP_NET_RAW
+// anyway; the filter refuses them before the kernel's capability check is reached).
 constexpr ArgRule kNetSocket[] = {
-    rule(eq(0, "domain", V(AF_INET))),
-    rule(eq(0, "domain", V(AF_INET6))),
+    rule(eq(0, "domain", V(AF_INET)), type_is(V(SOCK_DGRAM))),
+    rule(eq(0, "domain", V(AF_INET)), type_is(V(SOCK_STREAM))),
+    rule(eq(0, "domain", V(AF_INET6)), type_is(V(SOCK_DGRAM))),
+    rule(eq(0, "domain", V(AF_INET6)), type_is(V(SOCK_STREAM))),
 };
 constexpr ArgRule kNetSetsockopt[] = {
     rule(eq(1, "level", V(SOL_SOCKET)), eq(2, "optname", V(SO_REUSEADDR))),
@@ -224,10 +233,13 @@ constexpr ArgRule kOpenReadOnly[] = {
     rule(without(1, "flags", static_cast<uint32_t>(O_WRONLY | O_RDWR | O_CREAT | O_TRUNC),
                  "O_WRONLY|O_RDWR|O_CREAT|O_TRUNC"))};
 constexpr ArgRule kDnsSocket[] = {
-    rule(eq(0, "domain", V(AF_INET))),
-    rule(eq(0, "domain", V(AF_INET6))),
-    rule(eq(0, "domain", V(AF_UNIX))),
-    rule(eq(0, "domain", V(AF_NETLINK)), eq(2, "protocol", V(NETLINK_ROUTE))),
+    rule(eq(0, "domain", V(AF_INET)), type_is(V(SOCK_DGRAM))),
+    rule(eq(0, "domain", V(AF_INET)), type_is(V(SOCK_STREAM))),
+    rule(eq(0, "domain", V(AF_INET6)), type_is(V(SOCK_DGRAM))),
+    rule(eq(0, "domain", V(AF_INET6)), type_is(V(SOCK_STREAM))),
+    rule(eq(0, "domain", V(AF_UNIX)), type_is(V(SOCK_STREAM))),
+    rule(eq(0, "domain", V(AF_UNIX)), type_is(V(SOCK_DGRAM))),
+    rule(eq(0, "domain", V(AF_NETLINK)), type_is(V(SOCK_RAW)), eq(2, "protocol", V(NETLINK_ROUTE))),
 };
 // Executable mappings only of files and never writable (dlopen of an NSS module); mprotect
 // never adds PROT_EXEC, so no page is ever both written and executed.

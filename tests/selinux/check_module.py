@@ -157,7 +157,7 @@ class Linked(unittest.TestCase):
 
     def test_capabilities_per_role(self):
         cases = {
-            "tempusd_t": {"sys_time", "chown", "setpcap", "dac_read_search"},
+            "tempusd_t": {"sys_time", "setgid", "setpcap", "dac_read_search"},
             "tempusd_net_t": {"setuid", "setgid", "sys_chroot", "setpcap", "net_bind_service"},
             "tempusd_dns_t": {"setuid", "setgid", "setpcap"},
         }
