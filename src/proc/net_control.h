@@ -26,6 +26,7 @@ class NetControl final : public CmdmonControl {
   std::function<core::cmdmon::Status(const config::NtpSource&)> on_add;
   std::function<core::cmdmon::Status()> on_reload;
   std::function<bool()> on_rekey;
+  std::function<void()> on_cycle_logs;
 
   core::cmdmon::Status set_connectivity(const core::cmdmon::Request& req,
                                         Associations::Connectivity c) override {
@@ -53,6 +54,10 @@ class NetControl final : public CmdmonControl {
   core::cmdmon::Status rekey() override {
     return !on_rekey || on_rekey() ? core::cmdmon::Status::kSuccess
                                    : core::cmdmon::Status::kFailed;
+  }
+  core::cmdmon::Status cycle_logs() override {
+    if (on_cycle_logs) on_cycle_logs();
+    return core::cmdmon::Status::kSuccess;
   }
 
  private:
