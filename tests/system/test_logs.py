@@ -17,7 +17,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from daemon import Daemon, main  # noqa: E402
-from peers import Chronyd, free_udp_port  # noqa: E402
+from peers import Chronyd, FakeServer, free_udp_port  # noqa: E402
 
 TEMPUSD, TEMPUSCTL = sys.argv[1], sys.argv[2]
 FAST = "iburst minpoll -1 maxpoll 0"
@@ -163,6 +163,23 @@ class NoLogdir(unittest.TestCase):
         self.assertFalse(any(f.endswith(".log") and f != "stderr.log"
                              for f in os.listdir(d.dir)))
         self.assertEqual(d.proc.poll(), None, d.log_text())
+
+
+class LogChange(unittest.TestCase):
+    def test_correction_above_logchange_is_logged_as_chronyd_does(self):
+        """A server 3 s ahead, logchange 2: the warning names the error (> 0: clock behind)."""
+        port = free_udp_port()
+        server = FakeServer(port, offset=3.0)
+        self.addCleanup(server.stop)
+        # FakeServer packs the poll unsigned: no negative polls here.
+        d = Daemon(TEMPUSD, TEMPUSCTL, [f"server 127.0.0.1 port {port} iburst minpoll 0 maxpoll 1",
+                                        "logchange 2"])
+        self.addCleanup(d.stop)
+        self.assertIsNotNone(d.wait_ready(), d.log_text())
+        deadline = time.monotonic() + 30
+        while "System clock wrong" not in d.log_text() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        self.assertRegex(d.log_text(), r"System clock wrong by 3\.0\d{5} seconds, adjustment started")
 
 
 if __name__ == "__main__":
