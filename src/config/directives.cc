@@ -300,6 +300,8 @@ Status log_directive(const Args& a, Config& c) {
     if (!flag)
       return core::Unexpected{a.error(ErrorKind::kInvalidValue, "invalid log " + quoted(n))};
     *flag = true;
+    if (flag == &c.log.rtc || flag == &c.log.refclocks || flag == &c.log.tempcomp)
+      a.warn("log option " + quoted(n) + " is not supported yet; ignored");
     if (flag == &c.log.raw_measurements) c.log.measurements = true;
   }
   return {};
@@ -438,9 +440,9 @@ const Entry kDirectives[] = {
     {"linux_hz", O, nullptr},
     {"local", M, local},
     {"lock_all", P, [](const Args& a, Config& c) { return set_flag(a, c.lock_all); }},
-    {"log", P, log_directive},
-    {"logbanner", U, nullptr},
-    {"logchange", P, [](const Args& a, Config& c) { return set_seconds(a, c.log_change); }},
+    {"log", M, log_directive},
+    {"logbanner", M, [](const Args& a, Config& c) { return set_integer(a, c.log_banner, 0, 1000000); }},
+    {"logchange", M, [](const Args& a, Config& c) { return set_seconds(a, c.log_change); }},
     {"logdir", M, [](const Args& a, Config& c) { return set_string(a, c.log_dir); }},
     {"mailonchange", U, nullptr},
     {"makestep", M, makestep},

@@ -281,8 +281,9 @@ struct Config {
 
   // --- logging and files
   std::string log_dir;
-  LogSet log;
-  core::Duration log_change = core::Duration::s(1);
+  LogSet log;                 // logdir/<name>.log; rtc, refclocks and tempcomp are not written
+  int log_banner = 32;        // banner every N lines of each log file; 0: never
+  core::Duration log_change = core::Duration::s(1);  // syslog a clock error above this
   std::string key_file;
   std::string dump_dir;
   std::string pid_file = kDefaultPidFile;  // empty: no pid file ("/")

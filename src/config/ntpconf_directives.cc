@@ -307,7 +307,9 @@ Status set_stats(const Args& a, State& st, const std::string& name, bool on) {
   }
   *flag = on;
   if (flag == &log.raw_measurements && on) log.measurements = true;
-  if (detail::classify_directive("log") == detail::DirectiveClass::kParsedOnly)
+  const bool unwritten = flag == &log.refclocks || flag == &log.rtc || flag == &log.tempcomp;
+  if (on && (unwritten ||
+             detail::classify_directive("log") == detail::DirectiveClass::kParsedOnly))
     a.warn("statistics " + quoted(name) + " (chrony's 'log') is not supported yet; ignored");
   return {};
 }

@@ -236,6 +236,15 @@ std::string format_config(const Config& c) {
   }
   print_rate_limit(p, "ntsratelimit", c.nts_rate_limit, false);
   print_string(p, "logdir", c.log_dir);
+  if (c.log.any()) {
+    p.line("log").flag("measurements", c.log.measurements);
+    p.flag("rawmeasurements", c.log.raw_measurements).flag("statistics", c.log.statistics);
+    p.flag("tracking", c.log.tracking).flag("rtc", c.log.rtc);
+    p.flag("refclocks", c.log.refclocks).flag("tempcomp", c.log.tempcomp);
+    p.flag("selection", c.log.selection);
+  }
+  if (c.log_banner != d.log_banner) p.line("logbanner").num(c.log_banner);
+  if (c.log_change != d.log_change) p.line("logchange").secs(c.log_change);
   if (c.pid_file.empty()) p.line("pidfile").word("/");
 
   // Parsed but not acted on (each warned at its line): only what differs from chrony's default,
@@ -253,14 +262,6 @@ std::string format_config(const Config& c) {
   }
   if (c.dscp != d.dscp) ignored.line("dscp").num(c.dscp);
   if (c.nts_processes != d.nts_processes) ignored.line("ntsprocesses").num(c.nts_processes);
-  if (c.log.any()) {
-    ignored.line("log").flag("measurements", c.log.measurements);
-    ignored.flag("rawmeasurements", c.log.raw_measurements).flag("statistics", c.log.statistics);
-    ignored.flag("tracking", c.log.tracking).flag("rtc", c.log.rtc);
-    ignored.flag("refclocks", c.log.refclocks).flag("tempcomp", c.log.tempcomp);
-    ignored.flag("selection", c.log.selection);
-  }
-  if (c.log_change != d.log_change) ignored.line("logchange").secs(c.log_change);
   print_string(ignored, "dumpdir", c.dump_dir);
   if (!c.pid_file.empty() && c.pid_file != d.pid_file) ignored.line("pidfile").word(c.pid_file);
   print_string(ignored, "user", c.user);

@@ -22,6 +22,7 @@ std::vector<ClockCommand> Engine::start(Timestamp now) {
   started_ = now;
   auto cmds = discipline_.start(now);
   add_tai(cmds, now);
+  log_unsynchronised(now);
   return cmds;
 }
 
@@ -240,6 +241,7 @@ ReplyOutcome Engine::add_and_reselect(Source& src, Sample s, Timestamp now) {
   ReplyOutcome out;
   if (!src.stats.add_sample(s)) return out;
   out.sample = true;
+  log_regression(src);
   reselect_and_update(src, now, out);
   return out;
 }
@@ -265,6 +267,7 @@ std::vector<ClockCommand> Engine::check_reachability(Timestamp now) {
   ReplyOutcome out;
   if (!sel) {
     selected_.reset();
+    log_unsynchronised(now);
     return discipline_.unsynchronise(now);
   }
   reselect_and_update(*sel, now, out);
@@ -311,19 +314,23 @@ ReplyOutcome Engine::on_reply(uint32_t id, Bytes packet, Timestamp t1, Timestamp
   if (verdict != DelayTest::kPass) {
     out.rejected = verdict;
     src->client.on_sample_quality(SampleQuality::kPoor);
+    log_measurement(*src, packet, s, verdict);
     return out;
   }
   const SourceEstimate before = src->stats.estimate(t4);
   if (!src->stats.add_sample(s)) {
     src->client.on_sample_quality(SampleQuality::kPoor);
+    log_measurement(*src, packet, s, verdict);
     return out;
   }
   out.sample = true;
+  log_regression(*src);
   const double error_s = s.delay.to_seconds_f() / 2 + s.dispersion.to_seconds_f();
   const bool off_track = before.selectable &&
                          std::fabs((before.offset - s.offset).to_seconds_f()) >
                              kOffTrackFactor * error_s;
   src->client.on_sample_quality(off_track ? SampleQuality::kOffTrack : SampleQuality::kGood);
+  log_measurement(*src, packet, s, verdict);
   reselect_and_update(*src, t4, out);
   return out;
 }
@@ -392,9 +399,11 @@ void Engine::select_and_update(std::optional<uint32_t> updated, Timestamp now, R
   const SelectionResult sel =
       select_sources(cands, selection_cfg_, no_incumbent ? std::nullopt : selected_);
   for (size_t k = 0; k < cands.size(); ++k) sources_[index[k]].state = sel.states[k];
+  log_selection(now);
   if (!sel.selected) {
     if (selected_) {
       selected_.reset();
+      log_unsynchronised(now);
       out.commands = discipline_.unsynchronise(now);
     }
     return;
@@ -422,7 +431,9 @@ void Engine::select_and_update(std::optional<uint32_t> updated, Timestamp now, R
                     .skew_ppm = e.skew_ppm,
                     .root_delay = e.root_delay,
                     .root_dispersion = e.root_dispersion};
+  const TrackingReport before = discipline_.tracking(now);
   UpdateResult r = discipline_.update(u);
+  if (!r.ignored) log_tracking(ref, before, sel, e.offset_sd, now);
   out.commands = std::move(r.commands);
   add_tai(out.commands, now);
   out.fatal = r.fatal;

@@ -17,6 +17,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/discipline.h"
@@ -26,6 +27,7 @@
 #include "core/sample.h"
 #include "core/selection.h"
 #include "core/sourcestats.h"
+#include "core/stat_logs.h"
 
 namespace tempus::core {
 
@@ -166,6 +168,23 @@ class Engine {
   std::vector<ClockCommand> reselect(Timestamp now);
   std::vector<ClockCommand> reset_sources(Timestamp now);
 
+  // chrony's statistics logs (core/stat_logs.h): which records to make, and those made since the
+  // last take_stat_logs() (the caller names the sources by id and writes the lines). Made where
+  // chronyd writes its lines: a measurement per sample that passed the RFC 5905 tests (also when
+  // the delay tests then drop it), a regression per sample added, each source's state at every
+  // selection, and tracking at every reference update and whenever the reference is lost.
+  struct StatLogMask {
+    bool measurements = false, statistics = false, tracking = false, selection = false;
+  };
+  struct StatLogRecords {
+    std::vector<MeasurementRecord> measurements;
+    std::vector<StatisticsRecord> statistics;
+    std::vector<TrackingRecord> tracking;
+    std::vector<SelectionRecord> selection;
+  };
+  void set_stat_logs(StatLogMask m) { log_mask_ = m; }
+  StatLogRecords take_stat_logs() { return std::exchange(logs_, StatLogRecords{}); }
+
   std::vector<SourceView> sources(Timestamp now) const;
   TrackingReport tracking(Timestamp now) const { return discipline_.tracking(now); }
   bool synchronised() const { return selected_.has_value() && discipline_.updates() > 0; }
@@ -216,6 +235,16 @@ class Engine {
 
   // Fills the table's TAI − UTC into the status commands.
   void add_tai(std::vector<ClockCommand>& cmds, Timestamp now) const;
+
+  // Statistics-log records (engine_logs.cc); each is a no-op unless its log is on.
+  void log_measurement(const Source& src, Bytes packet, const Sample& s, DelayTest verdict);
+  void log_regression(const Source& src);
+  void log_selection(Timestamp now);
+  void log_tracking(const Source& ref, const TrackingReport& before, const SelectionResult& sel,
+                    Duration offset_sd, Timestamp now);
+  void log_unsynchronised(Timestamp now);
+  StatLogMask log_mask_;
+  StatLogRecords logs_;
 };
 
 

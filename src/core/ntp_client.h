@@ -53,6 +53,7 @@
 #pragma once
 
 #include <cstddef>
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -237,6 +238,13 @@ class NtpClient {
 
   PollLog poll() const { return poll_; }
   uint8_t reach() const { return reach_; }  // bit 0 = newest request, 1 = answered in sync
+  // Progress towards the next longer poll, 0..1: good samples at this poll / poll_target (the
+  // measurements log's "Score" column; chrony's own score differs in detail).
+  double poll_score() const {
+    return opts_.poll_target > 0
+               ? std::min(1.0, static_cast<double>(good_at_poll_) / opts_.poll_target)
+               : 0.0;
+  }
   bool reachable() const { return reach_ != 0; }
   ClientState state() const { return state_; }
   bool in_burst() const { return burst_good_left_ > 0 && burst_total_left_ > 0; }

@@ -49,6 +49,7 @@ void SourceStats::reset() {
   samples_.clear();
   fit_ = Fit{};
   fit_ok_ = false;
+  regression_ = Regression{};
   ref_time_ = Timestamp();
 }
 
@@ -168,6 +169,22 @@ void SourceStats::refit() {
     f.offset_var_s2 = newest.distance_s * newest.distance_s;
     f.skew_ppm = kWorstSkewPpm;
     f.runs = samples_.size();
+  }
+  regression_ = Regression{};
+  if (ok) {
+    regression_ = Regression{.valid = true,
+                             .time = ref_time_,
+                             .std_dev_s = f.std_dev_s,
+                             .offset_s = f.offset_s,
+                             .offset_sd_s = std::sqrt(f.offset_var_s2),
+                             .freq_ppm = -f.slope * 1e6,
+                             .skew_ppm = f.skew_ppm,
+                             .stress = fit_ok_ && fit_.slope_var > 0
+                                           ? std::fabs(fit_.slope - f.slope) / std::sqrt(fit_.slope_var)
+                                           : 0.0,
+                             .samples = samples_.size(),
+                             .dropped = start,
+                             .runs = f.runs};
   }
   fit_ = f;
   fit_ok_ = ok;

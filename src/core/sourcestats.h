@@ -133,6 +133,23 @@ class SourceStats {
   SourceStatsReport report(Timestamp now) const;
   LastSampleReport last_sample() const;
 
+  // The last regression (add_sample()'s refit), for statistics.log; valid only when it found
+  // a line (≥ 3 samples spread in time). Signs as SourceEstimate.
+  struct Regression {
+    bool valid = false;
+    Timestamp time;           // the newest sample's (the fit's origin)
+    double std_dev_s = 0;
+    double offset_s = 0;      // at `time`, > 0: local clock behind
+    double offset_sd_s = 0;
+    double freq_ppm = 0;      // > 0: local clock runs faster
+    double skew_ppm = 0;
+    double stress = 0;        // |previous − new slope| / previous slope's sd (0: no previous)
+    size_t samples = 0;       // in the fit
+    size_t dropped = 0;       // oldest samples the runs test discarded
+    size_t runs = 0;
+  };
+  const Regression& last_regression() const { return regression_; }
+
  private:
   struct Stored {
     Timestamp time;             // local time, corrected
@@ -165,6 +182,7 @@ class SourceStats {
   std::vector<Stored> samples_;  // oldest first
   Fit fit_;
   bool fit_ok_ = false;
+  Regression regression_;
   Timestamp ref_time_;           // the fit's origin: newest sample's time
 };
 

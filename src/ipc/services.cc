@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: ISC
 #include "ipc/services.h"
 
+#include <span>
 #include <string_view>
 
 #include "ipc/messages.h"
@@ -15,7 +16,7 @@ namespace {
 
 bool valid_file(uint8_t v) {
   return v >= static_cast<uint8_t>(FileId::kNtsKeys) &&
-         v <= static_cast<uint8_t>(FileId::kLogTracking);
+         v <= static_cast<uint8_t>(FileId::kLogSelection);
 }
 bool valid_op(uint8_t v) {
   return v >= static_cast<uint8_t>(FileOp::kReplace) && v <= static_cast<uint8_t>(FileOp::kReopen);
@@ -100,9 +101,26 @@ bool is_allowed_op(FileId file, FileOp op) {
     case FileId::kLogMeasurements:
     case FileId::kLogStatistics:
     case FileId::kLogTracking:
+    case FileId::kLogSelection:
       return op == FileOp::kAppend || op == FileOp::kReopen;
   }
   return false;
+}
+
+bool is_log_file(FileId file) {
+  return file == FileId::kLogMeasurements || file == FileId::kLogStatistics ||
+         file == FileId::kLogTracking || file == FileId::kLogSelection;
+}
+
+bool is_log_text(std::span<const std::byte> data) {
+  if (data.empty() || data.size() > kMaxLogAppend || data.back() != std::byte{'\n'}) return false;
+  bool line_start = true;
+  for (std::byte b : data) {
+    const auto c = static_cast<unsigned char>(b);
+    if (c == '\n' ? line_start : c < 0x20 || c > 0x7e) return false;  // no empty lines either
+    line_start = c == '\n';
+  }
+  return true;
 }
 
 core::Status<IpcError> WriteFile::validate() const {
@@ -112,6 +130,7 @@ core::Status<IpcError> WriteFile::validate() const {
   if (data.size() > kMaxData) return Unexpected{IpcError::kBadLength};
   if ((op == FileOp::kCommit || op == FileOp::kReopen) && !data.empty())
     return Unexpected{IpcError::kBadFileOp};
+  if (op == FileOp::kAppend && !is_log_text(data)) return Unexpected{IpcError::kBadText};
   return {};
 }
 void WriteFile::encode(core::ByteWriter& w) const {

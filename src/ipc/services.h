@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,7 @@ enum class FileId : uint8_t {
   kLogMeasurements = 3,  // logdir/measurements.log
   kLogStatistics = 4,    // logdir/statistics.log
   kLogTracking = 5,      // logdir/tracking.log
+  kLogSelection = 6,     // logdir/selection.log
 };
 
 enum class FileOp : uint8_t {
@@ -76,6 +78,13 @@ enum class FileOp : uint8_t {
 // True when op may be applied to file: NTS files take kReplace/kBegin/kContinue/kCommit, log
 // files take kAppend/kReopen.
 bool is_allowed_op(FileId file, FileOp op);
+bool is_log_file(FileId file);
+
+// What a log file's kAppend may carry: 1..kMaxLogAppend bytes of whole non-empty lines, each of
+// printable ASCII (0x20..0x7e) and ending in '\n' (so no line is split across frames, and no
+// escape sequence reaches an administrator's terminal).
+inline constexpr size_t kMaxLogAppend = 2048;  // a banner (3 lines) and a line, with room
+bool is_log_text(std::span<const std::byte> data);
 
 // net → parent. Wire: file u8, op u8, 2 zero bytes, data_len u32, data (8 + data_len bytes).
 struct WriteFile {
@@ -84,7 +93,8 @@ struct WriteFile {
   static constexpr size_t kMaxData = kMaxPayloadLen - kFixedLen;  // 16360 bytes
   FileId file = FileId::kNtsKeys;
   FileOp op = FileOp::kReplace;
-  std::vector<std::byte> data;  // 0..kMaxData opaque bytes; empty for kCommit and kReopen
+  std::vector<std::byte> data;  // 0..kMaxData opaque bytes; empty for kCommit and kReopen;
+                                // is_log_text() for a log file's kAppend
   core::Status<IpcError> validate() const;
   void encode(core::ByteWriter& w) const;
   static core::Result<WriteFile, IpcError> decode(core::ByteReader r);

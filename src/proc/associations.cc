@@ -9,6 +9,7 @@
 #include "crypto/refid.h"
 #include "proc/associations_internal.h"
 #include "proc/nts_ke_source.h"
+#include "proc/stat_log_writer.h"
 #include "sys/tcp.h"
 #include "sys/kernel_random.h"
 #include "sys/log.h"
@@ -327,6 +328,7 @@ void Associations::poll(Assoc& a) {
       else req->packet.clear();
     }
     a.t1 = a.peer ? now : clock_.now();
+    a.tx_source = 'D';  // until the kernel's transmit timestamp replaces t1
     if (!req->packet.empty() && send_packet(a, req->packet) && a.tx_timestamps) {
       // Often queued already; reading it now also suits clknetsim, which stamps it when read.
       ++a.tx_queued;
@@ -433,11 +435,12 @@ void Associations::on_readable(Assoc& a) {
     if (!r) return;  // EAGAIN (or ECONNREFUSED from an ICMP error: the poll counts it lost)
     if (r->size == 0) continue;
     const core::Timestamp t4 = r->kernel_rx ? clock_.from_realtime(*r->kernel_rx) : clock_.now();
+    a.rx_source = r->kernel_rx ? 'K' : 'D';
     // The kernel's transmit time of our request, when it gave one, is a better T1 (not for a
     // peer: its T1 is the transmit timestamp it sent, which the peer measures with too).
     if (a.tx) {
       const core::Timestamp t1 = clock_.from_realtime(*a.tx);
-      if (!a.peer && t1 >= a.t1 && t1 <= t4) a.t1 = t1;
+      if (!a.peer && t1 >= a.t1 && t1 <= t4) a.t1 = t1, a.tx_source = 'K';
       a.tx.reset();
     }
     // NTS: only an authenticated answer to our request reaches the engine.
@@ -479,6 +482,12 @@ bool Associations::handle(const core::ReplyOutcome& out, core::Timestamp t) {
   const bool updated =
       out.sample && engine_.synchronised() && engine_.tracking(t).ref_time == t;
   execute(out.commands);
+  if (updated) {
+    const core::Duration off = engine_.tracking(t).last_offset;  // > 0: the clock was behind
+    if (off.abs() > log_change_)
+      sys::logf(sys::Severity::kWarning, "System clock wrong by %.6f seconds, adjustment started",
+                off.to_seconds_f());
+  }
   if (updated && init_active_) end_init_step_slew("first update");
   if (updated && hook_) hook_(engine_.tracking(t).last_offset);
   if (out.fatal) {
@@ -491,6 +500,28 @@ bool Associations::handle(const core::ReplyOutcome& out, core::Timestamp t) {
 
 void Associations::execute(const std::vector<core::ClockCommand>& cmds) {
   for (const auto& c : cmds) clock_.apply(c);
+  flush_stat_logs();  // every engine call ends here
+}
+
+void Associations::set_stat_logs(StatLogWriter* writer) {
+  stat_logs_ = writer;
+  engine_.set_stat_logs(writer ? writer->mask() : core::Engine::StatLogMask{});
+}
+
+void Associations::flush_stat_logs() {
+  if (!stat_logs_) return;
+  auto records = engine_.take_stat_logs();
+  auto find = [this](uint32_t id) -> const Assoc* {
+    for (const auto& a : assocs_)
+      if (a->id == id) return a.get();
+    return nullptr;
+  };
+  for (auto& m : records.measurements)
+    if (const Assoc* a = find(m.source)) m.tx_source = a->tx_source, m.rx_source = a->rx_source;
+  stat_logs_->write(records, [&](uint32_t id) {
+    const Assoc* a = find(id);
+    return !a ? std::string("?") : a->refclock ? a->name : a->address.to_string();
+  });
 }
 
 void Associations::shutdown() { execute(engine_.shutdown(clock_.now())); }

@@ -27,6 +27,7 @@
 namespace tempus::proc {
 
 class NtsSource;
+class StatLogWriter;
 struct NtsKeOutcome;
 
 // Engine configuration from chrony.conf (pure).
@@ -139,6 +140,12 @@ class Associations {
   };
   Activity activity() const;
 
+  // chrony's statistics logs: the engine's records go to `writer` (which must outlive this)
+  // after every engine call, the sources named by address (refclocks by refid).
+  void set_stat_logs(StatLogWriter* writer);
+  // logchange: a reference update correcting more than this is logged as chronyd logs it.
+  void set_log_change(core::Duration threshold) { log_change_ = threshold; }
+
   // Called after every reference update with the offset that update corrected (> 0: the local
   // clock was behind). -q and -Q end the daemon from here.
   void set_update_hook(std::function<void(core::Duration offset)> hook) { hook_ = std::move(hook); }
@@ -213,6 +220,9 @@ class Associations {
   LocalClock& clock_;
   std::function<void()> fatal_;
   std::function<void(core::Duration)> hook_;
+  StatLogWriter* stat_logs_ = nullptr;
+  core::Duration log_change_ = core::Duration::s(1);
+  void flush_stat_logs();
   std::optional<config::LocalReference> local_;
   // bindacqaddress / acquisitionport: where client sockets are bound (nullopt: unbound).
   std::optional<sys::Endpoint> acq_local4_, acq_local6_;

@@ -41,6 +41,7 @@ struct Associations::Assoc {
   uint32_t tx_queued = 0;      // transmit timestamps not read yet
   core::Timestamp t1;  // when the last request left (local clock)
   std::optional<core::Timestamp> tx;  // the kernel's transmit time of it (CLOCK_REALTIME)
+  char tx_source = 'D', rx_source = 'D';  // the last exchange's T1/T4: D daemon, K kernel
   std::unique_ptr<PhcRefclock> phc;   // refclock PHC
   std::unique_ptr<NtsSource> nts;     // `nts` sources
   sys::Event timer;

@@ -171,6 +171,7 @@ cm::Reply CmdmonReporter::change(const cm::Request& req) const {
       if (req.option < 0 || req.option > 2) return status(cm::Status::kInvalid);
       return status(req.option == 1 ? cm::Status::kFailed : cm::Status::kSuccess);
     case cm::cmd::kCycleLogs:
+      return status(control_ ? control_->cycle_logs() : cm::Status::kSuccess);
     case cm::cmd::kDump: return status(cm::Status::kSuccess);
     default: break;
   }

@@ -12,8 +12,8 @@
 // off: smoothing and smoothtime (STT_NOTENABLED), rtcdata, writertc and trimrtc (STT_NORTC),
 // manual samples (an empty list; settime STT_NOTENABLED, manual delete STT_BADSAMPLE, `manual
 // off|reset` done, `manual on` STT_FAILED), authentication (mode none), a selection score (0);
-// cyclelogs and dump have nothing to do (no log files, dump directory) and succeed; rekey
-// re-reads the key file through CmdmonControl. The rest (allow/deny, cmdallow/cmddeny, accheck, modify *, makestep with
+// dump has nothing to do (no dump directory) and succeeds; cyclelogs reopens the statistics
+// logs and rekey re-reads the key file, both through CmdmonControl. The rest (allow/deny, cmdallow/cmddeny, accheck, modify *, makestep with
 // arguments, dfreq, doffset, reselect, refresh, reset sources, shutdown) get STT_FAILED.
 // `clients -r` lists the clients without resetting their counters. Sources whose name is not
 // resolved yet are counted by activity, not listed.
@@ -59,6 +59,8 @@ class CmdmonControl {
   virtual core::cmdmon::Status refresh() = 0;
   // shutdown: the daemon ends as on SIGTERM (the reply goes out first).
   virtual core::cmdmon::Status shutdown() = 0;
+  // Reopens the statistics log files (logdir); succeeds when there are none.
+  virtual core::cmdmon::Status cycle_logs() = 0;
 };
 
 // The configured source an ADD_SOURCE request asks for (check_source() passed), with chronyd's

@@ -27,6 +27,7 @@
 #include "proc/net_state.h"
 #include "proc/ntp_server.h"
 #include "proc/sources_reload.h"
+#include "proc/stat_log_writer.h"
 #include "proc/nts_ke_service.h"
 #include "proc/nts_ke_source.h"
 #include "sys/log.h"
@@ -229,13 +230,18 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
   const auto parent_pid = static_cast<uint32_t>(getppid());
   state.set_pids(parent_pid, self, 0);
 
+  std::unique_ptr<StatLogWriter> stat_logs;  // logdir's files, written by the parent
   LinkedChannel parent(
       base.get(), ipc::UniqueFd(kParentFd),
       {.self = ipc::Role::kNet, .peer = ipc::Role::kParent, .peer_pid = parent_pid},
       [&](ipc::ReceivedFrame& rf) {
         switch (rf.frame.header.type) {
           case ipc::MsgType::kShutdown: stop(0); break;
-          default: break;  // ClockResult / FileResult: nothing waits on them yet
+          case ipc::MsgType::kFileResult:
+            if (auto m = ipc::decode_any(rf.frame); m && stat_logs)
+              if (auto* r = std::get_if<ipc::FileResult>(&*m)) stat_logs->on_result(*r);
+            break;
+          default: break;  // ClockResult: nothing waits on it yet
         }
       },
       [&](const ipc::ChannelError& e) {
@@ -420,6 +426,9 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
   assocs = std::make_unique<Associations>(base.get(), cfg, *clock, initial, std::move(leaps),
                                           [&] { stop(1); });
   assocs->set_init_origins(init_origins(file_cfg));
+  assocs->set_log_change(cfg.log_change);
+  stat_logs = std::make_unique<StatLogWriter>(cfg, [&parent](const ipc::WriteFile& w) { parent.send(w); });
+  if (stat_logs->any()) assocs->set_stat_logs(stat_logs.get());
   assocs->set_keys(keys.keys());
   if (cfg.clock_precision <= core::Duration()) {
     assocs->set_precision(sys::measure_clock_precision());
@@ -479,6 +488,7 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
   };
   // chronyd: rekey without a key file has nothing to do and succeeds.
   chronyc.on_rekey = [&] { return cfg.key_file.empty() || keys.reload(); };
+  chronyc.on_cycle_logs = [&] { stat_logs->reopen_all(); };
   chronyc.on_reload = [&] {
     if (auto req = reload->request()) dns->send(*req);
     return core::cmdmon::Status::kSuccess;

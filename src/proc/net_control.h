@@ -30,6 +30,7 @@ class NetControl final : public CmdmonControl {
   std::function<bool(bool command_port, const core::IpAddress&)> allows;
   std::function<void()> on_refresh;
   std::function<void()> on_shutdown;
+  std::function<void()> on_cycle_logs;
 
   core::cmdmon::Status set_connectivity(const core::cmdmon::Request& req,
                                         Associations::Connectivity c) override {
@@ -75,6 +76,10 @@ class NetControl final : public CmdmonControl {
   }
   core::cmdmon::Status refresh() override { return run(on_refresh); }
   core::cmdmon::Status shutdown() override { return run(on_shutdown); }
+  core::cmdmon::Status cycle_logs() override {
+    if (on_cycle_logs) on_cycle_logs();
+    return core::cmdmon::Status::kSuccess;
+  }
 
  private:
   static core::cmdmon::Status run(const std::function<void()>& f) {

@@ -15,12 +15,14 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <optional>
 
 #include "ipc/any_message.h"
 #include "proc/bounds.h"
 #include "proc/child.h"
 #include "proc/clock_service.h"
 #include "proc/cmdmon_server.h"
+#include "proc/log_files.h"
 #include "proc/nts_ke_service.h"
 #include "sys/linux_clock.h"
 #include "sys/log.h"
@@ -122,6 +124,7 @@ class Parent {
   ipc::UniqueFd run_dir_;
   ipc::UniqueFd nts_dir_;  // ntsdumpdir, when the NTS server saves its keys there
   ipc::UniqueFd cmd_dir_;  // chronyc's socket directory (proc/cmdmon_server.h), if enabled
+  std::optional<LogFiles> logs_;  // logdir, with `log ...` (proc/log_files.h)
   bool stopping_ = false;
   int exit_code_ = 0;
   std::vector<sys::Event> signals_;
@@ -226,8 +229,12 @@ void Parent::on_frame(Child& c, ipc::ReceivedFrame& rf) {
     if (s->reason != ipc::ShutdownReason::kStop) return violation(c, "unexpected shutdown");
     begin_stop(0, "shutdown command");
   } else if (auto* w = std::get_if<ipc::WriteFile>(&*m)) {
-    // Only the NTS files, whole, into ntsdumpdir (mode 0600); nothing else yet.
+    // The NTS files, whole, into ntsdumpdir (mode 0600); log lines (checked whole printable
+    // lines by decode) appended to logdir.
     int err = EPERM;
+    if (c.role == ipc::Role::kNet && ipc::is_log_file(w->file) && logs_)
+      err = w->op == ipc::FileOp::kAppend ? logs_->append(w->file, w->data)
+                                          : logs_->reopen(w->file);
     const bool nts_file = w->file == ipc::FileId::kNtsKeys || w->file == ipc::FileId::kNtsCookies;
     if (c.role == ipc::Role::kNet && nts_file && w->op == ipc::FileOp::kReplace && nts_dir_) {
       const char* name = w->file == ipc::FileId::kNtsKeys ? kNtsKeysFile : kNtsCookiesFile;
@@ -386,6 +393,20 @@ int Parent::run(const std::vector<std::string>& argv) {
     } else {
       sys::logf(Severity::kWarning, "ntsdumpdir %s: %s; NTS keys will not be saved",
                 cfg_.nts_dump_dir.c_str(), sys::to_string(d.error()).c_str());
+    }
+  }
+
+  // logdir: chronyd's statistics logs, appended for net (WriteFile kLog*). Created like
+  // chronyd does; without it (or without `log`) nothing is written.
+  if (!cfg_.log_dir.empty() && cfg_.log.any()) {
+    if (mkdir(cfg_.log_dir.c_str(), 0755) != 0 && errno != EEXIST)
+      sys::logf(Severity::kWarning, "cannot create %s: %s", cfg_.log_dir.c_str(), strerror(errno));
+    if (auto d = sys::open_dir(cfg_.log_dir)) {
+      dir_fds_.push_back(d->get());
+      logs_.emplace(std::move(*d));
+    } else {
+      sys::logf(Severity::kWarning, "logdir %s: %s; statistics logs disabled",
+                cfg_.log_dir.c_str(), sys::to_string(d.error()).c_str());
     }
   }
 

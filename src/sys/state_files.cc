@@ -36,7 +36,9 @@ core::Result<std::string, Errno> read_fd(int fd, size_t max_bytes) {
   return out;
 }
 
-core::Status<Errno> write_all(int fd, std::span<const std::byte> bytes) {
+}  // namespace
+
+core::Status<Errno> write_fully(int fd, std::span<const std::byte> bytes) {
   while (!bytes.empty()) {
     const ssize_t n = ::write(fd, bytes.data(), bytes.size());
     if (n < 0) {
@@ -48,10 +50,12 @@ core::Status<Errno> write_all(int fd, std::span<const std::byte> bytes) {
   return {};
 }
 
+namespace {
+
 // Steps 2–3 of write_atomically on an open temp file; the caller removes tmp on failure.
 core::Status<Errno> fill_and_rename(int dirfd, ipc::UniqueFd fd, const std::string& tmp,
                                     const std::string& name, std::span<const std::byte> bytes) {
-  if (auto s = write_all(fd.get(), bytes); !s) return s;
+  if (auto s = write_fully(fd.get(), bytes); !s) return s;
   if (::fsync(fd.get()) != 0) return Unexpected{last_errno()};
   // close() reports deferred write errors (NFS); only then is the content known to be good.
   if (::close(fd.release()) != 0) return Unexpected{last_errno()};
@@ -100,6 +104,19 @@ core::Status<Errno> write_atomically(int dirfd, std::string_view name,
 core::Status<Errno> write_atomically(int dirfd, std::string_view name, std::string_view text,
                                      mode_t mode) {
   return write_atomically(dirfd, name, core::as_bytes(text), mode);
+}
+
+core::Result<ipc::UniqueFd, Errno> open_append_at(int dirfd, std::string_view name, mode_t mode) {
+  if (!is_plain_name(name)) return Unexpected{Errno{EINVAL}};
+  const std::string n(name);
+  ipc::UniqueFd fd(::openat(dirfd, n.c_str(),
+                            O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK,
+                            mode));
+  if (!fd) return Unexpected{last_errno()};
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return Unexpected{last_errno()};
+  if (!S_ISREG(st.st_mode)) return Unexpected{Errno{EINVAL}};
+  return fd;
 }
 
 core::Result<std::string, Errno> read_small_file(std::string_view path, size_t max_bytes) {

@@ -47,6 +47,14 @@ core::Status<Errno> write_atomically(int dirfd, std::string_view name,
 core::Status<Errno> write_atomically(int dirfd, std::string_view name, std::string_view text,
                                      mode_t mode);
 
+// A log file kept open for appending (logdir, design.md §2): openat(dirfd, name,
+// O_WRONLY|O_APPEND|O_CREAT|O_NOFOLLOW|O_CLOEXEC|O_NONBLOCK, mode), created as mode & ~umask.
+// Anything but a regular file at name (a FIFO, a device) is EINVAL (a FIFO without a reader
+// ENXIO: it never blocks); a symlink is ELOOP.
+core::Result<ipc::UniqueFd, Errno> open_append_at(int dirfd, std::string_view name, mode_t mode);
+// Writes all of `bytes` to fd (retrying short writes and EINTR); errors: write's errno.
+core::Status<Errno> write_fully(int fd, std::span<const std::byte> bytes);
+
 // Whole content of a regular file of at most max_bytes. Opened O_RDONLY|O_CLOEXEC|O_NONBLOCK (a
 // FIFO cannot block us); not a regular file → EINVAL; larger than max_bytes → EFBIG.
 // read_small_file follows symlinks in path (an admin-given path); read_small_file_at takes a

@@ -235,7 +235,7 @@ TEST(Directives, UnsupportedOnesWarnOncePerOccurrence) {
       "hwtimestamp * rxfilter all\n"
       "RTCFILE /var/lib/chrony/rtc\n"
       "bindacqdevice eth0\nbindcmddevice eth0\nbroadcast 64 192.0.2.255\n"
-      "hwclockfile /etc/adjtime\nhwtstimeout 0.01\nlogbanner 20\nmailonchange root 0.5\n"
+      "hwclockfile /etc/adjtime\nhwtstimeout 0.01\nhwclockfile /etc/adjtime\nmailonchange root 0.5\n"
       "maxsamples 30\nmaxtxbuffers 100\nminsamples 4\nntpsigndsocket /var/lib/samba\n"
       "opencommands sources\nptpdomain 1\nptpport 319\nrefresh 3600\nrtcautotrim 30\n"
       "rtcdevice /dev/rtc1\nrtconutc\ntempcomp /sys/x 30 26000 0 0.000183 0.0\n"

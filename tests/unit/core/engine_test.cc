@@ -567,3 +567,80 @@ TEST(Engine, MaxDelayRatioDropsAQueuedReplyAndTheBurstGoesOn) {
 
 }  // namespace
 }  // namespace tempus::core
+
+namespace tempus::core {
+namespace {
+
+TEST(Engine, StatLogRecordsWhereChronydWritesLines) {
+  Harness h;
+  h.add(1, {.offset = Duration::ms(2)});
+  h.add(2, {.offset = Duration::ms(2)});
+  EXPECT_TRUE(h.exchange(1).sample);  // logs off: nothing kept
+  auto none = h.engine.take_stat_logs();
+  EXPECT_TRUE(none.measurements.empty() && none.statistics.empty() && none.selection.empty());
+
+  h.engine.set_stat_logs({.measurements = true, .statistics = true, .tracking = true,
+                          .selection = true});
+  for (int i = 0; i < 4; ++i) {
+    h.exchange(1, Duration::s(1));
+    h.exchange(2, Duration::s(1));
+  }
+  ASSERT_TRUE(h.engine.synchronised());
+  const auto logs = h.engine.take_stat_logs();
+  ASSERT_EQ(logs.measurements.size(), 8u);
+  const MeasurementRecord& m = logs.measurements.back();
+  EXPECT_EQ(m.source, 2u);
+  EXPECT_EQ(m.stratum, 1);
+  EXPECT_EQ(m.mode, 4);
+  EXPECT_EQ(m.ref_id, ref_id_ascii("GPS"));
+  EXPECT_NEAR(m.offset_s, 0.002, 1e-4);  // the server is ahead: > 0
+  EXPECT_NEAR(m.delay_s, 0.010, 1e-4);
+  EXPECT_NEAR(m.root_dispersion_s, 20e-6, 16e-6);  // the packet's 2^-16 s units
+  EXPECT_GE(m.score, 0.0);
+  EXPECT_LE(m.score, 1.0);
+
+  ASSERT_FALSE(logs.statistics.empty());
+  EXPECT_GE(logs.statistics.back().samples, 3);
+  EXPECT_LT(logs.statistics.back().std_dev_s, 1e-3);
+
+  ASSERT_FALSE(logs.tracking.empty());
+  const TrackingRecord& t = logs.tracking.back();
+  EXPECT_TRUE(t.synced);
+  EXPECT_EQ(t.stratum, 2);
+  EXPECT_GE(t.combined, 1);
+  EXPECT_GT(t.max_error_s, 0.0);
+
+  ASSERT_FALSE(logs.selection.empty());
+  int selected = 0;
+  for (const auto& s : logs.selection) {
+    EXPECT_TRUE(s.source == 1 || s.source == 2);
+    selected += s.state == '*';
+    EXPECT_LE(s.low_s, s.high_s);
+  }
+  EXPECT_GT(selected, 0);
+  // Taken: the next call starts empty.
+  EXPECT_TRUE(h.engine.take_stat_logs().measurements.empty());
+}
+
+TEST(Engine, StatLogTrackingLineWhenTheReferenceIsLost) {
+  Harness h;
+  h.engine.set_stat_logs({.tracking = true});
+  h.add(1, {.offset = Duration::ms(1)});
+  for (int i = 0; i < 4; ++i) h.exchange(1, Duration::s(2));
+  ASSERT_TRUE(h.engine.synchronised());
+  (void)h.engine.take_stat_logs();
+  // Unanswered requests empty the reach register: the reference goes.
+  for (int i = 0; i < 9; ++i) {
+    ASSERT_TRUE(h.engine.make_request(1, h.now, h.rng).has_value());
+    h.now = h.now + Duration::s(2);
+    (void)h.engine.check_reachability(h.now);
+  }
+  EXPECT_FALSE(h.engine.synchronised());
+  const auto logs = h.engine.take_stat_logs();
+  ASSERT_EQ(logs.tracking.size(), 1u);
+  EXPECT_FALSE(logs.tracking[0].synced);
+  EXPECT_EQ(format_tracking(logs.tracking[0], "x").substr(20, 19), "0.0.0.0          0 ");
+}
+
+}  // namespace
+}  // namespace tempus::core

@@ -124,9 +124,30 @@ TEST(WriteFile, OpsPerFile) {
             IpcError::kBadFileOp);
 }
 
+TEST(WriteFile, LogAppendsAreWholePrintableLines) {
+  const auto append = [](FileId f, std::string_view s) {
+    return WriteFile{f, FileOp::kAppend, testing::bytes_of(s)};
+  };
+  EXPECT_TRUE(append(FileId::kLogSelection, "a b\n===\nc\n").validate().ok());
+  EXPECT_TRUE(is_log_file(FileId::kLogSelection));
+  EXPECT_FALSE(is_log_file(FileId::kNtsKeys));
+  EXPECT_TRUE(is_allowed_op(FileId::kLogSelection, FileOp::kAppend));
+  for (std::string_view bad : {std::string_view(""), std::string_view("no newline"),
+                               std::string_view("x\ny"), std::string_view("\n"), std::string_view("a\n\n"), std::string_view("tab\t\n"),
+                               std::string_view("esc\x1b[2J\n"), std::string_view("cr\r\n"),
+                               std::string_view("nul\0\n", 5), std::string_view("\xc3\xa9\n")})
+    EXPECT_EQ(append(FileId::kLogTracking, bad).validate().error(), IpcError::kBadText) << bad;
+  EXPECT_TRUE(append(FileId::kLogTracking, std::string(kMaxLogAppend - 1, 'x') + "\n").validate().ok());
+  EXPECT_EQ(append(FileId::kLogTracking, std::string(kMaxLogAppend, 'x') + "\n").validate().error(),
+            IpcError::kBadText);
+  // The parent gets it through decode(): a bad line is a malformed frame.
+  EXPECT_EQ(decode_bytes<WriteFile>(hex("06 02 0000 00000002 0a0a")).error(), IpcError::kBadText);
+  EXPECT_EQ(decode_bytes<WriteFile>(hex("06 02 0000 00000002 4107")).error(), IpcError::kBadText);
+}
+
 TEST(WriteFile, RejectsUnknownIdsLengthsAndPadding) {
   EXPECT_EQ(decode_bytes<WriteFile>(hex("00 01 0000 00000000")).error(), IpcError::kBadEnum);
-  EXPECT_EQ(decode_bytes<WriteFile>(hex("06 02 0000 00000000")).error(), IpcError::kBadEnum);
+  EXPECT_EQ(decode_bytes<WriteFile>(hex("07 02 0000 00000000")).error(), IpcError::kBadEnum);
   EXPECT_EQ(decode_bytes<WriteFile>(hex("01 07 0000 00000000")).error(), IpcError::kBadEnum);
   EXPECT_EQ(decode_bytes<WriteFile>(hex("01 01 0001 00000000")).error(), IpcError::kBadReserved);
   EXPECT_EQ(decode_bytes<WriteFile>(hex("01 01 0000 00000002 41")).error(), IpcError::kBadLength);

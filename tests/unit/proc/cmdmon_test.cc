@@ -205,6 +205,7 @@ class FakeControl final : public CmdmonControl {
   cm::Status reset_sources() override { return call("reset"); }
   cm::Status refresh() override { return call("refresh"); }
   cm::Status shutdown() override { return call("shutdown"); }
+  cm::Status cycle_logs() override { return call("cyclelogs"); }
 
  private:
   cm::Status call(std::string what) {
@@ -238,9 +239,11 @@ TEST(CmdmonReporter, StateChangesGoToTheControlOnlyWhenPrivileged) {
   del.address = cm::Address::of(core::IpAddress::v4(0xc0000201));
   EXPECT_EQ(ask(del).status, cm::Status::kSuccess);
   EXPECT_EQ(ask(cm::Request{.command = cm::cmd::kRekey}).status, cm::Status::kSuccess);
+  EXPECT_EQ(ask(cm::Request{.command = cm::cmd::kCycleLogs}).status, cm::Status::kSuccess);
   const std::vector<std::string> want = {"connectivity 1 127.0.0.1", "connectivity 0",
                                          "connectivity 2", "burst 2/4", "makestep",
-                                         "local 1 8", "reload", "delete 192.0.2.1", "rekey"};
+                                         "local 1 8", "reload", "delete 192.0.2.1", "rekey",
+                                         "cyclelogs"};
   EXPECT_EQ(control.calls, want);
   // The control's status goes back as it is.
   control.answer = cm::Status::kNoSuchSource;
