@@ -431,8 +431,8 @@ const Entry kDirectives[] = {
        if (Status s = a.expect_between(1, 2); !s.ok()) return s;
        if (a.size() == 2) warn_ignored(a, "the driftfile wander threshold");
        st.config().drift_file = a[0];
-       st.note(a, "ntpd's one-number drift file is not read: the frequency is learnt anew and "
-                  "the file rewritten in chrony's format");
+       st.note(a, "ntpd's one-number drift file is read (the sign flipped) and kept in ntpd's "
+                  "layout, which chronyd cannot read");
        return {};
      }},
     {"enable", enable_disable},

@@ -76,7 +76,12 @@ Result<Drift, DriftError> parse_drift(std::string_view text) {
   while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
   size_t sep = 0;
   while (sep < text.size() && !is_blank(text[sep])) ++sep;
-  if (sep == text.size()) return Unexpected{DriftError::kSyntax};
+  if (sep == text.size()) {  // one number: ntpd's correction
+    const auto corr = parse_number(text);
+    if (!corr) return Unexpected{corr.error()};
+    if (std::fabs(*corr) > kMaxDriftFreqPpm) return Unexpected{DriftError::kOutOfRange};
+    return Drift{*corr == 0.0 ? 0.0 : -*corr, kNtpdDriftSkewPpm, DriftFormat::kNtpd};
+  }
   size_t second = sep;
   while (second < text.size() && is_blank(text[second])) ++second;
 
@@ -90,6 +95,12 @@ Result<Drift, DriftError> parse_drift(std::string_view text) {
 }
 
 std::string format_drift(const Drift& d) {
+  if (d.format == DriftFormat::kNtpd) {
+    char buf[64];
+    const double corr = d.freq_ppm == 0.0 ? 0.0 : -d.freq_ppm;
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, corr, std::chars_format::fixed, 3);
+    return (ec == std::errc{} ? std::string(buf, end) : std::string("0.000")) + "\n";
+  }
   return fixed6_padded(d.freq_ppm, 20) + " " + fixed6_padded(d.skew_ppm, 20) + "\n";
 }
 

@@ -12,6 +12,11 @@
 // correction, > 0 = runs faster. correction_from_drift() / drift_from_correction() convert, and
 // are the only place the sign flips. Ignoring the tick, chrony sets timex.freq = −freq_ppm.
 //
+// ntpd's drift file (a box taken over from ntpd, `driftfile /var/lib/ntp/drift`) is one number,
+// the kernel correction in ppm, so chrony's frequency with the sign flipped; parse_drift()
+// reads it as such and format_drift() writes a value back in the format the file had, so an
+// admin can go back to ntpd with the frequency tempusd learned.
+//
 // Pure: no IO here; the parent reads and writes the file (sys/state_files.h).
 #pragma once
 
@@ -28,14 +33,20 @@ inline constexpr double kMaxDriftFreqPpm = 500'000.0;
 // Largest skew accepted, ppm (chrony starts from a skew of 1.0, i.e. 10^6 ppm).
 inline constexpr double kMaxDriftSkewPpm = 1'000'000.0;
 
+// ntpd's file carries no skew: it reads as this (chronyd's skew after a few updates).
+inline constexpr double kNtpdDriftSkewPpm = 1.0;
+
+enum class DriftFormat : uint8_t { kChrony, kNtpd };
+
 struct Drift {
   double freq_ppm = 0.0;  // chrony's sign: > 0 = the uncorrected clock is fast
   double skew_ppm = 0.0;  // estimated error of freq_ppm, ≥ 0
+  DriftFormat format = DriftFormat::kChrony;  // the file's layout
   bool operator==(const Drift&) const = default;
 };
 
 enum class DriftError : uint8_t {
-  kSyntax = 1,   // not exactly two decimal numbers separated by blanks (plus outer whitespace)
+  kSyntax = 1,   // not one (ntpd) or two (chrony) decimal numbers separated by blanks
   kNotFinite,    // NaN or infinity
   kOutOfRange,   // |freq| > kMaxDriftFreqPpm, skew < 0 or > kMaxDriftSkewPpm
 };
@@ -46,8 +57,8 @@ std::string_view to_string(DriftError e);
 // exponent (hex floats, "inf", "nan" and thousands separators are not numbers here).
 Result<Drift, DriftError> parse_drift(std::string_view text);
 
-// The file content chronyd writes: "%20.6f %20.6f\n" (locale-independent). Precondition: both
-// values finite.
+// The file content chronyd writes: "%20.6f %20.6f\n" (locale-independent); for kNtpd what ntpd
+// writes: "%.3f\n" of −freq_ppm. Precondition: both values finite.
 std::string format_drift(const Drift& d);
 
 // ppm ↔ 2^-16 ppm (timex.freq units). ppm_to_scaled rounds to nearest and saturates at

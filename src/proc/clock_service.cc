@@ -124,8 +124,11 @@ Outcome ClockService::drift(const ipc::WriteDrift& m) {
     return Unexpected{violation(m.kType, c.error(), m.freq_scaled_ppm)};
   ipc::ClockResult r = ok_result(m.kType);
   if (!drift_) return r;
-  const std::string text =
-      core::format_drift(core::drift_from_correction(m.freq_scaled_ppm, m.skew_scaled_ppm));
+  core::Drift value = core::drift_from_correction(m.freq_scaled_ppm, m.skew_scaled_ppm);
+  // The file keeps its layout: ntpd's stays ntpd's (the way back to ntpd stays open).
+  if (auto old = sys::read_small_file_at(drift_->dir.get(), drift_->name, kMaxDriftFileBytes))
+    if (auto d = core::parse_drift(*old)) value.format = d->format;
+  const std::string text = core::format_drift(value);
   if (auto w = sys::write_atomically(drift_->dir.get(), drift_->name, text, kDriftFileMode); !w) {
     const int e = w.error().code;
     r.error = (e >= 1 && e <= ipc::kMaxErrno) ? e : EIO;
@@ -145,31 +148,6 @@ void log_clock_result(const ipc::AnyMessage& m, const ipc::ClockResult& r) {
     sys::logf(sys::Severity::kError, "clock %s failed: %s",
               std::string(ipc::to_string(ipc::type_of(m))).c_str(), std::strerror(r.error));
   }
-}
-
-DriftLoad ClockService::load_drift() const {
-  DriftLoad out;
-  if (!drift_) return out;
-  auto text = sys::read_small_file_at(drift_->dir.get(), drift_->name, kMaxDriftFileBytes);
-  if (!text) {
-    if (text.error().code != ENOENT)
-      out.warning = "cannot read drift file " + drift_->name + ": " + sys::to_string(text.error());
-    return out;
-  }
-  auto d = core::parse_drift(*text);
-  if (!d) {
-    out.warning = "ignoring drift file " + drift_->name + ": " + std::string(to_string(d.error()));
-    return out;
-  }
-  out.drift = *d;
-  const int64_t limit = bounds_ok_ ? bounds_.max_abs_freq_scaled_ppm : ipc::kKernelMaxFreqScaledPpm;
-  const int64_t corr = core::correction_from_drift(*d);
-  out.correction_scaled_ppm = std::clamp(corr, -limit, limit);
-  if (*out.correction_scaled_ppm != corr)
-    out.warning = "drift file " + drift_->name + ": frequency beyond the configured limit, clamped";
-  out.skew_scaled_ppm =
-      std::clamp(core::ppm_to_scaled(d->skew_ppm), int64_t{0}, ipc::kKernelMaxFreqScaledPpm);
-  return out;
 }
 
 }  // namespace tempus::proc

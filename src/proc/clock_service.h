@@ -15,7 +15,8 @@
 // slews as temporary frequency offsets and needs a timer: the owner arms one when asked
 // (ArmTimer) and calls on_slew_timer() when it fires, and calls end_slew() when it stops.
 // WriteDrift is honoured in both modes: the value is converted to chronyd's drift file format
-// (core/drift.h, with its sign flip) and written atomically (sys/state_files.h, mode 0644).
+// (core/drift.h, with its sign flip), or ntpd's when the file there is ntpd's, and written
+// atomically (sys/state_files.h, mode 0644). Net reads the file at start, before its chroot.
 #pragma once
 
 #include <cstdint>
@@ -41,20 +42,6 @@ struct DriftTarget {
   std::string name;
 };
 
-// The drift file as found at start-up.
-struct DriftLoad {
-  // The file's value (chrony's sign); nullopt when there is no target, no file, or it is unusable.
-  std::optional<core::Drift> drift;
-  // The kernel correction to start from (scaled ppm, > 0 = runs faster): the file's value
-  // converted with correction_from_drift() and clamped to ±bounds.max_abs_freq_scaled_ppm.
-  std::optional<int64_t> correction_scaled_ppm;
-  // Skew clamped to WriteDrift's range, scaled ppm (0..kKernelMaxFreqScaledPpm).
-  std::optional<int64_t> skew_scaled_ppm;
-  // Non-empty when a file exists but could not be used as is (unreadable, bad content, clamped):
-  // for a warning in the log. A missing file is normal and gives no warning.
-  std::string warning;
-};
-
 class ClockService {
  public:
   // CLOCK_MONOTONIC in ns (never the clock being adjusted).
@@ -75,8 +62,6 @@ class ClockService {
   // changed. A message that is not a clock verb is an error too.
   core::Result<ipc::ClockResult, std::string> handle(const ipc::AnyMessage& m);
 
-  // Reads the drift file for start-up (at most 4096 bytes, no symlink followed).
-  DriftLoad load_drift() const;
 
   // The slew timer fired.
   void on_slew_timer();

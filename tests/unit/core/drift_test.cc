@@ -47,13 +47,31 @@ TEST(Drift, ParsesChronydsOutputAndPlainForms) {
 
 TEST(Drift, RejectsGarbage) {
   for (std::string_view text :
-       {"", "\n", "12.5", "12.5\n", "12.5 0.1 7", "12.5 0.1\n7", "12.5,0.1", "12,5 0.1",
+       {"", "\n", "12.5 0.1 7", "12.5 0.1\n7", "12.5,0.1", "12,5 0.1",
         "abc 0.1", "12.5 x", "0x1p3 0.1", "12.5e 0.1", "1. 0.1", "- 0.1", "12.5 0.1x",
         "12.5\n0.1", "\xef\xbb\xbf" "1 2"}) {
     auto r = parse_drift(text);
     ASSERT_FALSE(r.ok()) << text;
     EXPECT_EQ(r.error(), DriftError::kSyntax) << text;
   }
+}
+
+// ntpd's file: one number, the kernel correction in ppm (chrony's frequency negated), written
+// back in the same layout.
+TEST(Drift, NtpdsOneNumberFile) {
+  auto d = parse_drift("-12.345\n");
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->format, DriftFormat::kNtpd);
+  EXPECT_DOUBLE_EQ(d->freq_ppm, 12.345);
+  EXPECT_DOUBLE_EQ(d->skew_ppm, kNtpdDriftSkewPpm);
+  EXPECT_EQ(correction_from_drift(*d), ppm_to_scaled(-12.345));
+  EXPECT_EQ(format_drift(*d), "-12.345\n");
+  EXPECT_EQ(format_drift(Drift{0.0, 1.0, DriftFormat::kNtpd}), "0.000\n");
+  EXPECT_EQ(parse_drift("0.000").value().freq_ppm, 0.0);
+  EXPECT_EQ(parse_drift("  7 ").value().format, DriftFormat::kNtpd);
+  EXPECT_EQ(parse_drift("1.0 0.1").value().format, DriftFormat::kChrony);
+  EXPECT_EQ(parse_drift("600000").error(), DriftError::kOutOfRange);
+  EXPECT_EQ(parse_drift("12.5x").error(), DriftError::kSyntax);
 }
 
 TEST(Drift, RejectsNonFiniteAndOutOfRange) {

@@ -316,11 +316,24 @@ TEST_F(ClockServiceTest, WriteDriftInChronydFormatWithSignFlip) {
   ASSERT_EQ(::stat((dir_ / "drift").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 07777, 0644u);
   EXPECT_TRUE(backend_.calls.empty());  // no clock call for WriteDrift
-  // And it loads back as the same correction.
-  auto load = svc.load_drift();
-  ASSERT_TRUE(load.correction_scaled_ppm.has_value());
-  EXPECT_EQ(*load.correction_scaled_ppm, corr);
-  EXPECT_TRUE(load.warning.empty());
+  // And it reads back as the same correction.
+  auto back = core::parse_drift(text);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(core::correction_from_drift(*back), corr);
+}
+
+// A drift file ntpd left (one number, the correction) is rewritten in ntpd's layout.
+TEST_F(ClockServiceTest, WriteDriftKeepsNtpdsLayout) {
+  put("drift", "-7.125\n");
+  auto svc = make(&backend_);
+  auto r = svc.handle(ipc::WriteDrift{core::ppm_to_scaled(12.5), core::ppm_to_scaled(0.25)});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->error, 0);
+  EXPECT_EQ(slurp("drift"), "12.500\n");  // ntpd's sign: the correction itself
+  // A chrony file, or none, gets chrony's layout.
+  put("drift", "1.0 0.5\n");
+  ASSERT_TRUE(svc.handle(ipc::WriteDrift{core::ppm_to_scaled(12.5), 0}).ok());
+  EXPECT_EQ(slurp("drift"), "          -12.500000             0.000000\n");
 }
 
 TEST_F(ClockServiceTest, WriteDriftFailureIsReportedAsErrno) {
@@ -338,40 +351,6 @@ TEST_F(ClockServiceTest, WriteDriftWithoutTargetIsIgnored) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->error, 0);
   EXPECT_EQ(std::distance(fs::directory_iterator(dir_), fs::directory_iterator{}), 0);
-  EXPECT_FALSE(svc.load_drift().drift.has_value());
-}
-
-TEST_F(ClockServiceTest, LoadDrift) {
-  auto svc = make(&backend_);
-  auto l = svc.load_drift();  // no file yet: normal, no warning
-  EXPECT_FALSE(l.drift.has_value());
-  EXPECT_TRUE(l.warning.empty());
-
-  put("drift", "          -12.500000             0.250000\n");  // written by chronyd
-  l = svc.load_drift();
-  ASSERT_TRUE(l.drift.has_value());
-  EXPECT_EQ(l.drift->freq_ppm, -12.5);
-  EXPECT_EQ(*l.correction_scaled_ppm, 12 * kPpm + kPpm / 2);
-  EXPECT_EQ(*l.skew_scaled_ppm, kPpm / 4);
-  EXPECT_TRUE(l.warning.empty());
-
-  put("drift", "garbage\n");
-  l = svc.load_drift();
-  EXPECT_FALSE(l.drift.has_value());
-  EXPECT_NE(l.warning.find("syntax"), std::string::npos) << l.warning;
-
-  put("drift", "-250.0 0.1\n");  // beyond the configured ±100 ppm: clamped, with a warning
-  l = svc.load_drift();
-  ASSERT_TRUE(l.drift.has_value());
-  EXPECT_EQ(*l.correction_scaled_ppm, 100 * kPpm);
-  EXPECT_FALSE(l.warning.empty());
-
-  fs::remove(dir_ / "drift");
-  put("elsewhere", "1 1\n");
-  fs::create_symlink(dir_ / "elsewhere", dir_ / "drift");
-  l = svc.load_drift();
-  EXPECT_FALSE(l.drift.has_value());
-  EXPECT_FALSE(l.warning.empty());
 }
 
 TEST_F(ClockServiceTest, InvalidBoundsMakeEveryVerbFatal) {
