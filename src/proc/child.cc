@@ -92,7 +92,7 @@ void enter_sandbox(ipc::Role role, const Options& opts, bool chroot) {
   signal(SIGHUP, SIG_IGN);
   const auto filter = role == ipc::Role::kNet ? sys::FilterRole::kNet : sys::FilterRole::kDns;
   const pid_t parent = getppid();
-  if (geteuid() == 0) {
+  if (sys::can_drop_privileges()) {
     const std::string name = opts.user.value_or(TEMPUS_DEFAULT_USER);
     auto ids = sys::lookup_user(name);
     if (!ids) sys::fatal("cannot run as user %s: %s", name.c_str(), ids.error().c_str());

@@ -56,7 +56,8 @@ void relay_logs(LinkedChannel& parent, const Options& opts);
 // Closes the sandbox of a child role: ignores SIGINT/SIGTERM/SIGHUP (the parent decides when to
 // stop), looks up the user (-u, default tempus), drops to it
 // (chroot into its home directory when `chroot` is set), then installs the role's seccomp filter
-// with a SIGSYS reporter on the parent channel. Without root (-U), only the filter is installed.
+// with a SIGSYS reporter on the parent channel. Without root or the capabilities
+// sys::can_drop_privileges() asks for (-U), only the filter is installed.
 // Any failure is fatal.
 void enter_sandbox(ipc::Role role, const Options& opts, bool chroot);
 

@@ -61,7 +61,7 @@ core::Result<CmdmonPlan, std::string> plan_cmdmon(const std::string& socket_path
                                                   const Options& opts) {
   CmdmonPlan plan;
   std::string chroot;
-  if (geteuid() == 0) {
+  if (sys::can_drop_privileges()) {
     const std::string name = opts.user.value_or(TEMPUS_DEFAULT_USER);
     auto ids = sys::lookup_user(name);
     if (!ids) return core::Unexpected{"user " + name + ": " + ids.error()};
@@ -77,29 +77,32 @@ core::Result<CmdmonPlan, std::string> plan_cmdmon(const std::string& socket_path
 core::Result<ipc::UniqueFd, std::string> prepare_cmdmon_dir(const CmdmonDir& d, gid_t gid) {
   const std::string& real = d.real_dir;
   if (!make_parents(real)) return core::Unexpected{errno_text("cannot create above " + real)};
-  // root:GROUP 0770: the parent (root, without CAP_DAC_OVERRIDE by then) removes the socket at
-  // exit; the net process reaches chronyc's sockets through the group. The group comes from
-  // creating the directory under that file-system gid (CAP_SETGID, which the parent holds for
-  // its children anyway), so the unit needs no CAP_CHOWN. A directory that was there already is
-  // used only when it is like that (chronyd checks its directory too).
-  const bool root = geteuid() == 0;
-  if (root) setfsgid(gid);
+  // PARENT:GROUP 0770, PARENT the parent's uid (root, or its own user): the parent, without
+  // CAP_DAC_OVERRIDE by then, removes the socket at exit; the net process reaches chronyc's
+  // sockets through the group. The group comes from creating the directory under that
+  // file-system gid (CAP_SETGID, which the parent holds for its children anyway), so the unit
+  // needs no CAP_CHOWN. A directory that was there already is used only when it is like that
+  // (chronyd checks its directory too).
+  const bool privsep = sys::can_drop_privileges();
+  const gid_t own_gid = getegid();
+  if (privsep) setfsgid(gid);
   const bool created = mkdir(real.c_str(), 0770) == 0;
   const int mkdir_errno = errno;
-  if (root) setfsgid(0);
+  if (privsep) setfsgid(own_gid);
   if (!created && mkdir_errno != EEXIST)
     return core::Unexpected{"cannot create " + real + ": " + std::strerror(mkdir_errno)};
   struct stat st {};
   if (lstat(real.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
     return core::Unexpected{real + " is not a directory"};
-  if (created && root && st.st_gid != gid)
+  if (created && privsep && st.st_gid != gid)
     return core::Unexpected{"cannot give " + real + " the group " + std::to_string(gid) +
                             " (CAP_SETGID missing?)"};
   if (created && chmod(real.c_str(), 0770) != 0)
     return core::Unexpected{errno_text("cannot set the mode of " + real)};
-  if (!created && ((st.st_mode & 07) != 0 || st.st_uid != geteuid() || (root && st.st_gid != gid)))
-    return core::Unexpected{real + " has the wrong owner or mode (wanted: root and the net "
-                                   "user's group, no access for others)"};
+  if (!created &&
+      ((st.st_mode & 07) != 0 || st.st_uid != geteuid() || (privsep && st.st_gid != gid)))
+    return core::Unexpected{real + " has the wrong owner or mode (wanted: the daemon's user and "
+                                   "the net user's group, no access for others)"};
   if (d.dir != real) {
     bool link_ok = false;
     if (lstat(d.dir.c_str(), &st) == 0) {

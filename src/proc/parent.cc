@@ -175,7 +175,7 @@ void Parent::spawn_children(const std::vector<std::string>& argv) {
 }
 
 void Parent::close_sandbox() {
-  if (geteuid() == 0) {
+  if (sys::can_drop_privileges()) {
     // A test build's virtual clock needs no capability at all: keep none, so such runs are
     // safe even where CAP_SYS_TIME was removed beforehand (capsh --drop=cap_sys_time).
     const bool virtual_clock = backend_ && !dynamic_cast<sys::LinuxClock*>(backend_.get());
@@ -458,8 +458,9 @@ int run_parent(const Options& opts, const config::ParseOutput& cfg,
   for (const auto& w : cfg.warnings) sys::logf(Severity::kWarning, "%s", w.to_string().c_str());
   for (const auto& i : opts.ignored)
     sys::logf(Severity::kWarning, "option %s is not implemented yet; ignored", i.c_str());
-  if (geteuid() != 0 && !opts.allow_non_root)
-    sys::fatal("must be started as root (-U allows otherwise, without privilege separation)");
+  if (!sys::can_drop_privileges() && !opts.allow_non_root)
+    sys::fatal("must be started as root, or with CAP_SETUID, CAP_SETGID and CAP_SETPCAP as "
+               "ambient capabilities (-U allows otherwise, without privilege separation)");
   if (!opts.foreground && opts.one_shot == OneShot::kNone && daemon(0, 0) != 0)
     sys::fatal("cannot detach: %s", strerror(errno));
   umask(022);  // files the parent writes (drift) are created with mode & ~umask

@@ -130,6 +130,14 @@ core::Status<std::string> enter_chroot(const std::string& dir) {
 
 }  // namespace
 
+bool can_drop_privileges() {
+  if (geteuid() == 0) return true;
+  constexpr uint64_t kNeed =
+      uint64_t{1} << CAP_SETUID | uint64_t{1} << CAP_SETGID | uint64_t{1} << CAP_SETPCAP;
+  CapSets c;
+  return get_caps(c) && (c.eff & kNeed) == kNeed;
+}
+
 core::Result<UserIds, std::string> lookup_user(const std::string& name) {
   long hint = sysconf(_SC_GETPW_R_SIZE_MAX);
   std::vector<char> buf(hint > 0 ? static_cast<size_t>(hint) : 4096);
@@ -152,13 +160,14 @@ core::Status<std::string> drop_child(const UserIds& ids,
   if (ids.uid == 0 || ids.gid == 0)
     return Unexpected{"refusing to drop to uid " + std::to_string(ids.uid) + " gid " +
                       std::to_string(ids.gid) + ": the children must not run as root"};
-  if (geteuid() != 0)
-    return Unexpected{"drop_child: not running as root (euid " + std::to_string(geteuid()) + ")"};
+  if (!can_drop_privileges())
+    return Unexpected{"drop_child: neither root nor CAP_SETUID, CAP_SETGID and CAP_SETPCAP (euid " +
+                      std::to_string(geteuid()) + ")"};
 
   if (chroot_dir) {
     if (auto s = enter_chroot(*chroot_dir); !s) return s;
   }
-  // While still root (CAP_SETPCAP): the bounding set limits what any later execve could grant.
+  // While CAP_SETPCAP is there: the bounding set limits what any later execve could grant.
   // libcap-ng empties bounding and ambient sets here; capabilities themselves go with the uid.
   capng_clear(CAPNG_SELECT_ALL);
   if (capng_apply(static_cast<capng_select_t>(CAPNG_SELECT_BOUNDS | CAPNG_SELECT_AMBIENT)) != 0)
@@ -169,7 +178,8 @@ core::Status<std::string> drop_child(const UserIds& ids,
     return Unexpected{sys_error("setgroups(" + std::to_string(ids.gid) + ")", errno)};
   if (setresgid(ids.gid, ids.gid, ids.gid) != 0)
     return Unexpected{sys_error("setresgid(" + std::to_string(ids.gid) + ")", errno)};
-  // Leaving uid 0 in all three ids clears permitted/effective/ambient (no SECBIT_KEEP_CAPS).
+  // Leaving uid 0 in all three ids clears permitted/effective (no SECBIT_KEEP_CAPS); coming
+  // from another uid they stay until the capng_apply below.
   if (setresuid(ids.uid, ids.uid, ids.uid) != 0)
     return Unexpected{sys_error("setresuid(" + std::to_string(ids.uid) + ")", errno)};
   capng_clear(CAPNG_SELECT_CAPS);
@@ -198,8 +208,8 @@ core::Status<std::string> drop_child(const UserIds& ids,
 namespace {
 
 core::Status<std::string> keep_only(uint64_t keep) {
-  if (geteuid() != 0)
-    return Unexpected{"keep_only: not running as root (euid " +
+  if (!can_drop_privileges())
+    return Unexpected{"keep_only: neither root nor CAP_SETUID, CAP_SETGID and CAP_SETPCAP (euid " +
                       std::to_string(geteuid()) + ")"};
 
   // uid 0 stops meaning "all capabilities" (NOROOT), uid changes stop touching capabilities

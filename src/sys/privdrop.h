@@ -2,8 +2,8 @@
 // Dropping privileges, per role (design.md §2):
 //   net, dns  lookup_user() (while /etc is reachable), then drop_child(): optional chroot, the
 //             user's uid/gid, no capabilities in any set, no_new_privs, not dumpable.
-//   parent    keep_only_sys_time(): stays uid 0 but holds CAP_SYS_TIME only, and can never get
-//             another capability back.
+//   parent    keep_only_sys_time(): keeps its uid (0, or its own user's) but holds CAP_SYS_TIME
+//             only, and can never get another capability back.
 // Each call is made once, early, in a single-threaded process, before seccomp::install_filter()
 // (the filters forbid every call made here). Every step is verified afterwards, not assumed; on
 // any error the process is left partly dropped and the caller must exit (fatal()), never go on.
@@ -30,15 +30,21 @@ struct UserIds {
 // Errors: "no such user: NAME" or "getpwnam_r(NAME): <strerror> (errno N)".
 core::Result<UserIds, std::string> lookup_user(const std::string& name);
 
-// For the net and dns children; needs euid 0 with CAP_SYS_CHROOT (if chrooting), CAP_SETUID,
-// CAP_SETGID and CAP_SETPCAP. Refuses ids.uid == 0 or ids.gid == 0. In order:
+// Whether this process may make the drops below: euid 0, or CAP_SETUID, CAP_SETGID and
+// CAP_SETPCAP in its effective set — a parent started as an unprivileged user of its own with
+// them as ambient capabilities (systemd's User= and AmbientCapabilities=), which its children
+// inherit through the exec until drop_child() removes them.
+bool can_drop_privileges();
+
+// For the net and dns children; needs can_drop_privileges() and CAP_SYS_CHROOT (if chrooting).
+// Refuses ids.uid == 0 or ids.gid == 0. In order:
 //  1. if chroot_dir: open it (O_DIRECTORY|O_NOFOLLOW), refuse unless it is owned by root and not
 //     writable by group or others (like OpenNTPD: a user who can write the jail can plant files in
 //     it), then fchdir + chroot(".") + chdir("/") on that same open directory (no TOCTOU window);
-//  2. drop every capability from the bounding set and clear the ambient set (still root here);
+//  2. drop every capability from the bounding set and clear the ambient set (CAP_SETPCAP);
 //  3. setgroups({gid}), setresgid(gid ×3), setresuid(uid ×3);
-//  4. clear the effective, permitted and inheritable sets (the uid change already emptied the
-//     first two; this also clears inheritable);
+//  4. clear the effective, permitted and inheritable sets (leaving uid 0 already emptied the
+//     first two; from another uid they survive the change and go only here);
 //  5. verify: getresuid/getresgid all equal the targets, setuid(0) and setresuid(-1, 0, -1) fail,
 //     every capability set (incl. bounding and ambient) is empty;
 //  6. prctl(PR_SET_NO_NEW_PRIVS, 1), prctl(PR_SET_DUMPABLE, 0) (no core dumps, no ptrace attach
@@ -46,7 +52,8 @@ core::Result<UserIds, std::string> lookup_user(const std::string& name);
 core::Status<std::string> drop_child(const UserIds& ids,
                                      const std::optional<std::string>& chroot_dir);
 
-// For the parent; needs euid 0 with CAP_SETPCAP and CAP_SYS_TIME. Stays uid 0 but:
+// For the parent; needs can_drop_privileges() and CAP_SYS_TIME. Keeps its uid (0, or its own
+// user's) but:
 //  - securebits NOROOT, NO_SETUID_FIXUP, NO_CAP_AMBIENT_RAISE (and KEEP_CAPS off), all locked:
 //    uid 0 no longer implies capabilities, even across execve, and this cannot be undone;
 //  - bounding set = {CAP_SYS_TIME}; effective = permitted = {CAP_SYS_TIME}; inheritable and

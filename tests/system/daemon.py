@@ -48,13 +48,15 @@ class Daemon:
     """One tempusd run. Every wait is bounded; stop() kills whatever is left by PID."""
 
     def __init__(self, tempusd, tempusctl, config_lines, args=("-x",), env=None, strace=False,
-                 prefix=()):
+                 prefix=(), owner=None):
         self.tempusd = tempusd
         self.tempusctl = tempusctl
         self.dir = tempfile.mkdtemp(prefix="tempus-systest-")
         self.keep = bool(os.environ.get("TEMPUS_KEEP_TEST_DIRS"))
         self.cached = None  # (log, strace) once the directory is gone
         os.chmod(self.dir, 0o755)
+        if owner is not None:  # a parent started as another user makes its run/ directory here
+            os.chown(self.dir, owner, -1)
         self.sock = os.path.join(self.dir, "run", "tempusd.sock")
         self.conf = os.path.join(self.dir, "tempus.conf")
         # chronyc's default socket directory belongs to the host, not to a test: each daemon

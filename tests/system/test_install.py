@@ -258,7 +258,10 @@ class UnitCapabilities(unittest.TestCase):
         self.assertIn("CAP_SYS_TIME", caps)
         return caps
 
-    def run_with(self, caps, ns_name):
+    def run_with(self, caps, ns_name, extra="", owner=None):
+        """The installed daemon in the unit's sandbox with `caps` as its bounding set and the
+        unit lines `extra` added; `owner`: the uid the parent runs as (User=), which then owns
+        the directories it makes the control and chronyc sockets in, as tmpfiles.d would."""
         prefix = netns(self, ns_name)
         self.addCleanup(self.kill_leftovers, prefix[-1])
         base = tempfile.mkdtemp(prefix="tempus-caps-")
@@ -266,13 +269,18 @@ class UnitCapabilities(unittest.TestCase):
         home = tempus_user().pw_dir.rstrip("/")
         self.addCleanup(shutil.rmtree, base, True)
         self.addCleanup(shutil.rmtree, home + base, True)
+        if owner is not None:
+            os.makedirs(home + base, 0o755)
+            for d in (base, home + base):
+                os.chown(d, owner, -1)
         sock = os.path.join(base, "cmd", "chronyd.sock")
         text = Installed.read(Installed.one("/systemd/system/tempusd.service"))
-        text += "\nCapabilityBoundingSet=" + " ".join(caps) + "\n"  # the last one counts
+        # The last CapabilityBoundingSet= counts.
+        text += "\nCapabilityBoundingSet=" + " ".join(caps) + "\n" + extra
         tempusd = Installed.get() + under(meson_options()["prefix"],
                                           meson_options()["sbindir"]) + "/tempusd"
         d = Daemon(tempusd, TEMPUSCTL, ["allow 127.0.0.1", f"bindcmdaddress {sock}"],
-                   prefix=(*prefix, *unit_fence.prefix(text)))
+                   prefix=(*prefix, *unit_fence.prefix(text)), owner=owner)
         self.addCleanup(d.stop)
         return d, prefix, sock
 
@@ -301,6 +309,36 @@ class UnitCapabilities(unittest.TestCase):
         pids = Daemon.pids(status)
         from daemon import proc_status
         self.assertEqual(proc_status(pids["net"])["Uid"].split()[0], str(tempus_user().pw_uid))
+        self.assertEqual(d.stop(), 0, d.log_text())
+        self.assertNotIn("fatal", d.log_text())
+
+    def test_a_parent_user_with_ambient_capabilities_is_enough(self):
+        # design-notes "Running under systemd": the way to exposure 2.4, a parent user of its
+        # own (nobody here) holding the bounding set as ambient capabilities. The children
+        # still become the tempus user with nothing; the parent keeps CAP_SYS_TIME only.
+        if not shutil.which("setpriv") or not shutil.which("systemd-analyze"):
+            self.skipTest("setpriv (util-linux) or systemd-analyze not installed")
+        caps = self.bounding_set()
+        nobody = pwd.getpwnam("nobody").pw_uid
+        d, prefix, sock = self.run_with(
+            caps, "tempus-user", extra=f"User=nobody\nAmbientCapabilities={' '.join(caps)}\n",
+            owner=nobody)
+        st = d.wait_ready(timeout=20)
+        self.assertIsNotNone(st, d.log_text())
+        self.assertEqual(ntp_query(prefix), 48, d.log_text())
+        self.assertTrue(os.path.exists(sock), d.log_text())
+        from daemon import CAP_SYS_TIME, proc_status
+        pids = Daemon.pids(st)
+        parent = proc_status(pids["parent"])
+        self.assertEqual(parent["Uid"].split(), [str(nobody)] * 4)
+        self.assertEqual(int(parent["CapEff"], 16), 1 << CAP_SYS_TIME)
+        self.assertEqual(int(parent["CapBnd"], 16), 1 << CAP_SYS_TIME)
+        self.assertEqual(int(parent["CapAmb"], 16), 0)
+        for role in ("net", "dns"):
+            s = proc_status(pids[role])
+            self.assertEqual(s["Uid"].split(), [str(tempus_user().pw_uid)] * 4, role)
+            for field in ("CapEff", "CapPrm", "CapBnd", "CapAmb"):
+                self.assertEqual(int(s[field], 16), 0, (role, field))
         self.assertEqual(d.stop(), 0, d.log_text())
         self.assertNotIn("fatal", d.log_text())
 

@@ -1,13 +1,13 @@
 # SPDX-License-Identifier: ISC
 """The sandbox of tempusd.service reproduced without systemd as PID 1, for tests that must show a
-missing capability, system call or writable directory: the unit's CapabilityBoundingSet and
-NoNewPrivileges= through setpriv(1), its SystemCallFilter= (groups expanded by `systemd-analyze
-syscall-filter`, as systemd 252 does: anything else kills the process) and
-RestrictAddressFamilies= (other families: EAFNOSUPPORT) as a seccomp filter loaded through
-libseccomp, and ProtectSystem=strict as a private mount namespace whose root is read-only but for
-the paths the unit makes writable (StateDirectory=, RuntimeDirectory=, LogsDirectory=,
-ReadWritePaths=, and /tmp for PrivateTmp=, here the host's), all before tempusd is executed.
-Not reproduced: PrivateDevices=, ProtectProc=, ProtectHome=, PrivateTmp='s private /tmp.
+missing capability, system call or writable directory: the unit's CapabilityBoundingSet,
+NoNewPrivileges=, User=, Group= and AmbientCapabilities= through setpriv(1), its SystemCallFilter=
+(groups expanded by `systemd-analyze syscall-filter`, as systemd 252 does: anything else kills the
+process) and RestrictAddressFamilies= (other families: EAFNOSUPPORT) as a seccomp filter loaded
+through libseccomp, and ProtectSystem=strict as a private mount namespace whose root is read-only
+but for the paths the unit makes writable (StateDirectory=, RuntimeDirectory=, LogsDirectory=,
+ReadWritePaths=, and /tmp for PrivateTmp=, here the host's), all before tempusd is executed. Not
+reproduced: PrivateDevices=, ProtectProc=, ProtectHome=, PrivateTmp='s private /tmp.
 
   prefix(unit_text) -> the command prefix (python3 unit_fence.py SPEC -- setpriv ...)
   python3 unit_fence.py SPEC_JSON COMMAND...   loads the filter, then executes COMMAND."""
@@ -15,6 +15,7 @@ import ctypes
 import ctypes.util
 import json
 import os
+import pwd
 import socket
 import subprocess
 import sys
@@ -104,6 +105,14 @@ def prefix(text):
     setpriv = ["setpriv", f"--bounding-set=-all,{caps}"]
     if unit_values(text, "NoNewPrivileges") == ["yes"]:
         setpriv.append("--no-new-privs")
+    if unit_values(text, "User"):
+        user = unit_values(text, "User")[-1]
+        group = (unit_values(text, "Group") or [str(pwd.getpwnam(user).pw_gid)])[-1]
+        setpriv += [f"--reuid={user}", f"--regid={group}", "--clear-groups"]
+        ambient = " ".join(unit_values(text, "AmbientCapabilities")).split()
+        if ambient:
+            caps = ",".join("+" + c.lower().removeprefix("cap_") for c in ambient)
+            setpriv += [f"--inh-caps={caps}", f"--ambient-caps={caps}"]
     return [sys.executable, os.path.abspath(__file__), path, "--", *setpriv]
 
 

@@ -205,5 +205,84 @@ TEST(PrivDrop, ParentKeepsOnlySysTime) {
   EXPECT_EQ(rc, 0);
 }
 
+// In a forked child: becomes uid/gid 65533 (no such user needed) keeping `caps` (bit n =
+// capability n) effective and permitted, as a parent started by systemd with User= and
+// AmbientCapabilities= finds itself. False on failure.
+bool become_unprivileged_with(uint64_t caps) {
+  if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) return false;
+  if (setresgid(65533, 65533, 65533) != 0 || setresuid(65533, 65533, 65533) != 0) return false;
+  __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2]{};
+  data[0].effective = data[0].permitted = static_cast<uint32_t>(caps);
+  data[1].effective = data[1].permitted = static_cast<uint32_t>(caps >> 32);
+  return syscall(SYS_capset, &hdr, data) == 0;
+}
+
+constexpr uint64_t bit(int cap) { return uint64_t{1} << cap; }
+constexpr uint64_t kSetIds = bit(CAP_SETUID) | bit(CAP_SETGID) | bit(CAP_SETPCAP);
+
+TEST(PrivDrop, NonRootWithCapabilitiesDropsAChild) {
+  NEED_ROOT();
+  const auto ids = lookup_user("nobody");
+  ASSERT_TRUE(ids.ok()) << ids.error();
+  const int rc = run_forked([&] {
+    if (!become_unprivileged_with(kSetIds)) return 2;
+    if (!can_drop_privileges()) return 3;
+    if (auto s = drop_child(*ids, std::nullopt); !s) {
+      std::fprintf(stderr, "drop_child: %s\n", s.error().c_str());
+      return 4;
+    }
+    const auto info = read_process_status(getpid());
+    if (!info) return 5;
+    // From a uid other than 0 the capabilities survive setresuid: they must be gone anyway.
+    if (info->status.cap_eff != 0 || info->status.cap_prm != 0 || info->status.cap_bnd != 0 ||
+        info->status.cap_amb != 0)
+      return 6;
+    if (info->status.uid[1] != 65534 || !info->status.no_new_privs) return 7;
+    if (setresuid(65533, 65533, 65533) == 0) return 8;
+    return 0;
+  });
+  EXPECT_EQ(rc, 0);
+}
+
+TEST(PrivDrop, NonRootParentKeepsOnlySysTime) {
+  NEED_ROOT();
+  const int rc = run_forked([&] {
+    if (!become_unprivileged_with(kSetIds | bit(CAP_SYS_TIME) | bit(CAP_SYS_CHROOT))) return 2;
+    if (auto s = keep_only_sys_time(); !s) {
+      std::fprintf(stderr, "keep_only_sys_time: %s\n", s.error().c_str());
+      return 3;
+    }
+    const auto info = read_process_status(getpid());
+    if (!info) return 4;
+    const ProcessStatus& st = info->status;
+    if (st.cap_eff != bit(CAP_SYS_TIME) || st.cap_prm != bit(CAP_SYS_TIME) ||
+        st.cap_bnd != bit(CAP_SYS_TIME) || st.cap_amb != 0)
+      return 5;
+    if (st.uid[1] != 65533 || !st.no_new_privs) return 6;
+    timex tx{};
+    if (adjtimex(&tx) < 0) return 7;
+    if (setresuid(0, 0, 0) == 0 || setresuid(1, 1, 1) == 0) return 8;
+    return 0;
+  });
+  EXPECT_EQ(rc, 0);
+}
+
+TEST(PrivDrop, NonRootWithoutCapabilitiesIsRefused) {
+  NEED_ROOT();
+  const auto ids = lookup_user("nobody");
+  ASSERT_TRUE(ids.ok()) << ids.error();
+  const int rc = run_forked([&] {
+    if (!become_unprivileged_with(bit(CAP_SETUID) | bit(CAP_SETGID))) return 2;  // no SETPCAP
+    if (can_drop_privileges()) return 3;
+    auto s = drop_child(*ids, std::nullopt);
+    if (s || s.error().find("neither root nor CAP_SETUID") == std::string::npos) return 4;
+    auto p = keep_only_sys_time();
+    if (p || p.error().find("neither root nor CAP_SETUID") == std::string::npos) return 5;
+    return 0;
+  });
+  EXPECT_EQ(rc, 0);
+}
+
 }  // namespace
 }  // namespace tempus::sys
