@@ -182,7 +182,9 @@ class Engine {
     std::vector<TrackingRecord> tracking;
     std::vector<SelectionRecord> selection;
   };
-  void set_stat_logs(StatLogMask m) { log_mask_ = m; }
+  // Turning tracking on while not synchronised records the "no reference" line at once, as
+  // chronyd's tracking.log begins with one.
+  void set_stat_logs(StatLogMask m);
   StatLogRecords take_stat_logs() { return std::exchange(logs_, StatLogRecords{}); }
 
   std::vector<SourceView> sources(Timestamp now) const;

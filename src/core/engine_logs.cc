@@ -16,6 +16,12 @@ constexpr double kUnsyncRootDispersion_s = 1.0;
 
 }  // namespace
 
+void Engine::set_stat_logs(StatLogMask m) {
+  const bool tracking_started = m.tracking && !log_mask_.tracking;
+  log_mask_ = m;
+  if (tracking_started && started_ && !synchronised()) log_unsynchronised(*started_);
+}
+
 void Engine::log_measurement(const Source& src, Bytes packet, const Sample& s, DelayTest verdict) {
   if (!log_mask_.measurements) return;
   auto h = decode_header(packet);

@@ -180,7 +180,8 @@ void SourceStats::refit() {
                              .freq_ppm = -f.slope * 1e6,
                              .skew_ppm = f.skew_ppm,
                              .stress = fit_ok_ && fit_.slope_var > 0
-                                           ? std::fabs(fit_.slope - f.slope) / std::sqrt(fit_.slope_var)
+                                           ? std::fabs(fit_.slope - f.slope) /
+                                                 std::sqrt(fit_.slope_var)
                                            : 0.0,
                              .samples = samples_.size(),
                              .dropped = start,

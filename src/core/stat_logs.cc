@@ -82,7 +82,8 @@ std::string format_measurement(const MeasurementRecord& r, std::string_view name
     bits += r.tests[i] ? '1' : '0';
   }
   // chrony's sign for the offset is ours: > 0 means the local clock is slow.
-  return fmt("%s %-15s %c %2d %s  %2d %2d %4.2f %10.3e %10.3e %10.3e %10.3e %10.3e %08X %u%c %c %c\n",
+  return fmt("%s %-15s %c %2d %s  %2d %2d %4.2f %10.3e %10.3e %10.3e %10.3e %10.3e %08X "
+             "%u%c %c %c\n",
              log_time(r.time).c_str(), column(name).c_str(), leap_char(r.leap), r.stratum,
              bits.c_str(), r.local_poll, r.remote_poll, r.score, r.offset_s, r.delay_s,
              r.dispersion_s, r.root_delay_s, r.root_dispersion_s, r.ref_id,

@@ -13,8 +13,8 @@
 // manual samples (an empty list; settime STT_NOTENABLED, manual delete STT_BADSAMPLE, `manual
 // off|reset` done, `manual on` STT_FAILED), authentication (mode none), a selection score (0);
 // dump has nothing to do (no dump directory) and succeeds; cyclelogs reopens the statistics
-// logs and rekey re-reads the key file, both through CmdmonControl. The rest (allow/deny, cmdallow/cmddeny, accheck, modify *, makestep with
-// arguments, dfreq, doffset, reselect, refresh, reset sources, shutdown) get STT_FAILED.
+// logs and rekey re-reads the key file, both through CmdmonControl. The rest (allow/deny,
+// cmdallow/cmddeny, accheck, modify *, makestep with arguments, dfreq, doffset, reselect, refresh, reset sources, shutdown) get STT_FAILED.
 // `clients -r` lists the clients without resetting their counters. Sources whose name is not
 // resolved yet are counted by activity, not listed.
 #pragma once

@@ -427,7 +427,8 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
                                           [&] { stop(1); });
   assocs->set_init_origins(init_origins(file_cfg));
   assocs->set_log_change(cfg.log_change);
-  stat_logs = std::make_unique<StatLogWriter>(cfg, [&parent](const ipc::WriteFile& w) { parent.send(w); });
+  stat_logs = std::make_unique<StatLogWriter>(
+      cfg, [&parent](const ipc::WriteFile& w) { parent.send(w); });
   if (stat_logs->any()) assocs->set_stat_logs(stat_logs.get());
   assocs->set_keys(keys.keys());
   if (cfg.clock_precision <= core::Duration()) {

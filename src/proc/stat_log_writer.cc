@@ -36,7 +36,8 @@ StatLogWriter::StatLogWriter(const config::Config& cfg, Send send)
             Log{false, false, core::LogBanner(StatLog::kTracking, cfg.log_banner)},
             Log{false, false, core::LogBanner(StatLog::kSelection, cfg.log_banner)}} {
   if (cfg.log_dir.empty()) return;
-  logs_[index_of(StatLog::kMeasurements)].enabled = cfg.log.measurements || cfg.log.raw_measurements;
+  logs_[index_of(StatLog::kMeasurements)].enabled =
+      cfg.log.measurements || cfg.log.raw_measurements;
   logs_[index_of(StatLog::kStatistics)].enabled = cfg.log.statistics;
   logs_[index_of(StatLog::kTracking)].enabled = cfg.log.tracking;
   logs_[index_of(StatLog::kSelection)].enabled = cfg.log.selection;

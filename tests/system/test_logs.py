@@ -123,6 +123,8 @@ class Logs(unittest.TestCase):
                 self.assertGreaterEqual(check_file(self, read(path), n, 5), 5)
         tracking = read(os.path.join(self.logdir, "tracking.log"))
         self.assertRegex(tracking, r"127\.0\.0\.1 {7}11 ")  # stratum: chronyd's 10 + 1
+        # As chronyd's, the file begins with the "no reference yet" line.
+        self.assertRegex(tracking.split("\n")[3], r"^\S+ \S+ 0\.0\.0\.0 {10}0 ")
 
         # The net process writes nowhere in logdir itself (the sandbox is not widened).
         net = Daemon.pids(self.d.state())["net"]
@@ -179,7 +181,8 @@ class LogChange(unittest.TestCase):
         deadline = time.monotonic() + 30
         while "System clock wrong" not in d.log_text() and time.monotonic() < deadline:
             time.sleep(0.5)
-        self.assertRegex(d.log_text(), r"System clock wrong by 3\.0\d{5} seconds, adjustment started")
+        self.assertRegex(d.log_text(),
+                         r"System clock wrong by 3\.0\d{5} seconds, adjustment started")
 
 
 if __name__ == "__main__":

@@ -625,6 +625,7 @@ TEST(Engine, StatLogRecordsWhereChronydWritesLines) {
 TEST(Engine, StatLogTrackingLineWhenTheReferenceIsLost) {
   Harness h;
   h.engine.set_stat_logs({.tracking = true});
+  ASSERT_EQ(h.engine.take_stat_logs().tracking.size(), 1u);  // the start: no reference yet
   h.add(1, {.offset = Duration::ms(1)});
   for (int i = 0; i < 4; ++i) h.exchange(1, Duration::s(2));
   ASSERT_TRUE(h.engine.synchronised());

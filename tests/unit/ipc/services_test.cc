@@ -133,13 +133,14 @@ TEST(WriteFile, LogAppendsAreWholePrintableLines) {
   EXPECT_FALSE(is_log_file(FileId::kNtsKeys));
   EXPECT_TRUE(is_allowed_op(FileId::kLogSelection, FileOp::kAppend));
   for (std::string_view bad : {std::string_view(""), std::string_view("no newline"),
-                               std::string_view("x\ny"), std::string_view("\n"), std::string_view("a\n\n"), std::string_view("tab\t\n"),
+                               std::string_view("x\ny"), std::string_view("\n"),
+                               std::string_view("a\n\n"), std::string_view("tab\t\n"),
                                std::string_view("esc\x1b[2J\n"), std::string_view("cr\r\n"),
                                std::string_view("nul\0\n", 5), std::string_view("\xc3\xa9\n")})
     EXPECT_EQ(append(FileId::kLogTracking, bad).validate().error(), IpcError::kBadText) << bad;
-  EXPECT_TRUE(append(FileId::kLogTracking, std::string(kMaxLogAppend - 1, 'x') + "\n").validate().ok());
-  EXPECT_EQ(append(FileId::kLogTracking, std::string(kMaxLogAppend, 'x') + "\n").validate().error(),
-            IpcError::kBadText);
+  const std::string longest(kMaxLogAppend - 1, 'x');
+  EXPECT_TRUE(append(FileId::kLogTracking, longest + "\n").validate().ok());
+  EXPECT_EQ(append(FileId::kLogTracking, longest + "x\n").validate().error(), IpcError::kBadText);
   // The parent gets it through decode(): a bad line is a malformed frame.
   EXPECT_EQ(decode_bytes<WriteFile>(hex("06 02 0000 00000002 0a0a")).error(), IpcError::kBadText);
   EXPECT_EQ(decode_bytes<WriteFile>(hex("06 02 0000 00000002 4107")).error(), IpcError::kBadText);
