@@ -430,7 +430,7 @@ const Entry kDirectives[] = {
        if (a.size() == 2) warn_ignored(a, "the driftfile wander threshold");
        st.config().drift_file = a[0];
        st.note(a, "ntpd's one-number drift file is not read: the frequency is learnt anew and "
-                  "the file rewritten in chrony's format");
+                  "the file rewritten in chrony's format (delete it before going back to ntpd)");
        return {};
      }},
     {"enable", enable_disable},
