@@ -252,6 +252,13 @@ void finish_restrict(State& st, const std::string& top_file) {
           Warning{Location{top_file, 0},
                   "restrict 'limited' applies to every client served (chrony's ratelimit is "
                   "global), not only to the entries that name it"});
+    // Rate limiting needs the client log: ntpd keeps its monitor on for `limited` too.
+    if (c.no_client_log) {
+      c.no_client_log = false;
+      st.out.notes.push_back(Warning{Location{top_file, 0},
+                                     "'disable monitor' has no effect with 'limited', as in "
+                                     "ntpd: the client log stays on"});
+    }
   }
 }
 

@@ -24,6 +24,7 @@ from test_server import (HAVE_NTPSEC_PY, MODE3, MODE6, NTPSEC_ROOT,  # noqa: E40
 
 TEMPUSD, TEMPUSCTL = sys.argv[1], sys.argv[2]
 NTPQ = os.path.join(NTPSEC_ROOT, "usr/bin/ntpq")
+NTPSTAT = shutil.which("ntpstat")
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "config", "ntp")
 OPEN_WARNING = ("NTP service (UDP port 123) open to every IPv4 and IPv6 client: no 'restrict "
                 "default' line")
@@ -127,6 +128,10 @@ class NtpConf(unittest.TestCase):
         self.assertEqual(len(rows), 1, r.stdout + r.stderr)
         self.assertEqual(rows[0][0], "*192.0.2.1", r.stdout)
         self.assertEqual(rows[0][2], "10", r.stdout)  # chronyd's local stratum
+        if NTPSTAT:
+            r = subprocess.run([*self.T, NTPSTAT], capture_output=True, text=True, timeout=20)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            self.assertIn("synchronised to NTP server (192.0.2.1) at stratum 11", r.stdout)
 
         # Time: the allowed network is answered, the ignored one is not.
         self.assertTrue(is_reply(probe("192.0.2.2", 123, MODE3, prefix=self.S)))

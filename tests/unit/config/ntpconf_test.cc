@@ -301,6 +301,9 @@ TEST(NtpConfRestrict, LimitedAndKod) {
   EXPECT_FALSE(ntp("restrict default kod\n").config.rate_limit.enabled);
   // limited on an ignored entry only: nothing served is limited.
   EXPECT_FALSE(ntp("restrict default ignore limited\n").config.rate_limit.enabled);
+  // ntpd keeps its monitor (chrony's client log) for `limited`.
+  EXPECT_FALSE(ntp("disable monitor\nrestrict default limited\n").config.no_client_log);
+  EXPECT_TRUE(ntp("disable monitor\nrestrict default\n").config.no_client_log);
   p = ntp("restrict default\nrestrict 10.0.0.0 mask 255.0.0.0 limited\n");
   EXPECT_TRUE(p.config.rate_limit.enabled);
   EXPECT_TRUE(has_warning(p, "restrict 'limited' applies to every client served"));
