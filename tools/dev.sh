@@ -184,7 +184,7 @@ case "$cmd" in
     # Only the tests that need the hooks (the release build ran every other one above).
     TEMPUS_TEST_PATTERNS="Hooks virtual_clock initstepslew ParentHook Soak" \
       meson test -C build-test --no-rebuild --print-errorlogs privsep client startup sandbox || rc=1
-    log "ASan/UBSan build (with test hooks): unit and fuzz suites"
+    log "ASan/UBSan build (with test hooks): every suite, system included (leak checks: unit)"
     build build-asan -Dtest_hooks=true -Db_sanitize=address,undefined -Db_lundef=false
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
       run_suite build-asan || rc=1

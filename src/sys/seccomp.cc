@@ -193,7 +193,10 @@ core::Status<std::string> install_filter(FilterRole role, const FilterContext& c
   if (int r = seccomp_attr_set(f.get(), SCMP_FLTATR_CTL_NNP, 1); r < 0)
     return Unexpected{sys_error("seccomp_attr_set(CTL_NNP)", -r)};
 
-  for (const AllowedSyscall& s : allowed_syscalls(role)) {
+  std::vector<AllowedSyscall> entries(allowed_syscalls(role).begin(), allowed_syscalls(role).end());
+  const auto extra = sanitizer_syscalls(role);
+  entries.insert(entries.end(), extra.begin(), extra.end());
+  for (const AllowedSyscall& s : entries) {
     const std::string name(s.name);
     const int nr = seccomp_syscall_resolve_name(name.c_str());
     if (nr < 0) {  // __NR_SCMP_ERROR, or a pseudo-number: not a syscall on this architecture

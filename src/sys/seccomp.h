@@ -87,6 +87,11 @@ struct AllowedSyscall {
 // The role's table: the shared entries, the role's own, then its kill entries.
 std::span<const AllowedSyscall> allowed_syscalls(FilterRole role);
 
+// Sanitizer builds only (meson -Db_sanitize=…): the calls the ASan/UBSan runtimes make inside the
+// sandbox, which install_filter() adds to the role's table. Empty in any other build, so a
+// release filter is exactly allowed_syscalls(). (seccomp_sanitizer.cc)
+std::span<const AllowedSyscall> sanitizer_syscalls(FilterRole role);
+
 // The argument restriction as text: "any", "domain in {AF_INET, AF_INET6}",
 // "(level, optname) in {(SOL_SOCKET, SO_REUSEADDR), ...}", "prot without PROT_EXEC", or the
 // rules (comparisons joined by " && ") joined by " or ".
