@@ -37,6 +37,10 @@ PACED_RATE = 20000         # datagrams a second
 # Resident memory a process may gain during the flood. The client log is allocated in full at
 # start; what is left is allocator slack and the kernel's accounting of touched pages.
 MAX_RSS_GROWTH_KIB = {"parent": 512, "net": 4096, "dns": 512}
+# Under ASan the allocator keeps freed memory in quarantine and every access is checked: the
+# flood still runs (a crash detector), but resident memory and the answered share measure the
+# sanitizer, not tempusd, and are printed instead of asserted.
+SANITIZED = os.environ.get("TEMPUS_SANITIZED") == "1"
 # Datagrams the server may answer, each with a reply no larger than the smallest request of its
 # kind (nts_garbage draws an NTS NAK, which echoes the unique identifier).
 ANSWERABLE = {"client", "many_efs", "nts_garbage", "garbage"}
@@ -114,7 +118,8 @@ class Abuse(unittest.TestCase):
         self.assertGreater(srv["serverstats"]["client_log_records_dropped"], 0)
         # Memory bounded.
         for role, limit in MAX_RSS_GROWTH_KIB.items():
-            self.assertLessEqual(after[role][0] - before[role][0], limit, role)
+            if not SANITIZED:
+                self.assertLessEqual(after[role][0] - before[role][0], limit, role)
         self.assertNotIn("killed by signal", d.log_text())
         return p, srv, sent
 
@@ -138,6 +143,9 @@ class Abuse(unittest.TestCase):
         # A rate the server keeps up with on a loaded two-core machine: the kernel drops
         # (almost) nothing, so the legitimate client is answered as without the flood.
         p, srv, sent = self.flood(PACED_RATE)
+        if SANITIZED:
+            print("ASan build: answered share and RSS growth reported, not checked")
+            return
         self.assertGreaterEqual(p["answered"], 0.9 * p["sent"], p)
         self.assertGreaterEqual(srv["received"], 0.9 * sent)
 
