@@ -39,23 +39,6 @@ std::string nanoseconds(double s, bool sign) {
   return fmt(f6, v / (3600 * 24 * 365), "y");
 }
 
-// Days since 1970-01-01 → civil date (proleptic Gregorian; H. Hinnant's algorithm).
-struct Civil {
-  int64_t year;
-  unsigned month, day;
-};
-Civil civil_from_days(int64_t z) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  return {static_cast<int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0), m, d};
-}
-
 }  // namespace
 
 void Report::sep() {
@@ -175,16 +158,12 @@ Report& Report::date(Timestamp t) {
     out_ += fmt("%lld.%09lld", static_cast<long long>(sec), static_cast<long long>(t.nsec()));
     return *this;
   }
-  static constexpr const char* kDays[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
+  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
   static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  const int64_t days = sec >= 0 ? sec / 86400 : -((-sec + 86399) / 86400);
-  const int64_t rem = sec - days * 86400;
-  const Civil c = civil_from_days(days);
-  const int64_t wd = ((days % 7) + 7) % 7;
-  out_ += fmt("%s %s %02u %02lld:%02lld:%02lld %lld", kDays[wd], kMonths[c.month - 1], c.day,
-              static_cast<long long>(rem / 3600), static_cast<long long>(rem / 60 % 60),
-              static_cast<long long>(rem % 60), static_cast<long long>(c.year));
+  const CivilTime c = civil_time(t);
+  out_ += fmt("%s %s %02u %02u:%02u:%02u %lld", kDays[c.weekday], kMonths[c.month - 1], c.day,
+              c.hour, c.minute, c.second, static_cast<long long>(c.year));
   return *this;
 }
 

@@ -51,16 +51,8 @@ int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 
 }  // namespace
 
 bool is_leap_second_day(Timestamp now) {
-  // Civil date from days since 1970-01-01 (the proleptic Gregorian calendar, era by era).
-  const int64_t days = floor_div(now.unix_sec(), kSecondsPerDay) + 719468;
-  const int64_t era = floor_div(days, 146097);
-  const int64_t doe = days - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int64_t day = doy - (153 * mp + 2) / 5 + 1;
-  const int64_t month = mp < 10 ? mp + 3 : mp - 9;
-  return (month == 6 && day == 30) || (month == 12 && day == 31);
+  const CivilTime c = civil_time(now);
+  return (c.month == 6 && c.day == 30) || (c.month == 12 && c.day == 31);
 }
 
 Timestamp next_utc_midnight(Timestamp now) {

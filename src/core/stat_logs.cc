@@ -56,23 +56,9 @@ std::string_view file_name(StatLog log) { return kNames[static_cast<size_t>(log)
 std::string_view header(StatLog log) { return kHeaders[static_cast<size_t>(log)]; }
 
 std::string log_time(Timestamp t) {
-  const int64_t sec = t.unix_sec();
-  int64_t days = sec / 86400 - (sec % 86400 < 0 ? 1 : 0);
-  const int64_t rem = sec - days * 86400;
-  // Days since 1970-01-01 → proleptic Gregorian date, 400-year era by era.
-  days += 719468;
-  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const int64_t doe = days - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int64_t day = doy - (153 * mp + 2) / 5 + 1;
-  const int64_t month = mp < 10 ? mp + 3 : mp - 9;
-  const int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  return fmt("%04lld-%02lld-%02lld %02lld:%02lld:%02lld", static_cast<long long>(year),
-             static_cast<long long>(month), static_cast<long long>(day),
-             static_cast<long long>(rem / 3600), static_cast<long long>(rem / 60 % 60),
-             static_cast<long long>(rem % 60));
+  const CivilTime c = civil_time(t);
+  return fmt("%04lld-%02u-%02u %02u:%02u:%02u", static_cast<long long>(c.year), c.month, c.day,
+             c.hour, c.minute, c.second);
 }
 
 std::string format_measurement(const MeasurementRecord& r, std::string_view name) {

@@ -75,4 +75,27 @@ Duration ShortFixed::to_duration() const {
   return Duration::ns(static_cast<int64_t>(ns));
 }
 
+CivilTime civil_time(Timestamp t) {
+  constexpr int64_t kDay = 86400;
+  const int64_t sec = t.unix_sec();
+  const int64_t days = sec / kDay - (sec % kDay < 0 ? 1 : 0);
+  const int64_t rem = sec - days * kDay;
+  // Days since 1970-01-01 → date, 400-year era by era (H. Hinnant's civil_from_days).
+  const int64_t z = days + 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  CivilTime c;
+  c.day = doy - (153 * mp + 2) / 5 + 1;
+  c.month = mp < 10 ? mp + 3 : mp - 9;
+  c.year = static_cast<int64_t>(yoe) + era * 400 + (c.month <= 2 ? 1 : 0);
+  c.hour = static_cast<unsigned>(rem / 3600);
+  c.minute = static_cast<unsigned>(rem / 60 % 60);
+  c.second = static_cast<unsigned>(rem % 60);
+  c.weekday = static_cast<unsigned>(((days + 4) % 7 + 7) % 7);
+  return c;
+}
+
 }  // namespace tempus::core

@@ -135,4 +135,14 @@ struct PollLog {
   constexpr auto operator<=>(const PollLog&) const = default;
 };
 
+// A UTC calendar date and time of day (proleptic Gregorian, no leap seconds: as time_t).
+struct CivilTime {
+  int64_t year = 1970;
+  unsigned month = 1, day = 1;          // 1..12, 1..31
+  unsigned hour = 0, minute = 0, second = 0;
+  unsigned weekday = 4;                 // 0 = Sunday (1970-01-01 was a Thursday)
+};
+// The UTC date and time of day of t's whole second (floored, also before 1970).
+CivilTime civil_time(Timestamp t);
+
 }  // namespace tempus::core

@@ -115,4 +115,33 @@ TEST(PollLog, Interval) {
 }
 
 }  // namespace
+TEST(CivilTime, DatesAndWeekdays) {
+  auto at = [](int64_t sec) { return civil_time(Timestamp::from_unix(sec, 0)); };
+  CivilTime c = at(0);
+  EXPECT_EQ(c.year, 1970);
+  EXPECT_EQ(c.month, 1u);
+  EXPECT_EQ(c.day, 1u);
+  EXPECT_EQ(c.weekday, 4u);  // Thursday
+  c = at(-1);  // 1969-12-31 23:59:59, a Wednesday
+  EXPECT_EQ(c.year, 1969);
+  EXPECT_EQ(c.month, 12u);
+  EXPECT_EQ(c.day, 31u);
+  EXPECT_EQ(c.hour, 23u);
+  EXPECT_EQ(c.second, 59u);
+  EXPECT_EQ(c.weekday, 3u);
+  c = at(951782400);  // 2000-02-29 00:00:00, a Tuesday (400-year leap year)
+  EXPECT_EQ(c.month, 2u);
+  EXPECT_EQ(c.day, 29u);
+  EXPECT_EQ(c.weekday, 2u);
+  c = at(1483228799);  // 2016-12-31 23:59:59: the last leap second's day
+  EXPECT_EQ(c.year, 2016);
+  EXPECT_EQ(c.day, 31u);
+  c = at(4107542400 + 3661);  // 2100-03-01 01:01:01 (2100 is not a leap year), a Monday
+  EXPECT_EQ(c.year, 2100);
+  EXPECT_EQ(c.month, 3u);
+  EXPECT_EQ(c.day, 1u);
+  EXPECT_EQ(c.minute, 1u);
+  EXPECT_EQ(c.weekday, 1u);
+}
+
 }  // namespace tempus::core
