@@ -504,7 +504,8 @@ Status finish_refclocks(State& st, const std::string& top_file) {
     if (Status s = detail::parse_refclock(Args(line, st.out.warnings), st.config()); !s.ok())
       return s;
   }
-  for (const auto& [address, words] : st.fudges) {
+  for (const auto& fudge : st.fudges) {
+    const auto& address = fudge.first;  // a plain reference: clang 14 cannot capture a binding
     const auto same = [&](const State::RefclockLine& r) { return r.address == address; };
     const bool used = std::any_of(st.refclocks.begin(), st.refclocks.end(), same);
     if (!used)
