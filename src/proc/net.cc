@@ -24,6 +24,7 @@
 #include "proc/local_clock.h"
 #include "proc/mode6_vars.h"
 #include "proc/net_control.h"
+#include "proc/net_hooks.h"
 #include "proc/net_state.h"
 #include "proc/ntp_server.h"
 #include "proc/sources_reload.h"
@@ -157,57 +158,6 @@ ipc::QueryFamily query_family(const Options& opts, config::AddressFamily f) {
   return ipc::QueryFamily::kAny;
 }
 
-// Test builds: a compromised net process. Each hook makes the parent see one frame it must
-// refuse (fail closed): malformed, out of range, not net's to send, or not a frame at all.
-void send_raw(uint32_t type, uint32_t len, uint32_t pid, std::vector<std::byte> payload) {
-  std::vector<std::byte> f(16);
-  const uint32_t words[4] = {type, len, 0, pid};
-  for (size_t i = 0; i < 16; ++i) f[i] = std::byte((words[i / 4] >> (24 - 8 * (i % 4))) & 0xff);
-  f.insert(f.end(), payload.begin(), payload.end());
-  (void)ipc::send_frame(kParentFd, f);
-}
-
-std::vector<std::byte> be64(int64_t v) {
-  std::vector<std::byte> out(8);
-  for (size_t i = 0; i < 8; ++i)
-    out[i] = std::byte((static_cast<uint64_t>(v) >> (56 - 8 * i)) & 0xff);
-  return out;
-}
-
-void run_parent_hooks(const std::string& hook, LinkedChannel& parent) {
-  const auto pid = static_cast<uint32_t>(getpid());
-  auto type = [](ipc::MsgType t) { return static_cast<uint32_t>(t); };
-  if (hook == "net-bad-frame") {
-    // A SlewOffset header with a 7-byte payload: decoders demand exactly 8.
-    send_raw(type(ipc::MsgType::kSlewOffset), 16 + 7, pid, std::vector<std::byte>(7));
-  } else if (hook == "net-big-step") {
-    parent.send(ipc::StepClock{.offset_ns = 9'000'000'000'000'000'000});  // 285 years
-  } else if (hook == "net-big-slew") {
-    // Well-formed, beyond the parent's slew bound (kMaxSlewBoundNs, 1000 s).
-    parent.send(ipc::SlewOffset{.offset_ns = int64_t{2000} * 1'000'000'000});
-  } else if (hook == "net-big-freq") {
-    // One step past the kernel's ±500 ppm: SetFrequency's own decoder refuses it.
-    send_raw(type(ipc::MsgType::kSetFrequency), 16 + 8, pid,
-             be64(ipc::kKernelMaxFreqScaledPpm + 1));
-  } else if (hook == "net-bad-file") {
-    // WriteFile of a file id that does not exist.
-    send_raw(type(ipc::MsgType::kWriteFile), 16 + 8, pid,
-             {std::byte{200}, std::byte{1}, std::byte{0}, std::byte{0}, std::byte{0},
-              std::byte{0}, std::byte{0}, std::byte{0}});
-  } else if (hook == "net-huge-frame") {
-    // A header announcing more than kMaxFrameLen.
-    send_raw(type(ipc::MsgType::kLogLine), 1 << 20, pid, {});
-  } else if (hook == "net-unknown-type") {
-    send_raw(99, 16, pid, {});
-  } else if (hook == "net-wrong-direction") {
-    // A reply only the parent may send.
-    send_raw(type(ipc::MsgType::kClockResult), 16 + 24, pid, std::vector<std::byte>(24));
-  } else if (hook == "net-bad-pid") {
-    // A well-formed SetFrequency claiming another sender.
-    send_raw(type(ipc::MsgType::kSetFrequency), 16 + 8, pid + 1, be64(0));
-  }
-}
-
 }  // namespace
 
 int run_net(const Options& opts, const config::Config& file_cfg) {
@@ -261,6 +211,10 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
                                   .family = query_family(opts, sources[i].family),
                                   .name = state.sources()[i].name});
   };
+  auto resolve_again = [&](size_t i) {  // a resolved name asked again (replace, refresh)
+    state.begin_resolve_again(i);
+    resolve(i);
+  };
   std::vector<bool> removed(sources.size());  // by reload sources: never polled again
   std::vector<sys::Event> retry;
   auto add_retry = [&](size_t i) {
@@ -274,6 +228,11 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
   std::unique_ptr<NtpServer> server;
   std::unique_ptr<NtsServerService> nts_server;  // uses `server`'s socket; holds no reference
   std::map<uint32_t, sys::Event> acl_retry;
+  auto apply_acl = [&] {  // the NTP and NTS-KE servers take the table as it is now
+    const core::AccessTable table = acl.table();
+    if (server) server->set_access(table);
+    if (nts_server) nts_server->set_access(table);
+  };
   auto resolve_acl = [&](uint32_t id) {
     dns->send(ipc::ResolveRequest{.query_id = id,
                                   .family = query_family(opts, config::AddressFamily::kAny),
@@ -292,8 +251,7 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
     if (!changed) return;
     sys::logf(sys::Severity::kInfo, "allow/deny %s resolved to %zu address(es)", name.c_str(),
               reply.addresses.size());
-    if (server) server->set_access(acl.table());
-    if (nts_server) nts_server->set_access(acl.table());
+    apply_acl();
   };
   dns = std::make_unique<LinkedChannel>(
       base.get(), ipc::UniqueFd(kPeerFd),
@@ -539,8 +497,7 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
     // Port 123 is bound before the sandbox, only when the configuration serves NTP.
     if (!server) return core::cmdmon::Status::kFailed;
     acl.add(rule);
-    server->set_access(acl.table());
-    if (nts_server) nts_server->set_access(acl.table());
+    apply_acl();
     return core::cmdmon::Status::kSuccess;
   };
   chronyc.allows = [&](bool command_port, const core::IpAddress& ip) {
@@ -549,15 +506,11 @@ int run_net(const Options& opts, const config::Config& file_cfg) {
   chronyc.on_refresh = [&] {
     for (size_t i = 0; i < state.sources().size(); ++i) {
       if (removed[i] || state.sources()[i].resolve != SourceEntry::Resolve::kOk) continue;
-      state.begin_resolve_again(i);
-      resolve(i);
+      resolve_again(i);
     }
   };
   chronyc.on_shutdown = [&] { parent.send(ipc::Shutdown{}); };
-  assocs->set_replace_hook([&](size_t origin) {
-    state.begin_resolve_again(origin);
-    resolve(origin);
-  });
+  assocs->set_replace_hook(resolve_again);
   sys::Event one_shot_timeout;
   // nocerttimecheck N: certificate times are checked again once the clock was updated N times.
   int cert_time_unchecked = cfg.no_cert_time_check;
